@@ -1,0 +1,50 @@
+# Arkhiv: `make demo` runs the pipeline on scans/, `make test` runs the test suite.
+# Both install what is missing first (Debian packages, then the project into .venv);
+# a second run finds everything in place and goes straight to work.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+APT_PACKAGES := tesseract-ocr tesseract-ocr-rus tesseract-ocr-osd fonts-freefont-ttf chromium chromium-driver
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+PYTEST_ARGS ?=
+
+.PHONY: demo test deps system-deps scans benchmarks clean
+
+demo: deps
+	$(BIN)/arkhiv run scans --out output
+
+test: deps
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+deps: system-deps $(STAMP)
+
+# Installs only the Debian packages that are missing (apt-get update once, then install).
+system-deps:
+	@missing=""; for p in $(APT_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian packages:$$missing"; \
+	  $(SUDO) apt-get update -qq && \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	fi
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $(STAMP)
+
+# Rebuild the bundled sample scans with the project's own generator.
+scans: deps
+	$(BIN)/python -m benchmarks.make_scans --out scans
+
+benchmarks: deps
+	$(BIN)/python -m benchmarks.accuracy
+	$(BIN)/python -m benchmarks.preprocess
+	$(BIN)/python -m benchmarks.correction
+
+clean:
+	rm -rf output/* $(VENV) models/cache

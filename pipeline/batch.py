@@ -1,0 +1,220 @@
+"""A batch run: plan documents, run the Luigi DAG in chunks, follow progress, judge from disk."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from tqdm import tqdm
+
+from pipeline import files, tasks
+from pipeline.discover import Document, discover
+from pipeline.errors import DocumentError
+from pipeline.settings import Settings, stage_fingerprints
+
+log = logging.getLogger(__name__)
+
+# Luigi's scheduler slows down badly with very many pending tasks; keep each build below this.
+MAX_TASKS_PER_BUILD = 10_000
+
+
+@dataclass
+class BatchOptions:
+    """How to run a batch (not what to compute: that is Settings)."""
+
+    out_dir: Path
+    config: str = ""
+    workers: int = 1
+    scheduler_host: str | None = None
+    scheduler_port: int = 8082
+    dry_run: bool = False
+    progress: bool = True
+
+
+def plan_document(doc: Document) -> dict[str, Any]:
+    """Turn a discovered document into task parameters; raises DocumentError if it can't be read."""
+    if doc.problem:
+        raise DocumentError(doc.source, doc.problem)
+    pages: list[tuple[str, int]] = []
+    sources = doc.pages or [None]
+    for page_source in sources:
+        path = page_source.path if page_source else doc.source
+        count = files.count_pages(path)
+        pages.extend((str(path), index) for index in range(1, count + 1))
+    return {
+        "doc_id": doc.doc_id,
+        "source": str(doc.source),
+        "pages": tuple(pages),
+        "transcript": str(doc.transcript) if doc.transcript else "",
+    }
+
+
+def plan_batch(scans: Path, out_dir: Path) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Plans for every document; documents that fail planning get ``error.json`` at once."""
+    plans, failed = [], []
+    for doc in discover(scans):
+        doc_dir = out_dir / doc.doc_id
+        (doc_dir / tasks.ERROR_FILE).unlink(missing_ok=True)  # retried now; a new failure rewrites it
+        try:
+            plans.append(plan_document(doc))
+        except DocumentError as e:
+            tasks.record_failure(doc_dir, "discover", e, str(doc.source))
+            failed.append({"doc_id": doc.doc_id, "source": str(doc.source), "pages": (), "transcript": ""})
+    return plans, failed
+
+
+def tasks_per_document(plan: dict[str, Any]) -> int:
+    return 2 * len(plan["pages"]) + (4 if plan["transcript"] else 3)
+
+
+def chunks(plans: list[dict[str, Any]], limit: int = MAX_TASKS_PER_BUILD) -> Iterator[list[dict[str, Any]]]:
+    """Split plans so that no single Luigi build holds more than ``limit`` tasks."""
+    chunk: list[dict[str, Any]] = []
+    size = 0
+    for plan in plans:
+        cost = tasks_per_document(plan)
+        if chunk and size + cost > limit:
+            yield chunk
+            chunk, size = [], 0
+        chunk.append(plan)
+        size += cost
+    if chunk:
+        yield chunk
+
+
+def final_tasks(plans: list[dict[str, Any]], options: BatchOptions) -> list[tasks.DocumentTask]:
+    common = {"out_dir": str(options.out_dir), "config": options.config}
+    return [tasks.final_task({**common, **plan}) for plan in plans]
+
+
+def pending_pages(plans: list[dict[str, Any]], options: BatchOptions) -> list[Path]:
+    """Markers of the OCR page tasks that still have to run (for the progress display)."""
+    pending = []
+    common = {"out_dir": str(options.out_dir), "config": options.config}
+    for plan in plans:
+        for page in range(1, len(plan["pages"]) + 1):
+            task = tasks.OcrPage(**common, **plan, page=page)
+            if not task.complete():
+                pending.append(task.marker_path())
+    return pending
+
+
+class Progress:
+    """Pages done/failed/remaining with rate and ETA, from markers on disk (works across processes)."""
+
+    def __init__(self, pending: list[Path], plans: list[dict[str, Any]], out_dir: Path, enabled: bool) -> None:
+        self.pending = pending
+        self.error_files = [out_dir / p["doc_id"] / tasks.ERROR_FILE for p in plans]
+        self.started = time.time()
+        self.seen_errors: set[Path] = set()
+        self.bar = tqdm(total=len(pending), unit="page", disable=not enabled, dynamic_ncols=True)
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._loop, daemon=True)
+
+    def __enter__(self) -> Progress:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop.set()
+        self.thread.join()
+        self._update()
+        self.bar.close()
+
+    def _loop(self) -> None:
+        while not self.stop.wait(0.5):
+            self._update()
+
+    def _update(self) -> None:
+        done = sum(1 for p in self.pending if p.exists() and p.stat().st_mtime >= self.started - 1)
+        for error_file in self.error_files:
+            if error_file not in self.seen_errors and error_file.exists():
+                self.seen_errors.add(error_file)
+                message = (files.read_json(error_file) or {}).get("message", "")
+                self.bar.write(f"error: {message}")
+                log.warning("%s", message)
+        self.bar.set_postfix(failed_docs=len(self.seen_errors), refresh=False)
+        self.bar.n = done
+        self.bar.refresh()
+
+
+def run_batch(scans: Path, settings: Settings, options: BatchOptions) -> dict[str, Any]:
+    """Run every document of ``scans``; returns the summary written to ``summary.json``."""
+    options.out_dir.mkdir(parents=True, exist_ok=True)
+    removed = files.remove_stale_temporaries(options.out_dir)
+    if removed:
+        log.info("removed %d temporary files left by an interrupted run", removed)
+    plans, failed = plan_batch(scans, options.out_dir)
+    log.info("%d documents, %d pages", len(plans), sum(len(p["pages"]) for p in plans))
+    if options.dry_run:
+        return dry_run_summary(plans, failed, options)
+    if plans:
+        _preload(settings)
+        pending = pending_pages(plans, options)
+        with Progress(pending, plans, options.out_dir, options.progress):
+            for chunk in chunks(plans):
+                tasks.build(
+                    final_tasks(chunk, options),
+                    workers=options.workers,
+                    scheduler_host=options.scheduler_host,
+                    scheduler_port=options.scheduler_port,
+                )
+    summary = build_summary_from_disk(scans, plans + failed, settings, options.out_dir)
+    files.write_json_atomic(options.out_dir / "summary.json", summary)
+    from pipeline import report
+
+    files.write_text_atomic(options.out_dir / "index.html", report.render_index_html(summary))
+    return summary
+
+
+def build_summary_from_disk(
+    scans: Path, plans: list[dict[str, Any]], settings: Settings, out_dir: Path
+) -> dict[str, Any]:
+    from pipeline.summary import build_summary
+
+    return build_summary(out_dir, plans, stage_fingerprints(settings), str(scans))
+
+
+def _preload(settings: Settings) -> None:
+    # Load the dictionaries once in the parent: Luigi forks a process per task with
+    # several workers, and each child then inherits them instead of loading again.
+    from pipeline.correct import Corrector
+
+    Corrector.load(settings.correct)
+
+
+def dry_run_summary(
+    plans: list[dict[str, Any]], failed: list[dict[str, Any]], options: BatchOptions
+) -> dict[str, Any]:
+    """Build the task graph without running anything; count tasks and what is already complete."""
+    started = time.monotonic()
+    total = complete = 0
+    n_chunks = 0
+    for chunk in chunks(plans):
+        n_chunks += 1
+        stack: list[Any] = list(final_tasks(chunk, options))
+        seen: set[str] = set()
+        while stack:
+            task = stack.pop()
+            if task.task_id in seen:
+                continue
+            seen.add(task.task_id)
+            total += 1
+            complete += bool(task.complete())
+            required = task.requires() if hasattr(task, "requires") else []
+            stack.extend(required if isinstance(required, list) else [required] if required else [])
+    return {
+        "dry_run": True,
+        "documents": len(plans),
+        "unreadable": len(failed),
+        "pages": sum(len(p["pages"]) for p in plans),
+        "tasks": total,
+        "complete": complete,
+        "chunks": n_chunks,
+        "seconds": round(time.monotonic() - started, 3),
+    }

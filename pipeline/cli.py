@@ -1,0 +1,204 @@
+"""The ``arkhiv`` command line (CONTRACT.md). The only module that calls ``sys.exit``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from pathlib import Path
+
+from pipeline import __version__
+from pipeline.errors import ArkhivError, ExitCode, UsageError
+
+log = logging.getLogger("pipeline.cli")
+
+
+def configure_logging(verbose: bool, log_file: str | None) -> None:
+    """Warnings to the terminal (everything with -v); the full log to ``--log-file``."""
+    root = logging.getLogger()
+    root.setLevel(logging.DEBUG)
+    console = logging.StreamHandler(sys.stderr)
+    console.setLevel(logging.INFO if verbose else logging.WARNING)
+    console.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    if not verbose:
+        # Luigi's own failure reports are tracebacks; ours are one line per file.
+        console.addFilter(lambda record: not record.name.startswith("luigi"))
+        console.addFilter(lambda record: record.name != "pipeline.batch")
+    root.addHandler(console)
+    if log_file:
+        handler = logging.FileHandler(log_file, encoding="utf-8")
+        handler.setLevel(logging.DEBUG)
+        handler.setFormatter(logging.Formatter("%(asctime)s %(process)d %(levelname)s %(name)s: %(message)s"))
+        root.addHandler(handler)
+    for noisy in ("PIL", "matplotlib", "urllib3"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from pipeline.batch import BatchOptions, run_batch
+    from pipeline.ocr import check_tesseract
+    from pipeline.settings import load_settings
+
+    settings = load_settings(args.config)
+    scans = Path(args.scans)
+    if not scans.is_dir():
+        raise UsageError(f"{scans}: no such folder of scans")
+    if not args.dry_run:
+        check_tesseract(settings.ocr.lang)
+    if args.workers < 1:
+        raise UsageError("--workers must be at least 1")
+    options = BatchOptions(
+        out_dir=Path(args.out),
+        config=str(Path(args.config).resolve()) if args.config else "",
+        workers=args.workers,
+        scheduler_host=args.scheduler_host,
+        scheduler_port=args.scheduler_port,
+        dry_run=args.dry_run,
+        progress=sys.stderr.isatty() and not args.no_progress,
+    )
+    summary = run_batch(scans, settings, options)
+    if args.dry_run:
+        print(json.dumps(summary, indent=1))
+        return ExitCode.ok
+    counts = summary["counts"]
+    print(
+        f"{counts['done']} done, {counts['failed']} failed, {counts['incomplete']} incomplete; "
+        f"see {Path(args.out) / 'summary.json'}"
+    )
+    return ExitCode.ok if counts["done"] == len(summary["documents"]) else ExitCode.documents_failed
+
+
+def _read_text_arg(name: str) -> str:
+    from pipeline.transcript import decode_transcript
+
+    if name == "-":
+        return decode_transcript(sys.stdin.buffer.read(), "<stdin>")
+    path = Path(name)
+    if not path.is_file():
+        raise UsageError(f"{path}: no such file")
+    return decode_transcript(path.read_bytes(), str(path))
+
+
+def cmd_correct(args: argparse.Namespace) -> int:
+    from pipeline.correct import Corrector
+    from pipeline.files import write_json_atomic
+    from pipeline.settings import load_settings
+
+    settings = load_settings(args.config)
+    text = _read_text_arg(args.file)
+    corrected, changes = Corrector.load(settings.correct).correct_text(text)
+    sys.stdout.write(corrected)
+    if not corrected.endswith("\n"):
+        sys.stdout.write("\n")
+    if args.report:
+        write_json_atomic(Path(args.report), [c.as_dict() for c in changes])
+    log.info("%d corrections", len(changes))
+    return ExitCode.ok
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    from pipeline import align, report
+    from pipeline.files import write_json_atomic, write_text_atomic
+    from pipeline.settings import load_settings
+
+    settings = load_settings(args.config)
+    reference, hypothesis = _read_text_arg(args.a), _read_text_arg(args.b)
+    diff = align.diff_document(hypothesis, reference, ocr=hypothesis, words=[], corrections=[], settings=settings.align)
+    for hunk in diff["hunks"]:
+        print(f"- {hunk['transcript']!r}\n+ {hunk['corrected']!r}")
+    if args.json:
+        write_json_atomic(Path(args.json), diff)
+    if args.html:
+        write_text_atomic(Path(args.html), report.render_diff_html(diff, Path(args.b).name, {}))
+    print(f"CER {diff['cer']:.4f} WER {diff['wer']:.4f}")
+    return ExitCode.ok
+
+
+def cmd_review(args: argparse.Namespace) -> int:
+    from pipeline.review import serve_review
+
+    out_dir = Path(args.dir)
+    if not out_dir.is_dir():
+        raise UsageError(f"{out_dir}: no such output folder")
+    serve_review(out_dir, port=args.port, host=args.host)
+    return ExitCode.ok
+
+
+def cmd_regenerate(args: argparse.Namespace) -> int:
+    from pipeline.regenerate import regenerate_dir
+
+    out_dir = Path(args.dir)
+    if not out_dir.is_dir():
+        raise UsageError(f"{out_dir}: no such output folder")
+    problems = regenerate_dir(out_dir, args.docs or None)
+    for problem in problems:
+        print(f"warning: {problem}", file=sys.stderr)
+    return ExitCode.ok
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="arkhiv", description="OCR and transcription correction for typewritten Russian archival documents."
+    )
+    parser.add_argument("--version", action="version", version=f"arkhiv {__version__}")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("-v", "--verbose", action="store_true", help="log progress to the terminal")
+    common.add_argument("--log-file", help="write the full log to this file")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    run = sub.add_parser("run", parents=[common], help="run the pipeline over a folder of scans")
+    run.add_argument("scans")
+    run.add_argument("--out", default="output")
+    run.add_argument("--workers", type=int, default=1)
+    run.add_argument("--scheduler-host", help="use the central luigid scheduler on this host")
+    run.add_argument("--scheduler-port", type=int, default=8082)
+    run.add_argument("--config", help="TOML settings file")
+    run.add_argument("--dry-run", action="store_true", help="plan the task graph, run nothing")
+    run.add_argument("--no-progress", action="store_true", help="no progress bar")
+    run.set_defaults(func=cmd_run)
+
+    cor = sub.add_parser("correct", parents=[common], help="correct a plain-text transcription; result to stdout")
+    cor.add_argument("file", help="a text file, or - for standard input")
+    cor.add_argument("--report", help="write the corrections as JSON here")
+    cor.add_argument("--config", help="TOML settings file")
+    cor.set_defaults(func=cmd_correct)
+
+    dif = sub.add_parser("diff", parents=[common], help="align two texts (A = reference, B = hypothesis); CER and WER")
+    dif.add_argument("a")
+    dif.add_argument("b")
+    dif.add_argument("--html")
+    dif.add_argument("--json")
+    dif.add_argument("--config", help="TOML settings file")
+    dif.set_defaults(func=cmd_diff)
+
+    rev = sub.add_parser("review", parents=[common], help="review the differences in a local web page")
+    rev.add_argument("dir")
+    rev.add_argument("--port", type=int, default=8765)
+    rev.add_argument("--host", default="127.0.0.1")
+    rev.set_defaults(func=cmd_review)
+
+    reg = sub.add_parser("regenerate", parents=[common], help="write transcript.txt from corrected.txt and decisions.json")
+    reg.add_argument("dir")
+    reg.add_argument("docs", nargs="*")
+    reg.set_defaults(func=cmd_regenerate)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    configure_logging(args.verbose, args.log_file)
+    try:
+        code = args.func(args)
+    except ArkhivError as e:
+        print(f"arkhiv: {e}", file=sys.stderr)
+        code = e.exit_code
+    except KeyboardInterrupt:
+        print("arkhiv: interrupted; run the same command again to finish", file=sys.stderr)
+        code = 130
+    sys.exit(int(code))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,195 @@
+"""File I/O at the edges of the pipeline: atomic writes and guarded reading of page images.
+
+Stage modules never touch files; this module does, so that every output is written
+atomically (temporary file in the same folder, fsync, rename) and every unreadable input
+becomes a one-line ``DocumentError`` naming the file.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import tempfile
+import warnings
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import cv2
+import numpy as np
+from PIL import Image, ImageSequence, UnidentifiedImageError
+
+from pipeline.errors import ImageTooLarge, UnreadableImage
+
+IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".tif", ".tiff"}
+PDF_SUFFIXES = {".pdf"}
+DOCUMENT_SUFFIXES = IMAGE_SUFFIXES | PDF_SUFFIXES
+MAX_PIXELS = 120_000_000  # a 600 dpi A3 page is ~70 MP; anything far bigger is a mistake or a bomb
+PDF_DPI = 300
+
+# We check sizes ourselves, from the header, before decoding.
+Image.MAX_IMAGE_PIXELS = None
+
+
+def write_bytes_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` so that ``path`` is either absent, the old file, or the whole new file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+
+
+def write_text_atomic(path: Path, text: str) -> None:
+    write_bytes_atomic(path, text.encode("utf-8"))
+
+
+def write_json_atomic(path: Path, data: Any) -> None:
+    write_text_atomic(path, json.dumps(data, ensure_ascii=False, indent=1) + "\n")
+
+
+def write_png_atomic(path: Path, image: np.ndarray) -> None:
+    ok, encoded = cv2.imencode(".png", image)
+    if not ok:
+        raise OSError(f"{path}: could not encode PNG")
+    write_bytes_atomic(path, encoded.tobytes())
+
+
+def read_json(path: Path) -> Any:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def read_png(path: Path) -> np.ndarray:
+    """Read an image this pipeline wrote itself (unchanged: gray stays gray)."""
+    image = cv2.imread(str(path), cv2.IMREAD_UNCHANGED)
+    if image is None:
+        raise UnreadableImage(path, "cannot read intermediate image")
+    return image
+
+
+def remove_stale_temporaries(folder: Path) -> int:
+    """Delete ``.*.tmp`` files a killed run left behind; returns how many."""
+    removed = 0
+    if folder.is_dir():
+        for tmp in folder.rglob(".*.tmp"):
+            with contextlib.suppress(FileNotFoundError):
+                tmp.unlink()
+                removed += 1
+    return removed
+
+
+# --- reading pages ---------------------------------------------------------------------------
+
+
+def _check_nonempty(path: Path) -> None:
+    try:
+        size = path.stat().st_size
+    except OSError as e:
+        raise UnreadableImage(path, f"cannot read file ({e.strerror})") from e
+    if size == 0:
+        raise UnreadableImage(path, "empty file (0 bytes)")
+
+
+def _check_pixels(path: Path, width: int, height: int, page: int, max_pixels: int) -> None:
+    if width < 8 or height < 8:
+        raise UnreadableImage(path, f"page {page} is {width}x{height} px, too small to hold text")
+    if width * height > max_pixels:
+        raise ImageTooLarge(
+            path, f"page {page} is {width}x{height} px, over the limit of {max_pixels // 1_000_000} MP"
+        )
+
+
+def _open_pdf(path: Path) -> Any:
+    import pypdfium2 as pdfium
+
+    try:
+        return pdfium.PdfDocument(str(path))
+    except pdfium.PdfiumError as e:
+        text = str(e).lower()
+        if "password" in text:
+            raise UnreadableImage(path, "encrypted PDF (needs a password)") from e
+        raise UnreadableImage(path, f"not a valid PDF ({e})") from e
+
+
+def _open_image(path: Path) -> Image.Image:
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return Image.open(path)
+    except UnidentifiedImageError as e:
+        raise UnreadableImage(path, "not a PNG, JPEG, TIFF or PDF file") from e
+    except OSError as e:
+        raise UnreadableImage(path, f"cannot open image ({e})") from e
+
+
+def count_pages(path: Path, max_pixels: int = MAX_PIXELS) -> int:
+    """Number of pages in a document file, from headers only (cheap; nothing is decoded)."""
+    _check_nonempty(path)
+    if path.suffix.lower() in PDF_SUFFIXES:
+        pdf = _open_pdf(path)
+        try:
+            count = len(pdf)
+            for index in range(count):
+                width, height = pdf.get_page_size(index)
+                _check_pixels(path, int(width / 72 * PDF_DPI), int(height / 72 * PDF_DPI), index + 1, max_pixels)
+        finally:
+            pdf.close()
+    else:
+        with _open_image(path) as image:
+            count = getattr(image, "n_frames", 1)
+            _check_pixels(path, image.width, image.height, 1, max_pixels)
+    if count < 1:
+        raise UnreadableImage(path, "document has no pages")
+    return count
+
+
+def _to_array(frame: Image.Image) -> np.ndarray:
+    if frame.mode in ("1", "L", "I;16", "I", "F"):
+        gray = frame.convert("L")
+        return np.asarray(gray)
+    return np.asarray(frame.convert("RGB"))
+
+
+def read_page(path: Path, page: int, max_pixels: int = MAX_PIXELS) -> np.ndarray:
+    """Decode page ``page`` (1-based) of an image or PDF file as uint8 gray or RGB."""
+    _check_nonempty(path)
+    if path.suffix.lower() in PDF_SUFFIXES:
+        return _read_pdf_page(path, page, max_pixels)
+    with _open_image(path) as image:
+        frames: Iterator[Image.Image] = ImageSequence.Iterator(image)
+        for index, frame in enumerate(frames, start=1):
+            if index != page:
+                continue
+            _check_pixels(path, frame.width, frame.height, page, max_pixels)
+            try:
+                frame.load()
+                return _to_array(frame)
+            except (OSError, ValueError, SyntaxError) as e:
+                raise UnreadableImage(path, f"page {page}: damaged image data ({e})") from e
+    raise UnreadableImage(path, f"has no page {page}")
+
+
+def _read_pdf_page(path: Path, page: int, max_pixels: int) -> np.ndarray:
+    pdf = _open_pdf(path)
+    try:
+        if not 1 <= page <= len(pdf):
+            raise UnreadableImage(path, f"has no page {page}")
+        pdf_page = pdf[page - 1]
+        width, height = pdf_page.get_size()
+        _check_pixels(path, int(width / 72 * PDF_DPI), int(height / 72 * PDF_DPI), page, max_pixels)
+        bitmap = pdf_page.render(scale=PDF_DPI / 72, grayscale=False)
+        return np.array(bitmap.to_pil().convert("RGB"))
+    except UnreadableImage:
+        raise
+    except Exception as e:  # pdfium raises its own errors for damaged page streams
+        raise UnreadableImage(path, f"page {page}: cannot render ({e})") from e
+    finally:
+        pdf.close()

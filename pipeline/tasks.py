@@ -1,0 +1,297 @@
+"""Luigi tasks: thin wiring from stage functions to files. Only this module imports luigi.
+
+Each task writes its outputs atomically and then a marker ``work/<stage>.json`` holding the
+settings fingerprint and the stage's timing; a task is complete when its marker's
+fingerprint matches the current settings, so a re-run redoes nothing finished and a
+changed setting reruns exactly the stages it affects. A failure is written to
+``<doc>/error.json`` before Luigi hears of it: Arkhiv judges a run from disk.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from functools import cache
+from pathlib import Path
+from typing import Any, ClassVar
+
+import luigi
+
+from pipeline import correct, files, noise, ocr, preprocess
+from pipeline.errors import DocumentError
+from pipeline.settings import Settings, load_settings, stage_fingerprints
+from pipeline.types import Word
+
+log = logging.getLogger(__name__)
+
+ERROR_FILE = "error.json"
+WORK_DIR = "work"
+
+
+@cache
+def settings_for(config: str) -> Settings:
+    return load_settings(config or None)
+
+
+def page_name(page: int) -> str:
+    return f"{page:04d}"
+
+
+def describe_failure(error: BaseException, source: str) -> str:
+    """One line naming the file and what is wrong with it."""
+    if isinstance(error, DocumentError):
+        return str(error)
+    detail = " ".join(str(error).split()) or type(error).__name__
+    return f"{source}: {type(error).__name__}: {detail}"
+
+
+def record_failure(doc_dir: Path, stage: str, error: BaseException, source: str, page: int = 0) -> None:
+    """Write ``error.json`` for the document (first failure wins; it names the stage)."""
+    path = doc_dir / ERROR_FILE
+    if path.exists():
+        return
+    files.write_json_atomic(
+        path,
+        {
+            "stage": stage,
+            "page": page or None,
+            "type": type(error).__name__,
+            "message": describe_failure(error, source),
+        },
+    )
+
+
+class DocumentTask(luigi.Task):
+    """Common parameters and the marker/fingerprint protocol of every per-document task."""
+
+    out_dir: str = luigi.Parameter()
+    config: str = luigi.Parameter(default="")
+    doc_id: str = luigi.Parameter()
+    source: str = luigi.Parameter()
+    pages: tuple[tuple[str, int], ...] = luigi.ListParameter()
+    transcript: str = luigi.Parameter(default="")
+
+    stage: ClassVar[str] = ""
+    fingerprint_stage: ClassVar[str] = ""
+
+    @property
+    def doc_dir(self) -> Path:
+        return Path(self.out_dir) / self.doc_id
+
+    @property
+    def settings(self) -> Settings:
+        return settings_for(self.config)
+
+    def marker_path(self) -> Path:
+        return self.doc_dir / WORK_DIR / f"{self.stage}.json"
+
+    def fingerprint(self) -> str:
+        return stage_fingerprints(self.settings)[self.fingerprint_stage or self.stage]
+
+    def product_paths(self) -> list[Path]:
+        """Files this task makes besides its marker."""
+        return []
+
+    def output(self) -> luigi.LocalTarget:
+        return luigi.LocalTarget(str(self.marker_path()))
+
+    def complete(self) -> bool:
+        marker = self.marker_path()
+        if not marker.is_file() or not all(p.is_file() for p in self.product_paths()):
+            return False
+        try:
+            return files.read_json(marker).get("fingerprint") == self.fingerprint()
+        except (OSError, ValueError):
+            return False
+
+    def failure_page(self) -> int:
+        return 0
+
+    def failure_source(self) -> str:
+        return self.source
+
+    def run(self) -> None:
+        started = time.monotonic()
+        try:
+            record = self.work() or {}
+        except Exception as e:
+            record_failure(self.doc_dir, self.stage, e, self.failure_source(), self.failure_page())
+            log.error("%s", describe_failure(e, self.failure_source()))
+            raise
+        record.update({"fingerprint": self.fingerprint(), "seconds": round(time.monotonic() - started, 3)})
+        files.write_json_atomic(self.marker_path(), record)
+
+    def work(self) -> dict[str, Any] | None:
+        raise NotImplementedError
+
+
+class PageTask(DocumentTask):
+    """A task about one page of a document."""
+
+    page: int = luigi.IntParameter()
+
+    def marker_path(self) -> Path:
+        return self.doc_dir / WORK_DIR / f"{self.stage}-{page_name(self.page)}.json"
+
+    def failure_page(self) -> int:
+        return self.page
+
+    def failure_source(self) -> str:
+        return self.pages[self.page - 1][0]
+
+    def image_path(self) -> Path:
+        return self.doc_dir / "pages" / f"{page_name(self.page)}.png"
+
+
+class PreprocessPage(PageTask):
+    """Decode one page and prepare it for Tesseract."""
+
+    stage = "preprocess"
+
+    def product_paths(self) -> list[Path]:
+        return [self.image_path()]
+
+    def work(self) -> dict[str, Any]:
+        page_file, index = self.pages[self.page - 1]
+        image = files.read_page(Path(page_file), int(index))
+        prepared, meta = preprocess.preprocess_page(image, self.settings.preprocess)
+        files.write_png_atomic(self.image_path(), prepared)
+        log.info("%s p%d: preprocessed", self.doc_id, self.page)
+        return {"page": self.page, "source": page_file, "source_page": index, "steps": meta}
+
+
+class OcrPage(PageTask):
+    """Tesseract on one preprocessed page, once; words with boxes and confidences."""
+
+    stage = "ocr"
+    resources = {"tesseract": 1}
+
+    def requires(self) -> PreprocessPage:
+        return self.clone(PreprocessPage)
+
+    def work(self) -> dict[str, Any]:
+        image = files.read_png(self.image_path())
+        words = ocr.ocr_page(image, self.page, self.settings.ocr, source=self.failure_source())
+        words = ocr.renumber_lines(noise.mark_noise_words(words, image.shape[:2], self.settings.noise))
+        log.info("%s p%d: %d words", self.doc_id, self.page, len(words))
+        return {"page": self.page, "words": [w.as_dict() for w in words]}
+
+
+class OcrDocument(DocumentTask):
+    """Gather the pages' words into ``ocr.txt`` and ``words.json``."""
+
+    stage = "ocr-document"
+    fingerprint_stage = "ocr"
+
+    def requires(self) -> list[OcrPage]:
+        return [self.clone(OcrPage, page=n) for n in range(1, len(self.pages) + 1)]
+
+    def product_paths(self) -> list[Path]:
+        return [self.doc_dir / "ocr.txt", self.doc_dir / "words.json"]
+
+    def work(self) -> dict[str, Any]:
+        pages = [files.read_json(Path(t.path))["words"] for t in self.input()]
+        words = [w for page in pages for w in page]
+        text = "\f".join(ocr.page_text([Word.from_dict(w) for w in page]) for page in pages)
+        files.write_json_atomic(self.doc_dir / "words.json", words)
+        files.write_text_atomic(self.doc_dir / "ocr.txt", text)
+        blank = [n for n, page in enumerate(pages, start=1) if not any(not w["noise"] for w in page)]
+        return {"pages": len(pages), "words": len(words), "blank_pages": blank}
+
+
+def confidences_by_page(words: list[dict[str, Any]]) -> dict[int, dict[tuple[int, int], float]]:
+    """Tesseract confidence of each (line, token index) of each page's text."""
+    result: dict[int, dict[tuple[int, int], float]] = {}
+    counters: dict[tuple[int, int], int] = {}
+    for word in words:
+        if word["noise"]:
+            continue
+        key = (word["page"], word["line"])
+        index = counters.get(key, 0)
+        counters[key] = index + 1
+        result.setdefault(word["page"], {})[(word["line"], index)] = float(word["conf"])
+    return result
+
+
+class CorrectDocument(DocumentTask):
+    """Correct typical OCR errors; every change recorded in ``corrections.json``."""
+
+    stage = "correct"
+
+    def requires(self) -> OcrDocument:
+        return self.clone(OcrDocument)
+
+    def product_paths(self) -> list[Path]:
+        return [self.doc_dir / "corrected.txt", self.doc_dir / "corrections.json"]
+
+    def work(self) -> dict[str, Any]:
+        text = (self.doc_dir / "ocr.txt").read_text(encoding="utf-8")
+        words = files.read_json(self.doc_dir / "words.json")
+        corrector = correct.Corrector.load(self.settings.correct)
+        confidences = confidences_by_page(words)
+        pages, changes = [], []
+        for number, page in enumerate(text.split("\f"), start=1):
+            fixed, records = corrector.correct_page(page, number, confidences.get(number, {}))
+            pages.append(fixed)
+            changes.extend(records)
+        files.write_json_atomic(self.doc_dir / "corrections.json", [c.as_dict() for c in changes])
+        files.write_text_atomic(self.doc_dir / "corrected.txt", "\f".join(pages))
+        return {"corrections": len(changes)}
+
+
+class DiffDocument(DocumentTask):
+    """Align ``corrected.txt`` with the existing transcription; ``diff.json`` and ``diff.html``."""
+
+    stage = "diff"
+
+    def requires(self) -> CorrectDocument:
+        return self.clone(CorrectDocument)
+
+    def product_paths(self) -> list[Path]:
+        return [self.doc_dir / "diff.json", self.doc_dir / "diff.html"]
+
+    def failure_source(self) -> str:
+        return self.transcript
+
+    def work(self) -> dict[str, Any]:
+        from pipeline import align, report, transcript
+
+        path = Path(self.transcript)
+        body = transcript.extract_body(transcript.decode_transcript(path.read_bytes(), str(path)))
+        diff = align.diff_document(
+            (self.doc_dir / "corrected.txt").read_text(encoding="utf-8"),
+            body,
+            ocr=(self.doc_dir / "ocr.txt").read_text(encoding="utf-8"),
+            words=files.read_json(self.doc_dir / "words.json"),
+            corrections=files.read_json(self.doc_dir / "corrections.json"),
+            settings=self.settings.align,
+        )
+        diff["transcript_source"] = str(path)
+        page_images = {n: f"pages/{page_name(n)}.png" for n in range(1, len(self.pages) + 1)}
+        files.write_json_atomic(self.doc_dir / "diff.json", diff)
+        files.write_text_atomic(self.doc_dir / "diff.html", report.render_diff_html(diff, self.doc_id, page_images))
+        return {"cer": diff.get("cer"), "wer": diff.get("wer")}
+
+
+def final_task(params: dict[str, Any]) -> DocumentTask:
+    """The last task of a document: the diff when it has a transcription, else the correction."""
+    return DiffDocument(**params) if params.get("transcript") else CorrectDocument(**params)
+
+
+def build(tasks: list[luigi.Task], *, workers: int, scheduler_host: str | None, scheduler_port: int) -> Any:
+    """Run Luigi; its own return code is not trusted (the CLI reads the outcome from disk)."""
+    luigi_config = luigi.configuration.get_config()
+    if not luigi_config.has_section("resources"):
+        luigi_config.add_section("resources")
+    luigi_config.set("resources", "tesseract", str(max(1, workers)))
+    options: dict[str, Any] = {
+        "workers": max(1, workers),
+        "detailed_summary": True,
+        "log_level": "WARNING",
+        "no_lock": True,
+    }
+    if scheduler_host:
+        options.update(scheduler_host=scheduler_host, scheduler_port=scheduler_port)
+    else:
+        options["local_scheduler"] = True
+    return luigi.build(tasks, **options)
