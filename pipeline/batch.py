@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -136,7 +137,7 @@ class Progress:
             if error_file not in self.seen_errors and error_file.exists():
                 self.seen_errors.add(error_file)
                 message = (files.read_json(error_file) or {}).get("message", "")
-                self.bar.write(f"error: {message}")
+                self.bar.write(f"error: {message}", file=sys.stderr)
                 log.warning("%s", message)
         self.bar.set_postfix(failed_docs=len(self.seen_errors), refresh=False)
         self.bar.n = done

@@ -73,6 +73,9 @@ class DocumentTask(luigi.Task):
 
     stage: ClassVar[str] = ""
     fingerprint_stage: ClassVar[str] = ""
+    # A failure is a property of the input, recorded on disk; retrying it within a run only
+    # keeps a central scheduler's workers waiting. The next `arkhiv run` tries again.
+    retry_count = 1
 
     @property
     def doc_dir(self) -> Path:
@@ -287,10 +290,15 @@ def build(tasks: list[luigi.Task], *, workers: int, scheduler_host: str | None, 
     options: dict[str, Any] = {
         "workers": max(1, workers),
         "detailed_summary": True,
-        "log_level": "WARNING",
-        "no_lock": True,
+        "no_configure_logging": True,  # the CLI's handlers decide what reaches the terminal
+        "no_lock": True,  # several workers of one batch may run on the same host
     }
     if scheduler_host:
+        # Stay until the batch is finished, also where another machine's worker holds the tasks.
+        if not luigi_config.has_section("worker"):
+            luigi_config.add_section("worker")
+        luigi_config.set("worker", "keep_alive", "true")
+        luigi_config.set("worker", "wait_interval", "1.0")
         options.update(scheduler_host=scheduler_host, scheduler_port=scheduler_port)
     else:
         options["local_scheduler"] = True

@@ -1,0 +1,474 @@
+"""OCR-aware correction of Russian archival text that leaves alone whatever it is not sure of.
+
+Plain SymSpell against a frequency list turns names, numbers and rare inflections into common
+words. Here a word is changed only when a noisy-channel score -- log P(candidate) minus the
+confusion-weighted cost of OCR turning the candidate into what was read -- beats leaving it
+as it is by a margin; what is left as it is gets a prior that grows with Tesseract's
+confidence. Numbers, dates, ``№`` numbers, Latin words and dotted abbreviations are never
+corrected (only letter/digit confusions inside numbers are), capitalised unknown words only
+towards the domain lexicon, and case and punctuation are kept. Every change is a
+``Correction`` whose offsets refer to the original text, so ``undo_corrections`` restores it.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from pipeline.lexicon import Lexicon, load_lexicon, lower_confusions
+from pipeline.types import Correction
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class CorrectSettings:
+    """Correction knobs (log-probabilities are natural logs)."""
+
+    enabled: bool = True
+    max_edit_distance: int = 2
+    # Words shorter than this are corrected at edit distance 1 only: short words have too many
+    # neighbours at distance 2 to choose among.
+    min_length_distance2: int = 6
+    min_length: int = 4
+    # Splitting a merged token (отправкаи -> отправка и) only from this length on.
+    min_length_merged: int = 6
+    # log prior of "a word we do not know, read correctly" for lower-case words.
+    unknown_log_prior: float = -19.0
+    # Tesseract confidence c (0..100) adds confidence_weight * (c/100 - 0.5) to that prior.
+    confidence_weight: float = 6.0
+    margin: float = 1.5
+    # A second candidate within this of the best makes the choice ambiguous: keep the word.
+    ambiguity: float = 1.0
+    # Extra margin for capitalised words at sentence start and all-capitals words.
+    capital_margin: float = 2.0
+    # A known word is replaced by a likelier one a single confusion away only above this gain.
+    realword_margin: float = 2.5
+    substitution_cost: float = 5.0
+    indel_cost: float = 5.5
+    split_cost: float = 5.0
+    join_hyphenation: bool = True
+    fix_numbers: bool = True
+    fix_mixed_script: bool = True
+    strip_noise: bool = True
+    noise_chars: str = "`‚‘’„|_©®™¬¦•~^{}\\"
+
+
+# Letters Tesseract reads for digits, used only inside tokens that are otherwise numbers.
+NUMBER_CONFUSIONS = {"I": "1", "l": "1", "|": "1", "О": "0", "O": "0", "о": "0", "o": "0", "З": "3", "б": "6"}
+LATIN_TO_CYRILLIC = str.maketrans("aeopcxyAEOPCXBKMHTy", "аеорсхуАЕОРСХВКМНТу")
+CYRILLIC = re.compile(r"[а-яёА-ЯЁ]")
+LATIN = re.compile(r"[a-zA-Z]")
+DIGIT = re.compile(r"\d")
+TOKEN = re.compile(r"\S+")
+# Leading/trailing punctuation kept as it is around the word core.
+LEAD = re.compile(r"^[\"'«(\[“„‚‘`|_*]+")
+TRAIL = re.compile(r"[\"'»)\].,;:!?…“”’`|_*]+$")
+WORD_CORE = re.compile(r"^[а-яёА-ЯЁ]+(?:-[а-яёА-ЯЁ]+)*-?$")
+NUMBER_CORE = re.compile(r"^[0-9IlО Oоo|Зб.,:/-]+$")
+NUMBER_SUFFIX = re.compile(r"^(.*?\d.*?)(-[а-яё]{1,3})?$")
+SENTENCE_END = re.compile(r"[.!?:\"»]$")
+
+
+@dataclass
+class _Edit:
+    line: int
+    start: int
+    end: int
+    original: str
+    replacement: str
+    reason: str
+    score: float
+    candidates: list[dict[str, Any]]
+
+
+class _Channel:
+    """Confusion-weighted edit cost -log P(read | meant) over lower-case strings."""
+
+    def __init__(self, lexicon: Lexicon, settings: CorrectSettings) -> None:
+        self.sub = settings.substitution_cost
+        self.indel = settings.indel_cost
+        self.table: dict[tuple[str, str], float] = {
+            k: -math.log(p) for k, p in lower_confusions(lexicon.confusions).items() if p > 0
+        }
+        self.groups = sorted({(len(o), len(t)) for o, t in self.table if (len(o), len(t)) != (1, 1)})
+
+    @lru_cache(maxsize=200_000)  # noqa: B019 -- one channel per Corrector, lives as long as it
+    def cost(self, read: str, meant: str) -> float:
+        n, m = len(read), len(meant)
+        inf = math.inf
+        d = [[inf] * (m + 1) for _ in range(n + 1)]
+        d[0][0] = 0.0
+        table, sub, indel = self.table, self.sub, self.indel
+        for i in range(n + 1):
+            row = d[i]
+            for j in range(m + 1):
+                here = row[j]
+                if here == inf:
+                    continue
+                if i < n and j < m:
+                    a, b = read[i], meant[j]
+                    step = 0.0 if a == b else table.get((a, b), sub)
+                    if here + step < d[i + 1][j + 1]:
+                        d[i + 1][j + 1] = here + step
+                if i < n and here + indel < d[i + 1][j]:
+                    d[i + 1][j] = here + indel
+                if j < m and here + indel < row[j + 1]:
+                    row[j + 1] = here + indel
+                for gi, gj in self.groups:
+                    if i + gi <= n and j + gj <= m:
+                        c = table.get((read[i : i + gi], meant[j : j + gj]))
+                        if c is not None and here + c < d[i + gi][j + gj]:
+                            d[i + gi][j + gj] = here + c
+        return d[n][m]
+
+
+def apply_case(pattern: str, word: str, written: str | None = None) -> str:
+    """Give ``word`` the case pattern of ``pattern`` (all caps, capitalised, or the lexicon's form)."""
+    letters = [c for c in pattern if c.isalpha()]
+    if len(letters) > 1 and all(c.isupper() for c in letters):
+        return word.upper()
+    if written is not None and written.lower() == word:
+        if written.isupper() and len(written) > 1:
+            return written  # acronyms (США, ООН) are written in capitals whatever OCR made of them
+        if letters and letters[0].isupper():
+            return written[0].upper() + written[1:]
+        return written if written[0].islower() else word
+    if letters and letters[0].isupper():
+        return word[:1].upper() + word[1:]
+    return word
+
+
+class Corrector:
+    """Loaded models and settings; corrects pages of text, returning changes as data."""
+
+    def __init__(self, settings: CorrectSettings, lexicon: Lexicon) -> None:
+        self.settings = settings
+        self.lexicon = lexicon
+        self.channel = _Channel(lexicon, settings)
+        self._word_cache: dict[tuple[str, str, int], tuple[str, str, float, list[dict[str, Any]]] | None] = {}
+
+    @classmethod
+    def load(cls, settings: CorrectSettings, models_dir: Path | None = None) -> Corrector:
+        """Corrector over the models in ``models_dir`` (default: the repository's ``models/``)."""
+        return _load(settings, models_dir)
+
+    # ---- whole documents -------------------------------------------------------------
+    def correct_text(self, text: str) -> tuple[str, list[Correction]]:
+        """Correct a document whose pages are separated by form feeds; pages are numbered from 1."""
+        pages: list[str] = []
+        changes: list[Correction] = []
+        for number, page in enumerate(text.split("\f"), start=1):
+            corrected, page_changes = self.correct_page(page, number)
+            pages.append(corrected)
+            changes.extend(page_changes)
+        return "\f".join(pages), changes
+
+    def correct_page(
+        self, text: str, page: int = 1, confidences: dict[tuple[int, int], float] | None = None
+    ) -> tuple[str, list[Correction]]:
+        """Correct one page; ``confidences[(line, token_index)]`` are Tesseract word confidences."""
+        if not self.settings.enabled or not text:
+            return text, []
+        lines = text.split("\n")
+        tokens = [[(m.start(), m.end(), m.group()) for m in TOKEN.finditer(line)] for line in lines]
+        edits: list[_Edit] = []
+        consumed: set[tuple[int, int]] = set()
+        if self.settings.join_hyphenation:
+            edits += self._join_hyphenation(tokens, consumed)
+        edits += self._join_split_words(tokens, consumed)
+        previous_text = ""
+        for li, line_tokens in enumerate(tokens):
+            for ti, (start, end, token) in enumerate(line_tokens):
+                if (li, ti) in consumed:
+                    previous_text = token
+                    continue
+                initial = not previous_text or bool(SENTENCE_END.search(previous_text))
+                conf = confidences.get((li + 1, ti)) if confidences else None
+                edit = self._correct_token(token, initial, conf)
+                if edit is not None:
+                    replacement, reason, score, candidates = edit
+                    edits.append(_Edit(li, start, end, token, replacement, reason, score, candidates))
+                previous_text = token
+        corrected = _apply(lines, edits)
+        changes = [
+            Correction(page, e.line + 1, e.start, e.end, e.original, e.replacement, e.reason, round(e.score, 3), e.candidates)
+            for e in sorted(edits, key=lambda e: (e.line, e.start))
+        ]
+        return corrected, changes
+
+    # ---- multi-token repairs ------------------------------------------------------------
+    def _join_hyphenation(self, tokens: list[list[tuple[int, int, str]]], consumed: set[tuple[int, int]]) -> list[_Edit]:
+        """``мне-`` at a line end + ``ние`` at the next line's start -> ``мнение`` when that is a word."""
+        edits: list[_Edit] = []
+        for li in range(len(tokens) - 1):
+            if not tokens[li] or not tokens[li + 1]:
+                continue
+            start, end, head = tokens[li][-1]
+            n_start, n_end, tail = tokens[li + 1][0]
+            if not head.endswith("-") or len(head) < 2 or (li, len(tokens[li]) - 1) in consumed:
+                continue
+            lead = LEAD.match(head)
+            head_core = head[lead.end() if lead else 0 : -1]
+            trail = TRAIL.search(tail)
+            tail_core = tail[: trail.start()] if trail else tail
+            if not (WORD_CORE.match(head_core + "-") and tail_core and WORD_CORE.match(tail_core)):
+                continue
+            if not tail_core[0].islower():
+                continue
+            joined = (head_core + tail_core).lower()
+            hyphened = (head_core + "-" + tail_core).lower()
+            if self.lexicon.is_word(hyphened) and not self.lexicon.is_word(joined):
+                continue  # a real hyphenated compound (северно-корейских) stays as typed
+            if not self.lexicon.is_word(joined):
+                continue
+            rest_end = n_end
+            line_text = tokens[li + 1]
+            if len(line_text) > 1:
+                rest_end = line_text[1][0]  # take the following blank with the fragment
+            moved = head[:-1] + tail
+            edits.append(_Edit(li, start, end, head, moved, "hyphenation", 0.0, []))
+            edits.append(_Edit(li + 1, n_start, rest_end, "\0", "", "hyphenation", 0.0, []))
+            consumed.add((li, len(tokens[li]) - 1))
+            consumed.add((li + 1, 0))
+        return edits
+
+    def _join_split_words(self, tokens: list[list[tuple[int, int, str]]], consumed: set[tuple[int, int]]) -> list[_Edit]:
+        """``пре кращения`` -> ``прекращения``; ``Энь- лай`` -> ``Энь-лай`` when a part is not a word."""
+        edits: list[_Edit] = []
+        lex = self.lexicon
+        for li, line_tokens in enumerate(tokens):
+            ti = 0
+            while ti < len(line_tokens) - 1:
+                (s1, _e1, a), (_s2, e2, b) = line_tokens[ti], line_tokens[ti + 1]
+                if (li, ti) in consumed or (li, ti + 1) in consumed:
+                    ti += 1
+                    continue
+                lead = LEAD.match(a)
+                a_core = a[lead.end() if lead else 0 :]
+                trail = TRAIL.search(b)
+                b_core = b[: trail.start()] if trail else b
+                ok = (
+                    WORD_CORE.match(a_core)
+                    and b_core
+                    and WORD_CORE.match(b_core)
+                    and b_core[0].islower()
+                    and not b_core.endswith("-")
+                )
+                if ok:
+                    la, lb = a_core.lower(), b_core.lower()
+                    if la.endswith("-"):
+                        options = [la + lb, la[:-1] + lb]
+                    else:
+                        options = [la + "-" + lb, la + lb]
+                    a_word = lex.is_word(la.rstrip("-"))
+                    b_word = lex.is_word(lb)
+                    long_enough = len(la.rstrip("-")) >= 2 and len(lb) >= 2 and len(la) + len(lb) >= 6
+                    for joined in options:
+                        known = joined in lex.counts or joined in lex.domain
+                        if "-" in joined and not la.endswith("-"):
+                            # Дэ хуая -> Дэ-хуая only for lexicon names whose second part is not a word alone
+                            known = joined in lex.domain and not (b_word and a_word)
+                        if known and long_enough and (la.endswith("-") or "-" in joined or not (a_word and b_word)):
+                            written = lex.domain.get(joined)
+                            replacement = a[: len(a) - len(a_core)] + apply_case(a_core, joined, written) + b[len(b_core) :]
+                            gain = lex.log_prob(joined)
+                            edits.append(_Edit(li, s1, e2, "\0", replacement, "split-word", gain, []))
+                            consumed.update({(li, ti), (li, ti + 1)})
+                            ti += 1
+                            break
+                ti += 1
+        return edits
+
+    # ---- single tokens ------------------------------------------------------------------
+    def _correct_token(self, token: str, initial: bool, conf: float | None) -> tuple[str, str, float, list[dict[str, Any]]] | None:
+        s = self.settings
+        if s.strip_noise:
+            stripped = self._strip_noise(token)
+            if stripped is not None:
+                inner = self._correct_token(stripped, initial, conf) if stripped else None
+                if inner is not None:
+                    return inner[0], "noise+" + inner[1], inner[2], inner[3]
+                return stripped, "noise", 0.0, []
+        lead = LEAD.match(token)
+        i0 = lead.end() if lead else 0
+        trail = TRAIL.search(token, i0)
+        i1 = trail.start() if trail else len(token)
+        core = token[i0:i1]
+        if not core:
+            return None
+        bucket = -1 if conf is None else int(conf // 10)
+        key = (core, "i" if initial else "", bucket)
+        if key in self._word_cache:
+            result = self._word_cache[key]
+        else:
+            result = self._correct_core(core, token, i0, i1, initial, conf)
+            self._word_cache[key] = result
+        if result is None:
+            return None
+        return token[:i0] + result[0] + token[i1:], result[1], result[2], result[3]
+
+    def _strip_noise(self, token: str) -> str | None:
+        """The token without characters no typewriter makes (`` ` ‚ | _ © ``), or None if it has none."""
+        chars = self.settings.noise_chars
+        if not any(c in chars for c in token):
+            return None
+        return "".join(c for c in token if c not in chars)
+
+    def _correct_core(self, core: str, token: str, i0: int, i1: int, initial: bool, conf: float | None) -> tuple[str, str, float, list[dict[str, Any]]] | None:
+        s = self.settings
+        lex = self.lexicon
+        if DIGIT.search(core):
+            return self._fix_number(core) if s.fix_numbers else None
+        has_latin = bool(LATIN.search(core))
+        if has_latin:
+            if not CYRILLIC.search(core) or not s.fix_mixed_script:
+                return None  # Latin-script words are never touched
+            mapped = core.translate(LATIN_TO_CYRILLIC)
+            if not LATIN.search(mapped) and lex.is_word(mapped.lower()):
+                return mapped, "mixed-script", 0.0, []
+            return None
+        if not WORD_CORE.match(core):
+            return None
+        if "." in token[i0:] and i1 < len(token) and token[i1] == "." and len(core) <= 4:
+            # A short word followed by a dot is treated as an abbreviation (тов., расш., с.г.).
+            if core.lower() in lex.domain or core.lower() + "." in lex.domain:
+                return None
+            if not lex.is_word(core.lower()):
+                return None
+        hyphen_end = core.endswith("-")
+        word = core.lower().rstrip("-")
+        if len(word) < s.min_length:
+            return None
+        if word in lex.counts or word in lex.domain:
+            return self._fix_real_word(core, word)
+        if lex.is_word(word):
+            return None
+        if hyphen_end:
+            return None  # a line-end fragment; hyphenation joining handles it
+        letters = [c for c in core if c.isalpha()]
+        capitalised = letters[0].isupper()
+        all_caps = len(letters) > 1 and all(c.isupper() for c in letters)
+        domain_only = capitalised and not (initial or all_caps)
+        extra = s.capital_margin if capitalised else 0.0
+        keep = s.unknown_log_prior
+        if conf is not None and conf >= 0:
+            keep += s.confidence_weight * (conf / 100.0 - 0.5)
+        if capitalised:
+            keep += 2.0  # capitalised unknown words are often names we do not know
+        scored = self._score_candidates(word, domain_only)
+        if not scored:
+            return None
+        best_word, best_score, best_reason = scored[0]
+        listed = [{"word": w, "score": round(sc, 3)} for w, sc, _ in scored[:5]]
+        listed.append({"word": word, "score": round(keep, 3), "keep": True})
+        if best_reason == "lexicon":
+            extra = 0.0  # a close lexicon entry is exactly what lets a capitalised word change
+        if best_score - keep < s.margin + extra:
+            return None
+        if len(scored) > 1 and best_score - scored[1][1] < s.ambiguity:
+            return None
+        written = lex.domain.get(best_word)
+        replacement = " ".join(apply_case(core if i == 0 else core.lower(), part, written) for i, part in enumerate(best_word.split(" ")))
+        return replacement, best_reason, best_score - keep, listed
+
+    def _score_candidates(self, word: str, domain_only: bool) -> list[tuple[str, float, str]]:
+        s = self.settings
+        lex = self.lexicon
+        max_d = s.max_edit_distance if len(word) >= s.min_length_distance2 else 1
+        out: list[tuple[str, float, str]] = []
+        for cand, _distance in lex.candidates(word, max_d):
+            in_domain = cand in lex.domain
+            if domain_only and not in_domain:
+                continue
+            score = lex.log_prob(cand) - self.channel.cost(word, cand)
+            out.append((cand, score, "lexicon" if in_domain else "spelling"))
+        if not domain_only and len(word) >= s.min_length_merged:
+            for i in range(1, len(word)):
+                left, right = word[:i], word[i:]
+                if left in lex.counts and right in lex.counts and (len(left) > 1 or left in "вискоуа") and (len(right) > 1 or right in "вискоуа"):
+                    score = lex.log_prob(left) + lex.log_prob(right) - s.split_cost
+                    out.append((left + " " + right, score, "merged-words"))
+        out.sort(key=lambda t: -t[1])
+        return out
+
+    def _fix_real_word(self, core: str, word: str) -> tuple[str, str, float, list[dict[str, Any]]] | None:
+        hit = self.lexicon.realword.get(word)
+        if hit is None or hit[1] < self.settings.realword_margin:
+            return None
+        meant, gain = hit
+        replacement = apply_case(core, meant, self.lexicon.domain.get(meant))
+        return replacement, "real-word", gain, [{"word": meant, "score": round(gain, 3)}, {"word": word, "score": 0.0, "keep": True}]
+
+    def _fix_number(self, core: str) -> tuple[str, str, float, list[dict[str, Any]]] | None:
+        """``326I`` -> ``3261``: letters read for digits inside a number, nothing else."""
+        m = NUMBER_SUFFIX.match(core)
+        if not m:
+            return None
+        number, suffix = m.group(1), m.group(2) or ""
+        if not NUMBER_CORE.match(number) or " " in number:
+            return None
+        letters = [c for c in number if c in NUMBER_CONFUSIONS]
+        digits = [c for c in number if c.isdigit()]
+        if not letters or len(digits) < len(letters) or len(digits) < 2:
+            return None
+        if number[0] in NUMBER_CONFUSIONS and number[-1] in NUMBER_CONFUSIONS and len(number) < 3:
+            return None
+        fixed = "".join(NUMBER_CONFUSIONS.get(c, c) for c in number)
+        return fixed + suffix, "number", 0.0, []
+
+
+def _apply(lines: list[str], edits: list[_Edit]) -> str:
+    """Apply non-overlapping edits line by line; fills in ``original`` from the line text."""
+    by_line: dict[int, list[_Edit]] = {}
+    for e in edits:
+        e.original = lines[e.line][e.start : e.end]
+        by_line.setdefault(e.line, []).append(e)
+    out = list(lines)
+    for li, line_edits in by_line.items():
+        line = lines[li]
+        pieces: list[str] = []
+        pos = 0
+        for e in sorted(line_edits, key=lambda e: e.start):
+            pieces.append(line[pos : e.start])
+            pieces.append(e.replacement)
+            pos = e.end
+        pieces.append(line[pos:])
+        out[li] = "".join(pieces)
+    return "\n".join(out)
+
+
+def undo_corrections(corrected_text: str, corrections: list[Correction]) -> str:
+    """Apply the records backwards: the text the corrector was given, byte for byte."""
+    pages = [page.split("\n") for page in corrected_text.split("\f")]
+    by_line: dict[tuple[int, int], list[Correction]] = {}
+    for c in corrections:
+        by_line.setdefault((c.page, c.line), []).append(c)
+    for (page, line), records in by_line.items():
+        text = pages[page - 1][line - 1]
+        shift = 0
+        pieces: list[str] = []
+        pos = 0
+        for c in sorted(records, key=lambda c: c.start):
+            at = c.start + shift
+            pieces.append(text[pos:at])
+            pieces.append(c.original)
+            pos = at + len(c.replacement)
+            shift += len(c.replacement) - (c.end - c.start)
+        pieces.append(text[pos:])
+        pages[page - 1][line - 1] = "".join(pieces)
+    return "\f".join("\n".join(lines) for lines in pages)
+
+
+@lru_cache(maxsize=8)
+def _load_for(settings: CorrectSettings, models_dir: Path | None) -> Corrector:
+    return Corrector(settings, load_lexicon(models_dir))
+
+
+def _load(settings: CorrectSettings, models_dir: Path | None) -> Corrector:
+    return _load_for(settings, models_dir.resolve() if models_dir else None)

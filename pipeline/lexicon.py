@@ -1,0 +1,285 @@
+"""The correction models: word frequencies, domain lexicon, OCR confusions, and their index.
+
+This is the one place that reads ``models/``. Building the SymSpell-style delete index over
+the frequency list takes seconds, so the built structures are cached with ``marshal`` under
+``models/cache/`` (git-ignored), keyed by a hash of the source files; a warm load is well
+under two seconds, and ``load_lexicon`` memoises per process. pymorphy3's OpenCorpora
+dictionary backs ``is_word`` so that a rare but valid inflection is a word, not an error.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import marshal
+import math
+import os
+import threading
+from array import array
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from rapidfuzz.distance import Levenshtein
+
+log = logging.getLogger(__name__)
+
+DEFAULT_MODELS_DIR = Path(__file__).resolve().parents[1] / "models"
+SOURCES = ("ru_frequency.txt", "lexicon.txt", "confusions.tsv")
+INDEX_VERSION = "3"
+PREFIX_LENGTH = 7
+MAX_DISTANCE = 2
+# Domain forms missing from (or rare in) the general list get at least this count (per 10^9):
+# in telegrams of this genre the names and formula words are frequent.
+DOMAIN_FLOOR = 20_000
+# Formula words of the genre (прошу, сообщите, ...) are among its most frequent words.
+FORMULA_FLOOR = 1_000_000
+# Confusions at least this likely are used to precompute real-word errors (прощу→прошу).
+REALWORD_MIN_PROB = 0.02
+
+
+@dataclass(frozen=True)
+class Confusion:
+    """One OCR confusion: the page has ``truth``, Tesseract read ``ocr``; ``prob`` = P(ocr | truth)."""
+
+    ocr: str
+    truth: str
+    prob: float
+
+
+@dataclass
+class Lexicon:
+    """Everything the corrector looks words up in; build with ``load_lexicon``."""
+
+    words: list[str]
+    counts: dict[str, int]
+    total: float
+    domain: dict[str, str]
+    domain_kind: dict[str, str]
+    confusions: list[Confusion]
+    deletes: dict[str, Any]
+    realword: dict[str, tuple[str, float]]
+    sources_hash: str = ""
+    _morph: Any = field(default=None, repr=False)
+    _known_cache: dict[str, bool] = field(default_factory=dict, repr=False)
+
+    def log_prob(self, word: str) -> float:
+        """Natural log of the word's relative frequency (lower-case form); -inf when unseen."""
+        count = self.counts.get(word)
+        return math.log(count / self.total) if count else -math.inf
+
+    @property
+    def morph(self) -> Any:
+        if self._morph is None:
+            import pymorphy3
+
+            self._morph = pymorphy3.MorphAnalyzer()
+        return self._morph
+
+    def is_word(self, word: str) -> bool:
+        """True for a listed word, a domain form, or any form in OpenCorpora (lower-case input)."""
+        if word in self.counts:
+            return True
+        known = self._known_cache.get(word)
+        if known is None:
+            known = bool(self.morph.word_is_known(word))
+            if not known and "-" in word:
+                # Parts must be listed words: pymorphy3 knows odd fragments (изе), so
+                # "изе-дун" would pass as a compound and Цзе-дун never be restored.
+                known = all(len(part) > 1 and part in self.counts for part in word.split("-"))
+            self._known_cache[word] = known
+        return known
+
+    def candidates(self, word: str, max_distance: int = MAX_DISTANCE) -> list[tuple[str, int]]:
+        """Indexed words within ``max_distance`` (Levenshtein) of ``word``, with their distance."""
+        seen: set[int] = set()
+        found: list[tuple[str, int]] = []
+        for key in _deletes(word[:PREFIX_LENGTH], max_distance):
+            hit = self.deletes.get(key)
+            if hit is None:
+                continue
+            ids = (hit,) if isinstance(hit, int) else array("i", hit)
+            for i in ids:
+                if i in seen:
+                    continue
+                seen.add(i)
+                candidate = self.words[i]
+                if abs(len(candidate) - len(word)) > max_distance:
+                    continue
+                distance = Levenshtein.distance(word, candidate, score_cutoff=max_distance)
+                if distance <= max_distance:
+                    found.append((candidate, distance))
+        return found
+
+
+def _deletes(word: str, max_distance: int) -> set[str]:
+    out = {word}
+    frontier = {word}
+    for _ in range(max_distance):
+        following: set[str] = set()
+        for item in frontier:
+            if len(item) > 1:
+                following.update(item[:i] + item[i + 1 :] for i in range(len(item)))
+        out |= following
+        frontier = following
+    return out
+
+
+def read_frequency(path: Path) -> dict[str, int]:
+    """SymSpell "word count" lines; a missing file is an error, not an empty dictionary."""
+    counts: dict[str, int] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        parts = line.split()
+        if len(parts) == 2 and parts[1].isdigit():
+            counts[parts[0]] = int(parts[1])
+    return counts
+
+
+def read_lexicon(path: Path) -> dict[str, tuple[str, str]]:
+    """lexicon.txt rows as {lower-case form: (written form, kind)}."""
+    rows: dict[str, tuple[str, str]] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line or line.startswith("#"):
+            continue
+        form, kind, *_ = line.split("\t")
+        rows.setdefault(form.lower(), (form, kind))
+    return rows
+
+
+def read_confusions(path: Path) -> list[Confusion]:
+    """confusions.tsv rows (ocr, truth, count, prob, source) as Confusion records."""
+    out: list[Confusion] = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line or line.startswith("#"):
+            continue
+        ocr, truth, _count, prob, *_ = line.split("\t")
+        out.append(Confusion(ocr, truth, float(prob)))
+    return out
+
+
+def lower_confusions(confusions: list[Confusion]) -> dict[tuple[str, str], float]:
+    """Case-folded word-level channel: P(ocr | truth) over lower-case strings, case-only pairs dropped."""
+    table: dict[tuple[str, str], float] = {}
+    for c in confusions:
+        key = (c.ocr.lower(), c.truth.lower())
+        if key[0] == key[1] or not (key[0].isalpha() and key[1].isalpha()):
+            continue
+        table[key] = max(table.get(key, 0.0), c.prob)
+    return table
+
+
+def _hash_sources(models_dir: Path) -> str:
+    digest = hashlib.sha256(INDEX_VERSION.encode())
+    for name in SOURCES:
+        digest.update((models_dir / name).read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _realword_map(counts: dict[str, int], table: dict[tuple[str, str], float]) -> dict[str, tuple[str, float]]:
+    """For each listed word, the likelier word one confusion away: {read: (meant, log gain)}.
+
+    log gain = log P(meant) + log P(read | meant) - log P(read); only positive gains are kept,
+    the corrector applies its own margin.
+    """
+    by_ocr: dict[str, list[tuple[str, float]]] = {}
+    for (ocr, truth), prob in table.items():
+        if prob >= REALWORD_MIN_PROB and len(ocr) == 1:
+            by_ocr.setdefault(ocr, []).append((truth, math.log(prob)))
+    out: dict[str, tuple[str, float]] = {}
+    for word, count in counts.items():
+        if len(word) < 4:
+            continue
+        best: tuple[str, float] | None = None
+        for i, ch in enumerate(word):
+            for truth, log_p in by_ocr.get(ch, ()):
+                meant = word[:i] + truth + word[i + 1 :]
+                other = counts.get(meant)
+                if not other:
+                    continue
+                gain = math.log(other / count) + log_p
+                if gain > 0 and (best is None or gain > best[1]):
+                    best = (meant, gain)
+        if best:
+            out[word] = best
+    return out
+
+
+def build_lexicon(models_dir: Path) -> Lexicon:
+    """Read the model files and build the index (seconds; ``load_lexicon`` caches the result)."""
+    for name in SOURCES:
+        if not (models_dir / name).is_file():
+            raise FileNotFoundError(f"{models_dir / name}: model file missing; rebuild it with models/build_*.py")
+    counts = read_frequency(models_dir / "ru_frequency.txt")
+    domain_rows = read_lexicon(models_dir / "lexicon.txt")
+    confusions = read_confusions(models_dir / "confusions.tsv")
+    for lower, (_form, kind) in domain_rows.items():
+        if kind != "abbreviation" and " " not in lower:
+            floor = FORMULA_FLOOR if kind == "formula" else DOMAIN_FLOOR
+            counts[lower] = max(counts.get(lower, 0), floor)
+    words = list(counts)
+    deletes: dict[str, list[int]] = {}
+    for i, word in enumerate(words):
+        for key in _deletes(word[:PREFIX_LENGTH], MAX_DISTANCE):
+            deletes.setdefault(key, []).append(i)
+    compact: dict[str, Any] = {k: v[0] if len(v) == 1 else array("i", v).tobytes() for k, v in deletes.items()}
+    realword = _realword_map(counts, lower_confusions(confusions))
+    return Lexicon(
+        words=words,
+        counts=counts,
+        total=float(sum(counts.values())),
+        domain={k: v[0] for k, v in domain_rows.items()},
+        domain_kind={k: v[1] for k, v in domain_rows.items()},
+        confusions=confusions,
+        deletes=compact,
+        realword=realword,
+    )
+
+
+_lock = threading.Lock()
+
+
+@lru_cache(maxsize=4)
+def _load_cached(models_dir: Path) -> Lexicon:
+    key = _hash_sources(models_dir)
+    cache = models_dir / "cache" / f"lexicon-{key}.marshal"
+    if cache.is_file():
+        try:
+            data = marshal.loads(cache.read_bytes())
+            return Lexicon(**data, sources_hash=key)
+        except (EOFError, ValueError, TypeError) as e:
+            log.warning("%s: unreadable index cache, rebuilding (%s)", cache, e)
+    lexicon = build_lexicon(models_dir)
+    lexicon.sources_hash = key
+    data = {
+        "words": lexicon.words,
+        "counts": lexicon.counts,
+        "total": lexicon.total,
+        "domain": lexicon.domain,
+        "domain_kind": lexicon.domain_kind,
+        "confusions": [],
+        "deletes": lexicon.deletes,
+        "realword": lexicon.realword,
+    }
+    try:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cache.with_suffix(f".tmp{os.getpid()}")
+        tmp.write_bytes(marshal.dumps(data))
+        tmp.replace(cache)  # atomic: a concurrent loader never sees half a file
+        for stale in cache.parent.glob("lexicon-*.marshal"):
+            if stale != cache:
+                stale.unlink(missing_ok=True)  # built from older model files
+    except OSError as e:
+        log.warning("%s: cannot write index cache (%s)", cache, e)
+    return lexicon
+
+
+def load_lexicon(models_dir: Path | None = None) -> Lexicon:
+    """The models in ``models_dir`` (default: the repository's ``models/``), memoised per process."""
+    directory = (models_dir or DEFAULT_MODELS_DIR).resolve()
+    with _lock:
+        lexicon = _load_cached(directory)
+    if not lexicon.confusions:
+        # Confusion rows are tiny; reading them each time keeps the marshal payload plain data.
+        lexicon.confusions = read_confusions(directory / "confusions.tsv")
+    return lexicon

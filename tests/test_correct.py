@@ -1,0 +1,128 @@
+"""Correction: golden cases as data, the issue's literals, and invariants checked by hypothesis."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipeline.correct import Corrector, CorrectSettings, undo_corrections
+from pipeline.types import Correction
+
+GOLDEN = Path(__file__).parent / "resources" / "corrections"
+
+
+def golden_cases() -> list[dict[str, str]]:
+    cases: list[dict[str, str]] = []
+    for path in sorted(GOLDEN.glob("*.json")):
+        cases += json.loads(path.read_text(encoding="utf-8"))["cases"]
+    return cases
+
+
+@pytest.fixture(scope="module")
+def corrector() -> Corrector:
+    return Corrector.load(CorrectSettings())
+
+
+@pytest.mark.parametrize("case", golden_cases(), ids=lambda c: c["id"])
+def test_golden(corrector: Corrector, case: dict[str, str]) -> None:
+    corrected, changes = corrector.correct_page(case["input"])
+    assert corrected == case["expected"]
+    assert undo_corrections(corrected, changes) == case["input"]
+    if case["input"] == case["expected"]:
+        assert changes == []
+
+
+@pytest.mark.parametrize(
+    ("original", "expected", "reason"),
+    [("Прощу", "Прошу", "real-word"), ("Изе-дун", "Цзе-дун", "lexicon"), ("Онайтед", "Юнайтед", "lexicon"), ("326I", "3261", "number")],
+)
+def test_issue_literals(corrector: Corrector, original: str, expected: str, reason: str) -> None:
+    corrected, changes = corrector.correct_page(f"слово {original} слово", page=3)
+    assert corrected == f"слово {expected} слово"
+    (change,) = changes
+    assert (change.page, change.line, change.start, change.end) == (3, 1, 6, 6 + len(original))
+    assert (change.original, change.replacement, change.reason) == (original, expected, reason)
+
+
+def test_records_are_json_ready_and_list_candidates(corrector: Corrector) -> None:
+    _text, changes = corrector.correct_page("агентства Онайтед пресс")
+    data = json.loads(json.dumps([c.as_dict() for c in changes], ensure_ascii=False))
+    assert Correction.from_dict(data[0]) == changes[0]
+    words = [c["word"] for c in changes[0].candidates]
+    assert "юнайтед" in words and "онайтед" in words  # the kept form is among those considered
+
+
+def test_confidence_protects_a_confident_unknown_word(corrector: Corrector) -> None:
+    text = "военных дейсгвий"
+    low, _ = corrector.correct_page(text, confidences={(1, 1): 20.0})
+    high, _ = corrector.correct_page(text, confidences={(1, 1): 99.0})
+    assert low == "военных действий"
+    assert high == "военных действий" or high == text  # confidence may only ever keep more
+
+
+def test_disabled_changes_nothing() -> None:
+    corrector = Corrector.load(CorrectSettings(enabled=False))
+    assert corrector.correct_page("Прощу Вас") == ("Прощу Вас", [])
+
+
+def test_correct_text_numbers_pages(corrector: Corrector) -> None:
+    text = "Прощу Вас\fагентства Онайтед\f№ 326I"
+    corrected, changes = corrector.correct_text(text)
+    assert corrected == "Прошу Вас\fагентства Юнайтед\f№ 3261"
+    assert [(c.page, c.line) for c in changes] == [(1, 1), (2, 1), (3, 1)]
+    assert undo_corrections(corrected, changes) == text
+
+
+def test_hyphenation_is_reversible_and_keeps_lines(corrector: Corrector) -> None:
+    text = "Ваше конкретное мне-\nние по этому вопросу.\nКим Ир Сен."
+    corrected, changes = corrector.correct_page(text)
+    assert corrected.count("\n") == text.count("\n")
+    assert "мнение" in corrected
+    assert {c.reason for c in changes} == {"hyphenation"}
+    assert undo_corrections(corrected, changes) == text
+
+
+WORDS = ["Прощу", "Вас", "срочно", "сообщить", "Изе-дун", "Онайтед", "пресс", "мне-", "ние", "дейсгвий",
+         "Булганину", "ФИЛИППОВУ", "Расш.", "с.г.", "тов.", "№", "пре", "кращения", "‚по", "Kорее", "войск"]
+NUMBERS = ["326I", "3261", "29.6.51", "30.6.1951", "12.00", "I917-й", "38-й", "3-4", "№1402", "0", "1О", "4021"]
+token = st.one_of(st.sampled_from(WORDS), st.sampled_from(NUMBERS), st.text(alphabet="абвгдежзийклмнопрстуфхцчшщъыьэюяIО0123456789.-", min_size=1, max_size=9))
+line = st.lists(token, max_size=8).map(" ".join)
+page_text = st.lists(line, min_size=1, max_size=5).map("\n".join)
+
+
+@settings(max_examples=150, deadline=None)
+@given(page_text)
+def test_undo_restores_input_and_outside_is_untouched(text: str) -> None:
+    corrector = Corrector.load(CorrectSettings())
+    corrected, changes = corrector.correct_page(text)
+    assert undo_corrections(corrected, changes) == text
+    lines = text.split("\n")
+    spans: dict[int, list[tuple[int, int]]] = {}
+    for c in changes:
+        assert lines[c.line - 1][c.start : c.end] == c.original
+        spans.setdefault(c.line, []).append((c.start, c.end))
+    out_lines = corrected.split("\n")
+    assert len(out_lines) == len(lines)
+    for n, original in enumerate(lines, start=1):
+        if n not in spans:
+            assert out_lines[n - 1] == original
+
+
+@settings(max_examples=150, deadline=None)
+@given(page_text)
+def test_digits_only_change_by_known_confusions(text: str) -> None:
+    corrector = Corrector.load(CorrectSettings())
+    _corrected, changes = corrector.correct_page(text)
+    for c in changes:
+        if c.reason == "number":
+            # only letters read for digits become digits; every digit stays where it was
+            assert len(c.original) == len(c.replacement)
+            for a, b in zip(c.original, c.replacement, strict=True):
+                assert a == b or (not a.isdigit() and b.isdigit())
+        elif c.reason != "hyphenation":
+            assert re.findall(r"\d", c.original) == re.findall(r"\d", c.replacement)

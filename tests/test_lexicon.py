@@ -1,0 +1,72 @@
+"""The models loader: files, the delete index, the cache, and what counts as a word."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from pipeline.lexicon import DEFAULT_MODELS_DIR, build_lexicon, load_lexicon, read_confusions
+
+
+@pytest.fixture(scope="module")
+def lexicon():
+    return load_lexicon()
+
+
+def test_memoised_per_process(lexicon) -> None:
+    assert load_lexicon() is lexicon
+    assert load_lexicon(DEFAULT_MODELS_DIR) is lexicon
+
+
+@pytest.mark.parametrize("word", ["прошу", "филиппову", "булганину", "пхеньяну", "риджуэю", "цзе-дун", "юнайтед", "военнопленными"])
+def test_known_words(lexicon, word: str) -> None:
+    assert lexicon.is_word(word)
+
+
+@pytest.mark.parametrize("word", ["онайтед", "изе-дун", "проверия", "дейсгвий", "чтo"])
+def test_ocr_errors_are_not_words(lexicon, word: str) -> None:
+    assert not lexicon.is_word(word)
+
+
+def test_candidates_within_distance(lexicon) -> None:
+    found = dict(lexicon.candidates("дейсгвий", 2))
+    assert found["действий"] == 1
+    assert all(d <= 2 for d in found.values())
+    assert dict(lexicon.candidates("онайтед", 1))["юнайтед"] == 1
+
+
+def test_domain_forms_are_indexed_with_their_written_case(lexicon) -> None:
+    assert lexicon.domain["цзе-дун"] == "Цзе-дун"
+    assert lexicon.domain_kind["риджуэй"] == "person"
+    assert lexicon.log_prob("риджуэю") > lexicon.log_prob("несуществующееслово")
+
+
+def test_confusion_table_has_learned_and_prior_rows() -> None:
+    rows = read_confusions(DEFAULT_MODELS_DIR / "confusions.tsv")
+    pairs = {(r.ocr, r.truth) for r in rows}
+    assert ("И", "Ц") in pairs and ("I", "1") in pairs
+    assert all(0 < r.prob <= 0.5 for r in rows)
+
+
+def test_missing_model_file_is_an_error(tmp_path: Path) -> None:
+    for name in ("lexicon.txt", "confusions.tsv"):
+        shutil.copy(DEFAULT_MODELS_DIR / name, tmp_path / name)
+    with pytest.raises(FileNotFoundError, match="ru_frequency.txt"):
+        build_lexicon(tmp_path)
+
+
+def test_index_cache_is_written_and_reused(tmp_path: Path) -> None:
+    (tmp_path / "ru_frequency.txt").write_text("прошу 100\nвопросу 50\n", encoding="utf-8")
+    shutil.copy(DEFAULT_MODELS_DIR / "lexicon.txt", tmp_path / "lexicon.txt")
+    shutil.copy(DEFAULT_MODELS_DIR / "confusions.tsv", tmp_path / "confusions.tsv")
+    first = load_lexicon(tmp_path)
+    cached = list((tmp_path / "cache").glob("lexicon-*.marshal"))
+    assert len(cached) == 1
+    from pipeline import lexicon as module
+
+    module._load_cached.cache_clear()
+    second = load_lexicon(tmp_path)
+    assert second is not first and second.counts == first.counts
+    assert second.realword.get("прощу") == first.realword.get("прощу")
