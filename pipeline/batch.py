@@ -154,10 +154,9 @@ def run_batch(scans: Path, settings: Settings, options: BatchOptions) -> dict[st
     log.info("%d documents, %d pages", len(plans), sum(len(p["pages"]) for p in plans))
     if options.dry_run:
         return dry_run_summary(plans, failed, options)
-    if plans:
-        _preload(settings)
-        pending = pending_pages(plans, options)
-        with Progress(pending, plans, options.out_dir, options.progress):
+    with Progress(pending_pages(plans, options), plans + failed, options.out_dir, options.progress):
+        if plans:
+            _preload(settings)
             for chunk in chunks(plans):
                 tasks.build(
                     final_tasks(chunk, options),

@@ -45,7 +45,7 @@ def document_summary(out_dir: Path, plan: dict[str, Any], fingerprints: dict[str
         "pages": len(plan.get("pages", [])),
         "timings": _stage_timings(work),
     }
-    ocr_marker = _read_marker(work / "ocr-document.json") or {}
+    ocr_marker = _read_marker(work / "gather.json") or {}
     if ocr_marker.get("blank_pages"):
         entry["notes"] = [f"page {n} is blank" for n in ocr_marker["blank_pages"]]
     correct_marker = _read_marker(work / "correct.json") or {}

@@ -183,7 +183,7 @@ class OcrPage(PageTask):
 class OcrDocument(DocumentTask):
     """Gather the pages' words into ``ocr.txt`` and ``words.json``."""
 
-    stage = "ocr-document"
+    stage = "gather"
     fingerprint_stage = "ocr"
 
     def requires(self) -> list[OcrPage]:
@@ -287,10 +287,12 @@ def build(tasks: list[luigi.Task], *, workers: int, scheduler_host: str | None, 
     if not luigi_config.has_section("resources"):
         luigi_config.add_section("resources")
     luigi_config.set("resources", "tesseract", str(max(1, workers)))
+    if not luigi_config.has_section("core"):
+        luigi_config.add_section("core")
+    luigi_config.set("core", "no_configure_logging", "true")  # the CLI's handlers decide what is shown
     options: dict[str, Any] = {
         "workers": max(1, workers),
         "detailed_summary": True,
-        "no_configure_logging": True,  # the CLI's handlers decide what reaches the terminal
         "no_lock": True,  # several workers of one batch may run on the same host
     }
     if scheduler_host:
