@@ -70,7 +70,7 @@ def plan_batch(scans: Path, out_dir: Path) -> tuple[list[dict[str, Any]], list[d
 
 
 def tasks_per_document(plan: dict[str, Any]) -> int:
-    return 2 * len(plan["pages"]) + (4 if plan["transcript"] else 3)
+    return 2 * len(plan["pages"]) + (3 if plan["transcript"] else 2)
 
 
 def chunks(plans: list[dict[str, Any]], limit: int = MAX_TASKS_PER_BUILD) -> Iterator[list[dict[str, Any]]]:

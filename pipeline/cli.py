@@ -104,7 +104,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
 
     settings = load_settings(args.config)
     reference, hypothesis = _read_text_arg(args.a), _read_text_arg(args.b)
-    diff = align.diff_document(hypothesis, reference, ocr=hypothesis, words=[], corrections=[], settings=settings.align)
+    diff = align.diff_texts(reference, hypothesis, settings.align)
     for hunk in diff["hunks"]:
         print(f"- {hunk['transcript']!r}\n+ {hunk['corrected']!r}")
     if args.json:

@@ -55,6 +55,9 @@ def document_summary(out_dir: Path, plan: dict[str, Any], fingerprints: dict[str
     if diff_marker:
         entry["cer"], entry["wer"] = diff_marker.get("cer"), diff_marker.get("wer")
         entry["report"] = f"{plan['doc_id']}/diff.html"
+        entry["hunks"] = diff_marker.get("hunks")
+        if diff_marker.get("unanchored_decisions"):
+            entry["unanchored_decisions"] = diff_marker["unanchored_decisions"]
     return entry
 
 

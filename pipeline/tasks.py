@@ -257,23 +257,32 @@ class DiffDocument(DocumentTask):
         return self.transcript
 
     def work(self) -> dict[str, Any]:
-        from pipeline import align, report, transcript
+        from pipeline import align, regenerate, report, transcript
+        from pipeline.lexicon import load_lexicon
 
         path = Path(self.transcript)
         body = transcript.extract_body(transcript.decode_transcript(path.read_bytes(), str(path)))
+        corrected = (self.doc_dir / "corrected.txt").read_text(encoding="utf-8")
         diff = align.diff_document(
-            (self.doc_dir / "corrected.txt").read_text(encoding="utf-8"),
+            corrected,
             body,
             ocr=(self.doc_dir / "ocr.txt").read_text(encoding="utf-8"),
             words=files.read_json(self.doc_dir / "words.json"),
             corrections=files.read_json(self.doc_dir / "corrections.json"),
             settings=self.settings.align,
+            is_word=load_lexicon().is_word,
         )
         diff["transcript_source"] = str(path)
         page_images = {n: f"pages/{page_name(n)}.png" for n in range(1, len(self.pages) + 1)}
+        html = report.render_diff_html(diff, self.doc_id, page_images, corrected=corrected, transcript=body)
         files.write_json_atomic(self.doc_dir / "diff.json", diff)
-        files.write_text_atomic(self.doc_dir / "diff.html", report.render_diff_html(diff, self.doc_id, page_images))
-        return {"cer": diff.get("cer"), "wer": diff.get("wer")}
+        files.write_text_atomic(self.doc_dir / "diff.html", html)
+        record: dict[str, Any] = {"cer": diff.get("cer"), "wer": diff.get("wer"), "hunks": len(diff["hunks"])}
+        if (self.doc_dir / "decisions.json").is_file():
+            # New OCR or new rules: keep every human decision whose hunk still matches.
+            unanchored = regenerate.regenerate_document(self.doc_dir)
+            record["unanchored_decisions"] = unanchored
+        return record
 
 
 def final_task(params: dict[str, Any]) -> DocumentTask:
