@@ -8,18 +8,29 @@ before but not after; changed-still-wrong = tokens the corrector changed that ma
 CER = Levenshtein distance over code points (NFC, whitespace runs collapsed) / GT length,
 micro-averaged per set.
 
-Run: ``.venv/bin/python benchmarks/correction.py``
+Beside our corrector the same figures are given for a naive SymSpell (symspellpy, edit distance
+2, wordfreq's top 200,000 Russian words, every unknown lower-cased word core replaced by its
+top suggestion): the failure the corrector exists to beat. "Clean GT" rows run each corrector on
+the ground truth itself, where every change breaks a right word. Coverage is the share of the
+GT's Cyrillic word tokens that the dictionary knows (frequency list, domain lexicon, or
+OpenCorpora via pymorphy3). The breakdown sorts the GT words still wrong after correction by
+what is wrong with them.
+
+Run: ``.venv/bin/python benchmarks/correction.py [--no-naive] [--examples N]``
 """
 
 from __future__ import annotations
 
+import argparse
 import difflib
-import re
 import logging
+import re
 import subprocess
 import sys
 import time
 import unicodedata
+from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -37,9 +48,19 @@ from pipeline.ocr import page_text  # noqa: E402
 
 SETS = {
     "synthetic": (Path("/work/shared/corpus/synthetic"), "*.tif"),
-    "real typewritten 1972": (Path("/work/shared/corpus/real/soviet_time_capsules_1972"), "novosibirsk*.jpg"),
+    "real typewritten 1972": (
+        Path("/work/shared/corpus/real/soviet_time_capsules_1972"),
+        "novosibirsk*.jpg",
+    ),
 }
 SEED = Path("/work/shared/seeds/telegram-21336.txt")
+CACHE = ROOT / "benchmarks" / "cache"
+# A page whose raw CER is above this is unreadable without preprocessing; reported apart as well.
+UNREADABLE_CER = 0.5
+NAIVE_WORDS = 200_000
+
+Page = tuple[str, str, str, dict[tuple[int, int], float]]
+CorrectFn = Callable[[str, dict[tuple[int, int], float]], str]
 
 
 def normalise(text: str) -> str:
@@ -54,20 +75,23 @@ def dehyphenate(gt: str) -> str:
     return HYPHENATED.sub(r"\1\2", gt)
 
 
+def opcodes(a: list[str], b: list[str]) -> list[tuple[str, int, int, int, int]]:
+    return difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
+
+
 def matched(tokens: list[str], gt: list[str]) -> set[int]:
     """Indices of GT tokens matched exactly by ``tokens`` in a difflib alignment."""
     out: set[int] = set()
-    for tag, i1, i2, j1, _j2 in difflib.SequenceMatcher(None, gt, tokens, autojunk=False).get_opcodes():
+    for tag, i1, i2, _j1, _j2 in opcodes(gt, tokens):
         if tag == "equal":
             out.update(range(i1, i2))
-            del j1
     return out
 
 
 def changed_tokens(raw: list[str], corrected: list[str]) -> set[int]:
     """Indices of corrected tokens that are not carried over unchanged from the raw text."""
     out: set[int] = set()
-    for tag, _i1, _i2, j1, j2 in difflib.SequenceMatcher(None, raw, corrected, autojunk=False).get_opcodes():
+    for tag, _i1, _i2, j1, j2 in opcodes(raw, corrected):
         if tag != "equal":
             out.update(range(j1, j2))
     return out
@@ -75,7 +99,7 @@ def changed_tokens(raw: list[str], corrected: list[str]) -> set[int]:
 
 def matched_hyp(tokens: list[str], gt: list[str]) -> set[int]:
     out: set[int] = set()
-    for tag, _i1, _i2, j1, j2 in difflib.SequenceMatcher(None, gt, tokens, autojunk=False).get_opcodes():
+    for tag, _i1, _i2, j1, j2 in opcodes(gt, tokens):
         if tag == "equal":
             out.update(range(j1, j2))
     return out
@@ -96,28 +120,36 @@ class Tally:
     pages: list[tuple[str, float, float, int]] = field(default_factory=list)
 
     def add(self, other: Tally) -> None:
-        for name in ("gt_words", "right_before", "wrong_before", "wrong_read", "fixed", "broken", "changed_wrong",
-                     "edits_raw", "edits_corrected", "gt_chars"):
+        for name in (
+            "gt_words",
+            "right_before",
+            "wrong_before",
+            "wrong_read",
+            "fixed",
+            "broken",
+            "changed_wrong",
+            "edits_raw",
+            "edits_corrected",
+            "gt_chars",
+        ):
             setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.pages += other.pages
 
 
-def evaluate_page(corrector: Corrector, name: str, raw: str, gt: str, conf: dict[tuple[int, int], float]) -> Tally:
-    corrected, _changes = corrector.correct_page(raw, 1, conf)
+def evaluate_page(name: str, raw: str, gt: str, corrected: str) -> Tally:
     g, r, c = normalise(gt).split(), normalise(raw).split(), normalise(corrected).split()
     before, after = matched(r, g), matched(c, g)
-    changed = changed_tokens(r, c)
-    wrong_changed = changed - matched_hyp(c, g)
     t = Tally()
     t.gt_words = len(g)
     t.right_before = len(before)
     t.wrong_before = len(g) - len(before)
     # Wrongly read = GT words Tesseract produced something for (replace), not words it lost.
-    for tag, i1, i2, _j1, _j2 in difflib.SequenceMatcher(None, g, r, autojunk=False).get_opcodes():
+    for tag, i1, i2, _j1, _j2 in opcodes(g, r):
         if tag == "replace":
             t.wrong_read += i2 - i1
     t.fixed = len(after - before)
     t.broken = len(before - after)
-    t.changed_wrong = len(wrong_changed)
+    t.changed_wrong = len(changed_tokens(r, c) - matched_hyp(c, g))
     n = normalise(gt)
     t.gt_chars = len(n)
     t.edits_raw = Levenshtein.distance(n, normalise(raw))
@@ -126,7 +158,45 @@ def evaluate_page(corrector: Corrector, name: str, raw: str, gt: str, conf: dict
     return t
 
 
-def load_set(directory: Path, pattern: str) -> list[tuple[str, str, str, dict[tuple[int, int], float]]]:
+PUNCT = re.compile(r"[^\w-]")
+
+
+def classify(gt_word: str, read: str) -> str:
+    """Why ``read`` (the aligned corrected token) is not ``gt_word``."""
+    if read.lower() == gt_word.lower():
+        return "case only"
+    g, r = PUNCT.sub("", gt_word), PUNCT.sub("", read)
+    if g == r:
+        return "punctuation only"
+    if g.lower() == r.lower():
+        return "case + punctuation"
+    if re.search(r"\d", gt_word + read):
+        return "digits involved"
+    d = Levenshtein.distance(g.lower(), r.lower())
+    return "letters, 1 edit" if d == 1 else "letters, 2 edits" if d == 2 else "letters, 3+ edits"
+
+
+def breakdown(
+    gt: str, corrected: str, counts: Counter[str], examples: dict[str, list[str]]
+) -> None:
+    """Count the GT words still wrong after correction by category."""
+    g, c = normalise(gt).split(), normalise(corrected).split()
+    for tag, i1, i2, j1, j2 in opcodes(g, c):
+        if tag == "delete":
+            counts["lost (no token)"] += i2 - i1
+        elif tag == "replace" and i2 - i1 != j2 - j1:
+            counts["split / merged / garbled run"] += i2 - i1
+            examples["split / merged / garbled run"].append(
+                f"{' '.join(g[i1:i2])} ← {' '.join(c[j1:j2])}"
+            )
+        elif tag == "replace":
+            for k in range(i2 - i1):
+                cat = classify(g[i1 + k], c[j1 + k])
+                counts[cat] += 1
+                examples[cat].append(f"{c[j1 + k]}→{g[i1 + k]}")
+
+
+def load_set(directory: Path, pattern: str) -> list[Page]:
     pages = []
     for image in sorted(directory.glob(pattern)):
         gt_file = image.with_name(image.stem + ".gt.txt")
@@ -151,70 +221,211 @@ def seed_body(text: str) -> str:
     return text[start:end].strip()
 
 
+# ---- the naive baseline -------------------------------------------------------------------
+NAIVE_CORE = re.compile(r"^([^\w]*)([а-яёА-ЯЁ]+(?:-[а-яёА-ЯЁ]+)*)([^\w]*)$")
+
+
+def naive_symspell() -> CorrectFn:
+    """symspellpy over wordfreq's top 200k Russian words: every unknown word core -> top suggestion."""
+    import wordfreq
+    from symspellpy import SymSpell, Verbosity
+
+    pickle_path = CACHE / f"naive_symspell_{NAIVE_WORDS}.pickle"
+    sym = SymSpell(max_dictionary_edit_distance=2, prefix_length=7)
+    if pickle_path.is_file():
+        sym.load_pickle(pickle_path)
+    else:
+        for i, word in enumerate(wordfreq.iter_wordlist("ru", wordlist="large")):
+            if i >= NAIVE_WORDS:
+                break
+            sym.create_dictionary_entry(
+                word, max(1, round(wordfreq.word_frequency(word, "ru", "large") * 1e9))
+            )
+        pickle_path.parent.mkdir(parents=True, exist_ok=True)
+        sym.save_pickle(pickle_path)
+    memo: dict[str, str] = {}
+
+    def fix_token(token: str) -> str:
+        m = NAIVE_CORE.match(token)
+        if not m:
+            return token
+        lead, core, trail = m.groups()
+        low = core.lower()
+        if low not in memo:
+            hits = sym.lookup(low, Verbosity.TOP, max_edit_distance=2)
+            memo[low] = hits[0].term if hits else low
+        best = memo[low]
+        if best == low:
+            return token
+        if core.isupper() and len(core) > 1:
+            best = best.upper()
+        elif core[0].isupper():
+            best = best[:1].upper() + best[1:]
+        return lead + best + trail
+
+    def correct(text: str, _conf: dict[tuple[int, int], float]) -> str:
+        return "\n".join(" ".join(fix_token(t) for t in line.split()) for line in text.split("\n"))
+
+    return correct
+
+
+# ---- report ---------------------------------------------------------------------------------
+def pct(a: int, b: int) -> str:
+    return f"{100 * a / b:.1f}%" if b else "n/a"
+
+
+def row(label: str, t: Tally) -> str:
+    return (
+        f"| {label} | {len(t.pages)} | {t.gt_words} | {t.right_before} | "
+        f"{t.wrong_read} / {t.wrong_before - t.wrong_read} | "
+        f"{t.fixed} ({pct(t.fixed, t.wrong_read)}) | {t.broken} ({pct(t.broken, t.right_before)}) | "
+        f"{t.changed_wrong} | {t.edits_raw / max(1, t.gt_chars):.4f} | {t.edits_corrected / max(1, t.gt_chars):.4f} |"
+    )
+
+
+HEADER = (
+    "| set | pages | GT words | right before | wrong before (read / lost) | fixed (% of read wrong) | "
+    "broken (% of right) | changed, still wrong | CER raw | CER corrected |\n"
+    "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+)
+
+
+def run_sets(
+    correct: CorrectFn, data: dict[str, list[Page]], clean: bool = False
+) -> dict[str, Tally]:
+    """Tallies per set (and its readable pages); ``clean`` feeds the GT itself as the input."""
+    out: dict[str, Tally] = {}
+    for set_name, pages in data.items():
+        total, readable = Tally(), Tally()
+        for name, raw, gt, conf in pages:
+            source = gt if clean else raw
+            page = evaluate_page(name, source, gt, correct(source, {} if clean else conf))
+            total.add(page)
+            if page.pages[0][1] < UNREADABLE_CER:
+                readable.add(page)
+        out[set_name] = total
+        if not clean and len(readable.pages) < len(total.pages):
+            out[f"{set_name}, readable pages (raw CER < {UNREADABLE_CER})"] = readable
+    return out
+
+
+def coverage(data: dict[str, list[Page]], seed: str) -> list[tuple[str, int, int]]:
+    lexicon = load_lexicon()
+    word = re.compile(r"[а-яёА-ЯЁ]+(?:-[а-яёА-ЯЁ]+)*")
+    texts = {name: " ".join(gt for _n, _r, gt, _c in pages) for name, pages in data.items()}
+    texts["telegram-21336 (archive transcription)"] = seed
+    out = []
+    for name, text in texts.items():
+        tokens = [t.lower() for t in word.findall(text)]
+        known = sum(1 for t in tokens if lexicon.is_word(t) or t in lexicon.domain)
+        out.append((name, known, len(tokens)))
+    return out
+
+
 def load_time() -> float:
     code = (
         "import time; t=time.perf_counter(); from pipeline.correct import Corrector, CorrectSettings; "
         "Corrector.load(CorrectSettings()); print(time.perf_counter()-t)"
     )
-    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
+    )
     return float(out.stdout.strip())
 
 
-def speed(texts: list[str]) -> tuple[float, int]:
-    """Words per second of a fresh Corrector (no per-word memo yet) over ``texts``."""
-    corrector = Corrector(CorrectSettings(), load_lexicon())
+def speed(texts: list[str], repeat: int = 3) -> tuple[float, int]:
+    """Words per second over ``texts`` after loading, best of ``repeat`` runs, each with a fresh Corrector."""
     n_words = sum(len(t.split()) for t in texts)
-    t0 = time.perf_counter()
-    for text in texts:
-        corrector.correct_page(text)
-    return n_words / (time.perf_counter() - t0), n_words
-
-
-def pct(a: int, b: int) -> str:
-    return f"{100 * a / b:.1f}%" if b else "n/a"
+    best = 0.0
+    for _ in range(repeat):
+        corrector = Corrector(CorrectSettings(), load_lexicon())
+        t0 = time.perf_counter()
+        for text in texts:
+            corrector.correct_page(text)
+        best = max(best, n_words / (time.perf_counter() - t0))
+    return best, n_words
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--no-naive", action="store_true", help="skip the naive SymSpell baseline")
+    parser.add_argument(
+        "--examples", type=int, default=0, help="examples to list per breakdown category"
+    )
+    args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
     corrector = Corrector.load(CorrectSettings())
+
+    def ours(text: str, conf: dict[tuple[int, int], float]) -> str:
+        return corrector.correct_page(text, 1, conf)[0]
+
+    data = {name: load_set(directory, pattern) for name, (directory, pattern) in SETS.items()}
     print("## Correction benchmark (raw Tesseract `rus`, unprocessed scans)\n")
-    print("| set | pages | GT words | right before | wrong before (read / lost) | fixed (% of read wrong) | broken (% of right) | changed, still wrong | CER raw | CER corrected |")
-    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
-    all_pages: list[tuple[str, float, float, int]] = []
-    raw_texts: list[str] = []
-    gt_texts: list[str] = []
-    for set_name, (directory, pattern) in SETS.items():
-        total = Tally()
-        for name, raw, gt, conf in load_set(directory, pattern):
-            total.add(page := evaluate_page(corrector, name, raw, gt, conf))
-            total.pages += page.pages
-            raw_texts.append(raw)
-            gt_texts.append(gt)
-        all_pages += total.pages
-        print(
-            f"| {set_name} | {len(total.pages)} | {total.gt_words} | {total.right_before} | "
-            f"{total.wrong_read} / {total.wrong_before - total.wrong_read} | "
-            f"{total.fixed} ({pct(total.fixed, total.wrong_read)}) | {total.broken} ({pct(total.broken, total.right_before)}) | "
-            f"{total.changed_wrong} | {total.edits_raw / total.gt_chars:.4f} | {total.edits_corrected / total.gt_chars:.4f} |"
-        )
+    print(HEADER)
+    results = run_sets(ours, data)
+    for name, t in results.items():
+        print(row(name, t))
+    naive = None if args.no_naive else naive_symspell()
+    if naive is not None:
+        for name, t in run_sets(naive, data).items():
+            print(row(f"naive SymSpell: {name}", t))
+    print("\n### On the clean ground truth (every change breaks a right word)\n")
+    print("| corrector | set | GT words | broken (% of words) |\n|---|---|---:|---:|")
+    for label, fn in (("ours", ours), ("naive SymSpell", naive)):
+        if fn is None:
+            continue
+        for name, t in run_sets(fn, data, clean=True).items():
+            print(
+                f"| {label} | {name} | {t.gt_words} | {t.broken} ({pct(t.broken, t.right_before)}) |"
+            )
+
     print("\n### Per page\n\n| page | GT words | CER raw | CER corrected |\n|---|---:|---:|---:|")
-    for name, raw_cer, cor_cer, n in all_pages:
-        flag = "" if cor_cer < raw_cer else (" (=)" if cor_cer == raw_cer else " **worse**")
-        print(f"| {name} | {n} | {raw_cer:.4f} | {cor_cer:.4f}{flag} |")
+    for name in SETS:
+        for page, raw_cer, cor_cer, n in results[name].pages:
+            flag = "" if cor_cer < raw_cer else (" (=)" if cor_cer == raw_cer else " **worse**")
+            print(f"| {page} | {n} | {raw_cer:.4f} | {cor_cer:.4f}{flag} |")
+
+    print("\n### GT words still wrong after correction, by category (readable pages)\n")
+    print("| category | " + " | ".join(SETS) + " |\n|---|" + "---:|" * len(SETS))
+    counts = {name: Counter[str]() for name in SETS}
+    examples: dict[str, list[str]] = defaultdict(list)
+    for name, pages in data.items():
+        for page, raw, gt, conf in pages:
+            if evaluate_page(page, raw, gt, raw).pages[0][1] < UNREADABLE_CER:
+                breakdown(gt, ours(raw, conf), counts[name], examples)
+    cats = sorted(
+        {c for n in counts.values() for c in n}, key=lambda c: -sum(n[c] for n in counts.values())
+    )
+    for cat in cats:
+        print(f"| {cat} | " + " | ".join(str(counts[n][cat]) for n in SETS) + " |")
+    if args.examples:
+        for cat in cats:
+            print(f"- {cat}: " + "; ".join(f"`{e}`" for e in examples[cat][: args.examples]))
+
+    body = seed_body(SEED.read_text(encoding="utf-8"))
+    print("\n### Dictionary coverage (share of GT Cyrillic word tokens the dictionary knows)\n")
+    print("| text | tokens | known |\n|---|---:|---:|")
+    for name, known, total in coverage(data, body):
+        print(f"| {name} | {total} | {known} ({pct(known, total)}) |")
 
     print("\n### telegram-21336.txt (the archive's own transcription), Russian body\n")
-    body = seed_body(SEED.read_text(encoding="utf-8"))
     _text, changes = corrector.correct_text(body)
     print("| line | original | replacement | reason | score |\n|---:|---|---|---|---:|")
     for c in changes:
         print(f"| {c.line} | `{c.original}` | `{c.replacement}` | {c.reason} | {c.score:.2f} |")
 
-    print("\n### Speed\n")
+    print("\n### Speed (after loading, one core)\n")
+    raw_texts = [raw for pages in data.values() for _n, raw, _g, _c in pages]
+    gt_texts = [gt for pages in data.values() for _n, _r, gt, _c in pages]
     ocr_speed, ocr_words = speed(raw_texts)
     gt_speed, gt_words = speed(gt_texts)
     print(f"- load (fresh process, warm index cache): {load_time():.2f} s")
-    print(f"- raw OCR text: {ocr_speed:,.0f} words/s ({ocr_words} words, fresh corrector, one core)")
-    print(f"- clean GT text: {gt_speed:,.0f} words/s ({gt_words} words)")
+    print(
+        f"- raw OCR text: {ocr_speed:,.0f} words/s ({ocr_words} words, fresh corrector, best of 3)"
+    )
+    print(
+        f"- clean GT text: {gt_speed:,.0f} words/s ({gt_words} words, fresh corrector, best of 3)"
+    )
 
 
 if __name__ == "__main__":

@@ -48,7 +48,7 @@ class CorrectSettings:
     # Extra margin for capitalised words at sentence start and all-capitals words.
     capital_margin: float = 2.0
     # A known word is replaced by a likelier one a single confusion away only above this gain.
-    realword_margin: float = 2.5
+    realword_margin: float = 2.0
     substitution_cost: float = 5.0
     indel_cost: float = 5.5
     split_cost: float = 5.0
@@ -56,11 +56,30 @@ class CorrectSettings:
     fix_numbers: bool = True
     fix_mixed_script: bool = True
     strip_noise: bool = True
-    noise_chars: str = "`‚‘’„|_©®™¬¦•~^{}\\"
+    noise_chars: str = "`‚‘’„|_©®™¬¦•~^{}\\›‹<>°"
+    # Stray dots and colons (specks read as punctuation) removed where Russian orthography
+    # cannot have them: a dot between a full word and a lower-case word, a colon after a
+    # preposition or conjunction, a dot or comma glued before a word, a lone dot between words.
+    fix_punctuation: bool = True
+    # Mixed case inside a known word (БУЛГанину, вСтречи) is a misread: case of the first letter kept.
+    fix_case: bool = True
+    # Two tokens joined and spelling-corrected as one (прекр щение -> прекращение).
+    join_cost: float = 3.0
 
 
 # Letters Tesseract reads for digits, used only inside tokens that are otherwise numbers.
-NUMBER_CONFUSIONS = {"I": "1", "l": "1", "|": "1", "О": "0", "O": "0", "о": "0", "o": "0", "З": "3", "б": "6"}
+NUMBER_CONFUSIONS = {
+    "I": "1",
+    "l": "1",
+    "|": "1",
+    "О": "0",
+    "O": "0",
+    "о": "0",
+    "o": "0",
+    "З": "3",
+    "б": "6",
+}
+YO_COST = 0.5
 LATIN_TO_CYRILLIC = str.maketrans("aeopcxyAEOPCXBKMHTy", "аеорсхуАЕОРСХВКМНТу")
 CYRILLIC = re.compile(r"[а-яёА-ЯЁ]")
 LATIN = re.compile(r"[a-zA-Z]")
@@ -73,6 +92,12 @@ WORD_CORE = re.compile(r"^[а-яёА-ЯЁ]+(?:-[а-яёА-ЯЁ]+)*-?$")
 NUMBER_CORE = re.compile(r"^[0-9IlО Oоo|Зб.,:/-]+$")
 NUMBER_SUFFIX = re.compile(r"^(.*?\d.*?)(-[а-яё]{1,3})?$")
 SENTENCE_END = re.compile(r"[.!?:\"»]$")
+STRAY_LEAD = re.compile(r"^[.,:;]+(?=[а-яёА-ЯЁ])")
+STRAY_TRAIL = re.compile(r"(?<=[а-яёА-ЯЁ])(\.\.|[.:])$")
+LONE_PUNCT = re.compile(r"^\.$")
+LOWER_START = re.compile(r"^[^\w]*[а-яё]")
+# Parts of speech after which a sentence or a list never ends (pymorphy3 tags).
+NEVER_BEFORE_STOP = frozenset({"PREP", "CONJ"})
 
 
 @dataclass
@@ -96,36 +121,66 @@ class _Channel:
         self.table: dict[tuple[str, str], float] = {
             k: -math.log(p) for k, p in lower_confusions(lexicon.confusions).items() if p > 0
         }
-        self.groups = sorted({(len(o), len(t)) for o, t in self.table if (len(o), len(t)) != (1, 1)})
+        # Typewriters of the era rarely had ё: an ё read where a word has е is a speck over е.
+        self.table[("ё", "е")] = min(self.table.get(("ё", "е"), math.inf), YO_COST)
+
+        self.min_step = min([self.sub, self.indel, *self.table.values()])
+        by_read: dict[str, list[tuple[str, str, float]]] = {}
+        for (o, t), c in self.table.items():
+            if len(o) != 1 or len(t) != 1:
+                by_read.setdefault(o[:1], []).append((o, t, c))
+        self.group_rules = by_read
+
+    def lower_bound(self, distance: int) -> float:
+        """No candidate ``distance`` edits away costs less than this."""
+        return distance * self.min_step
 
     @lru_cache(maxsize=200_000)  # noqa: B019 -- one channel per Corrector, lives as long as it
     def cost(self, read: str, meant: str) -> float:
         n, m = len(read), len(meant)
         inf = math.inf
+        band = abs(n - m) + 3  # candidates are at most 2 edits away; groups shift by one more
+        # confusion groups (rn->m, ьı->ы) that can start at each position of ``read``
+        groups: list[list[tuple[int, int, str, float]]] = [[] for _ in range(n)]
+        rules = self.group_rules
+        for i, ch in enumerate(read):
+            for o, t, c in rules.get(ch, ()):
+                if read.startswith(o, i):
+                    groups[i].append((len(o), len(t), t, c))
         d = [[inf] * (m + 1) for _ in range(n + 1)]
         d[0][0] = 0.0
         table, sub, indel = self.table, self.sub, self.indel
         for i in range(n + 1):
             row = d[i]
-            for j in range(m + 1):
+            nxt = d[i + 1] if i < n else None
+            a = read[i] if i < n else ""
+            gi_list = groups[i] if i < n else ()
+            lo, hi = max(0, i - band), min(m, i + band)
+            for j in range(lo, hi + 1):
                 here = row[j]
                 if here == inf:
                     continue
-                if i < n and j < m:
-                    a, b = read[i], meant[j]
-                    step = 0.0 if a == b else table.get((a, b), sub)
-                    if here + step < d[i + 1][j + 1]:
-                        d[i + 1][j + 1] = here + step
-                if i < n and here + indel < d[i + 1][j]:
-                    d[i + 1][j] = here + indel
+                if nxt is not None:
+                    if j < m:
+                        b = meant[j]
+                        step = here + (0.0 if a == b else table.get((a, b), sub))
+                        if step < nxt[j + 1]:
+                            nxt[j + 1] = step
+                    if here + indel < nxt[j]:
+                        nxt[j] = here + indel
                 if j < m and here + indel < row[j + 1]:
                     row[j + 1] = here + indel
-                for gi, gj in self.groups:
-                    if i + gi <= n and j + gj <= m:
-                        c = table.get((read[i : i + gi], meant[j : j + gj]))
-                        if c is not None and here + c < d[i + gi][j + gj]:
-                            d[i + gi][j + gj] = here + c
+                for gi, gj, t, c in gi_list:
+                    if j + gj <= m and meant.startswith(t, j) and here + c < d[i + gi][j + gj]:
+                        d[i + gi][j + gj] = here + c
         return d[n][m]
+
+
+def _mixed_case(core: str) -> bool:
+    """True for case no typist types inside one word: not lower, not Capitalised, not ALL CAPS."""
+    letters = "".join(c for c in core if c.isalpha())
+    rest = letters[1:]
+    return bool(rest) and not rest.islower() and not letters.isupper()
 
 
 def apply_case(pattern: str, word: str, written: str | None = None) -> str:
@@ -151,7 +206,10 @@ class Corrector:
         self.settings = settings
         self.lexicon = lexicon
         self.channel = _Channel(lexicon, settings)
-        self._word_cache: dict[tuple[str, str, int], tuple[str, str, float, list[dict[str, Any]]] | None] = {}
+        self._token_cache: dict[
+            tuple[str, bool, int, bool], tuple[str, str, float, list[dict[str, Any]]] | None
+        ] = {}
+        self._pos_cache: dict[str, tuple[str | None, bool] | None] = {}
 
     @classmethod
     def load(cls, settings: CorrectSettings, models_dir: Path | None = None) -> Corrector:
@@ -183,27 +241,58 @@ class Corrector:
             edits += self._join_hyphenation(tokens, consumed)
         edits += self._join_split_words(tokens, consumed)
         previous_text = ""
-        for li, line_tokens in enumerate(tokens):
-            for ti, (start, end, token) in enumerate(line_tokens):
-                if (li, ti) in consumed:
-                    previous_text = token
-                    continue
-                initial = not previous_text or bool(SENTENCE_END.search(previous_text))
-                conf = confidences.get((li + 1, ti)) if confidences else None
-                edit = self._correct_token(token, initial, conf)
-                if edit is not None:
-                    replacement, reason, score, candidates = edit
-                    edits.append(_Edit(li, start, end, token, replacement, reason, score, candidates))
+        order = [
+            (li, ti) for li, line_tokens in enumerate(tokens) for ti in range(len(line_tokens))
+        ]
+        fix_punct = self.settings.fix_punctuation
+        for k, (li, ti) in enumerate(order):
+            start, end, token = tokens[li][ti]
+            if (li, ti) in consumed:
                 previous_text = token
+                continue
+            if (
+                fix_punct
+                and ti > 0
+                and LONE_PUNCT.match(token)
+                and k + 1 < len(order)
+                and previous_text[-1:].isalnum()
+            ):
+                # A dot or colon standing alone between words is a speck: no typist puts a blank before it.
+                prev_end = tokens[li][ti - 1][1]
+                edits.append(_Edit(li, prev_end, end, "\0", "", "punctuation", 0.0, []))
+                continue
+            initial = not previous_text or bool(SENTENCE_END.search(previous_text))
+            next_lower = False
+            if fix_punct and token[-1:] in ".:" and k + 1 < len(order):
+                nli, nti = order[k + 1]
+                next_lower = bool(LOWER_START.match(tokens[nli][nti][2]))
+            conf = confidences.get((li + 1, ti)) if confidences else None
+            edit = self._correct_token(token, initial, conf, next_lower)
+            if edit is not None:
+                replacement, reason, score, candidates = edit
+                edits.append(_Edit(li, start, end, token, replacement, reason, score, candidates))
+            previous_text = token
         corrected = _apply(lines, edits)
         changes = [
-            Correction(page, e.line + 1, e.start, e.end, e.original, e.replacement, e.reason, round(e.score, 3), e.candidates)
+            Correction(
+                page,
+                e.line + 1,
+                e.start,
+                e.end,
+                e.original,
+                e.replacement,
+                e.reason,
+                round(e.score, 3),
+                e.candidates,
+            )
             for e in sorted(edits, key=lambda e: (e.line, e.start))
         ]
         return corrected, changes
 
     # ---- multi-token repairs ------------------------------------------------------------
-    def _join_hyphenation(self, tokens: list[list[tuple[int, int, str]]], consumed: set[tuple[int, int]]) -> list[_Edit]:
+    def _join_hyphenation(
+        self, tokens: list[list[tuple[int, int, str]]], consumed: set[tuple[int, int]]
+    ) -> list[_Edit]:
         """``мне-`` at a line end + ``ние`` at the next line's start -> ``мнение`` when that is a word."""
         edits: list[_Edit] = []
         for li in range(len(tokens) - 1):
@@ -238,7 +327,9 @@ class Corrector:
             consumed.add((li + 1, 0))
         return edits
 
-    def _join_split_words(self, tokens: list[list[tuple[int, int, str]]], consumed: set[tuple[int, int]]) -> list[_Edit]:
+    def _join_split_words(
+        self, tokens: list[list[tuple[int, int, str]]], consumed: set[tuple[int, int]]
+    ) -> list[_Edit]:
         """``пре кращения`` -> ``прекращения``; ``Энь- лай`` -> ``Энь-лай`` when a part is not a word."""
         edits: list[_Edit] = []
         lex = self.lexicon
@@ -257,7 +348,7 @@ class Corrector:
                     WORD_CORE.match(a_core)
                     and b_core
                     and WORD_CORE.match(b_core)
-                    and b_core[0].islower()
+                    and (b_core[0].islower() or (a_core.isupper() and b_core.isupper()))
                     and not b_core.endswith("-")
                 )
                 if ok:
@@ -268,33 +359,172 @@ class Corrector:
                         options = [la + "-" + lb, la + lb]
                     a_word = lex.is_word(la.rstrip("-"))
                     b_word = lex.is_word(lb)
-                    long_enough = len(la.rstrip("-")) >= 2 and len(lb) >= 2 and len(la) + len(lb) >= 6
+                    long_enough = (
+                        len(la.rstrip("-")) >= 2 and len(lb) >= 2 and len(la) + len(lb) >= 6
+                    )
+                    done = False
                     for joined in options:
                         known = joined in lex.counts or joined in lex.domain
                         if "-" in joined and not la.endswith("-"):
                             # Дэ хуая -> Дэ-хуая only for lexicon names whose second part is not a word alone
                             known = joined in lex.domain and not (b_word and a_word)
-                        if known and long_enough and (la.endswith("-") or "-" in joined or not (a_word and b_word)):
+                        if (
+                            known
+                            and long_enough
+                            and (la.endswith("-") or "-" in joined or not (a_word and b_word))
+                        ):
                             written = lex.domain.get(joined)
-                            replacement = a[: len(a) - len(a_core)] + apply_case(a_core, joined, written) + b[len(b_core) :]
+                            replacement = (
+                                a[: len(a) - len(a_core)]
+                                + apply_case(a_core, joined, written)
+                                + b[len(b_core) :]
+                            )
                             gain = lex.log_prob(joined)
-                            edits.append(_Edit(li, s1, e2, "\0", replacement, "split-word", gain, []))
+                            edits.append(
+                                _Edit(li, s1, e2, "\0", replacement, "split-word", gain, [])
+                            )
                             consumed.update({(li, ti), (li, ti + 1)})
-                            ti += 1
+                            done = True
                             break
+                    if not done and not a_word and not b_word and not la.endswith("-"):
+                        edit = self._join_corrected(li, s1, e2, a, a_core, b, b_core)
+                        if edit is not None:
+                            edits.append(edit)
+                            consumed.update({(li, ti), (li, ti + 1)})
+                            done = True
+                    if done:
+                        ti += 1
                 ti += 1
         return edits
 
-    # ---- single tokens ------------------------------------------------------------------
-    def _correct_token(self, token: str, initial: bool, conf: float | None) -> tuple[str, str, float, list[dict[str, Any]]] | None:
+    def _join_corrected(
+        self, li: int, start: int, end: int, a: str, a_core: str, b: str, b_core: str
+    ) -> _Edit | None:
+        """``прекр щение`` -> ``прекращение``: two non-words read as one misspelt word.
+
+        The noisy-channel score of the joined, corrected word (less ``join_cost`` for the lost
+        blank) must beat keeping both tokens, each scored as it stands, by the usual margin.
+        """
         s = self.settings
+        lex = self.lexicon
+        la, lb = a_core.lower(), b_core.lower()
+        joined = la + lb
+        if len(joined) < s.min_length_distance2 or len(la) < 1 or "-" in joined:
+            return None
+        if a_core[:1].isupper() and not (a_core.isupper() and b_core.isupper()) and len(a_core) > 1:
+            return None  # a capitalised unknown word may be a name; only ALL-CAPS lines are joined
+        keep = 2 * s.unknown_log_prior
+        scored = self._score_candidates(joined, False, keep + s.margin + s.join_cost - s.ambiguity)
+        scored = [t for t in scored if t[2] != "merged-words"]
+        if not scored:
+            return None
+        best_word, best_score, _reason = scored[0]
+        best_score -= s.join_cost
+        if best_score - keep < s.margin or (
+            len(scored) > 1 and scored[0][1] - scored[1][1] < s.ambiguity
+        ):
+            return None
+        pattern = a_core + b_core
+        replacement = (
+            a[: len(a) - len(a_core)]
+            + apply_case(pattern, best_word, lex.domain.get(best_word))
+            + b[len(b_core) :]
+        )
+        listed = [{"word": w, "score": round(sc - s.join_cost, 3)} for w, sc, _ in scored[:5]]
+        listed.append({"word": la + " " + lb, "score": round(keep, 3), "keep": True})
+        return _Edit(li, start, end, "\0", replacement, "split-word", best_score - keep, listed)
+
+    # ---- single tokens ------------------------------------------------------------------
+    def _correct_token(
+        self, token: str, initial: bool, conf: float | None, next_lower: bool = False
+    ) -> tuple[str, str, float, list[dict[str, Any]]] | None:
+        """One token's correction, memoised: OCR text repeats its words and its misreadings."""
+        bucket = -1 if conf is None else int(conf // 10)
+        key = (token, initial, bucket, next_lower)
+        cache = self._token_cache
+        if key in cache:
+            return cache[key]
+        result = self._decide_token(token, initial, conf, next_lower)
+        if len(cache) < 500_000:
+            cache[key] = result
+        return result
+
+    def _decide_token(
+        self, token: str, initial: bool, conf: float | None, next_lower: bool
+    ) -> tuple[str, str, float, list[dict[str, Any]]] | None:
+        s = self.settings
+        reasons: list[str] = []
+        cleaned = token
         if s.strip_noise:
-            stripped = self._strip_noise(token)
+            stripped = self._strip_noise(cleaned)
             if stripped is not None:
-                inner = self._correct_token(stripped, initial, conf) if stripped else None
-                if inner is not None:
-                    return inner[0], "noise+" + inner[1], inner[2], inner[3]
-                return stripped, "noise", 0.0, []
+                cleaned = stripped
+                reasons.append("noise")
+        if s.fix_punctuation and cleaned:
+            tidy = self._strip_stray_punctuation(cleaned, next_lower)
+            if tidy != cleaned:
+                cleaned = tidy
+                reasons.append("punctuation")
+        if not cleaned:
+            return "", "noise", 0.0, []
+        inner = self._correct_word(cleaned, initial, conf)
+        if inner is not None:
+            reasons.append(inner[1])
+            cleaned, score, candidates = inner[0], inner[2], inner[3]
+        else:
+            score, candidates = 0.0, []
+        if not reasons or cleaned == token:
+            return None
+        return cleaned, "+".join(reasons), score, candidates
+
+    def _strip_stray_punctuation(self, token: str, next_lower: bool) -> str:
+        """Drop dots and colons that Russian orthography cannot have where they stand."""
+        if DIGIT.search(token):
+            return token
+        lead = STRAY_LEAD.match(token)
+        if lead:
+            token = token[lead.end() :]
+        trail = STRAY_TRAIL.search(token)
+        if trail:
+            head = LEAD.sub("", token[: trail.start()])
+            word = head.lower()
+            if trail.group() == "..":
+                return token[:-1]
+            if WORD_CORE.match(head) and not head.endswith("-") and word not in self.lexicon.domain:
+                pos = self._pos(word)
+                if (
+                    pos is not None
+                    and pos[0] in NEVER_BEFORE_STOP
+                    and len(word) >= 2
+                    and head.islower()
+                ):
+                    return token[: trail.start()]
+                if (
+                    trail.group() == "."
+                    and next_lower
+                    and len(word) >= 4
+                    and pos is not None
+                    and not pos[1]
+                    and word in self.lexicon.counts
+                ):
+                    return token[: trail.start()]
+        return token
+
+    def _pos(self, word: str) -> tuple[str | None, bool] | None:
+        """(likeliest part of speech, any reading is an abbreviation) from pymorphy3; None if unknown."""
+        hit = self._pos_cache.get(word, False)
+        if hit is not False:
+            return hit  # type: ignore[return-value]
+        result: tuple[str | None, bool] | None = None
+        if self.lexicon.is_word(word):
+            tags = self.lexicon.morph.tag(word)  # tag() is much cheaper than parse()
+            result = (tags[0].POS, any("Abbr" in t for t in tags))
+        self._pos_cache[word] = result
+        return result
+
+    def _correct_word(
+        self, token: str, initial: bool, conf: float | None
+    ) -> tuple[str, str, float, list[dict[str, Any]]] | None:
         lead = LEAD.match(token)
         i0 = lead.end() if lead else 0
         trail = TRAIL.search(token, i0)
@@ -302,13 +532,7 @@ class Corrector:
         core = token[i0:i1]
         if not core:
             return None
-        bucket = -1 if conf is None else int(conf // 10)
-        key = (core, "i" if initial else "", bucket)
-        if key in self._word_cache:
-            result = self._word_cache[key]
-        else:
-            result = self._correct_core(core, token, i0, i1, initial, conf)
-            self._word_cache[key] = result
+        result = self._correct_core(core, token, i0, i1, initial, conf)
         if result is None:
             return None
         return token[:i0] + result[0] + token[i1:], result[1], result[2], result[3]
@@ -316,11 +540,15 @@ class Corrector:
     def _strip_noise(self, token: str) -> str | None:
         """The token without characters no typewriter makes (`` ` ‚ | _ © ``), or None if it has none."""
         chars = self.settings.noise_chars
+        if DIGIT.search(token):
+            chars = chars.replace("°", "")  # 15° is a degree sign
         if not any(c in chars for c in token):
             return None
         return "".join(c for c in token if c not in chars)
 
-    def _correct_core(self, core: str, token: str, i0: int, i1: int, initial: bool, conf: float | None) -> tuple[str, str, float, list[dict[str, Any]]] | None:
+    def _correct_core(
+        self, core: str, token: str, i0: int, i1: int, initial: bool, conf: float | None
+    ) -> tuple[str, str, float, list[dict[str, Any]]] | None:
         s = self.settings
         lex = self.lexicon
         if DIGIT.search(core):
@@ -345,6 +573,13 @@ class Corrector:
         word = core.lower().rstrip("-")
         if len(word) < s.min_length:
             return None
+        if (
+            s.fix_case
+            and _mixed_case(core)
+            and (word in lex.counts or word in lex.domain or lex.is_word(word))
+        ):
+            fixed = apply_case(core[:1], word, lex.domain.get(word)) + ("-" if hyphen_end else "")
+            return (fixed, "case", 0.0, []) if fixed != core else None
         if word in lex.counts or word in lex.domain:
             return self._fix_real_word(core, word)
         if lex.is_word(word):
@@ -361,7 +596,8 @@ class Corrector:
             keep += s.confidence_weight * (conf / 100.0 - 0.5)
         if capitalised:
             keep += 2.0  # capitalised unknown words are often names we do not know
-        scored = self._score_candidates(word, domain_only)
+        floor = keep + s.margin - s.ambiguity
+        scored = self._score_candidates(word, domain_only, floor)
         if not scored:
             return None
         best_word, best_score, best_reason = scored[0]
@@ -374,36 +610,67 @@ class Corrector:
         if len(scored) > 1 and best_score - scored[1][1] < s.ambiguity:
             return None
         written = lex.domain.get(best_word)
-        replacement = " ".join(apply_case(core if i == 0 else core.lower(), part, written) for i, part in enumerate(best_word.split(" ")))
+        replacement = " ".join(
+            apply_case(core if i == 0 else core.lower(), part, written)
+            for i, part in enumerate(best_word.split(" "))
+        )
         return replacement, best_reason, best_score - keep, listed
 
-    def _score_candidates(self, word: str, domain_only: bool) -> list[tuple[str, float, str]]:
+    def _score_candidates(
+        self, word: str, domain_only: bool, floor: float = -math.inf
+    ) -> list[tuple[str, float, str]]:
+        """Candidates with noisy-channel scores, best first.
+
+        Those that cannot reach ``floor`` (even at the cheapest confusion per edit) or come
+        within the ambiguity margin of the best so far are skipped without the costly channel.
+        """
         s = self.settings
         lex = self.lexicon
+        channel = self.channel
         max_d = s.max_edit_distance if len(word) >= s.min_length_distance2 else 1
         out: list[tuple[str, float, str]] = []
-        for cand, _distance in lex.candidates(word, max_d):
-            in_domain = cand in lex.domain
-            if domain_only and not in_domain:
+        found = [
+            (lex.log_prob(c), c, d)
+            for c, d in lex.candidates(word, max_d)
+            if not domain_only or c in lex.domain
+        ]
+        found.sort(reverse=True)
+        best = -math.inf
+        for lp, cand, distance in found:
+            bound = lp - channel.lower_bound(distance)
+            if bound < floor or bound < best - s.ambiguity:
                 continue
-            score = lex.log_prob(cand) - self.channel.cost(word, cand)
-            out.append((cand, score, "lexicon" if in_domain else "spelling"))
+            score = lp - channel.cost(word, cand)
+            best = max(best, score)
+            out.append((cand, score, "lexicon" if cand in lex.domain else "spelling"))
         if not domain_only and len(word) >= s.min_length_merged:
             for i in range(1, len(word)):
                 left, right = word[:i], word[i:]
-                if left in lex.counts and right in lex.counts and (len(left) > 1 or left in "вискоуа") and (len(right) > 1 or right in "вискоуа"):
+                if (
+                    left in lex.counts
+                    and right in lex.counts
+                    and (len(left) > 1 or left in "вискоуа")
+                    and (len(right) > 1 or right in "вискоуа")
+                ):
                     score = lex.log_prob(left) + lex.log_prob(right) - s.split_cost
                     out.append((left + " " + right, score, "merged-words"))
         out.sort(key=lambda t: -t[1])
         return out
 
-    def _fix_real_word(self, core: str, word: str) -> tuple[str, str, float, list[dict[str, Any]]] | None:
+    def _fix_real_word(
+        self, core: str, word: str
+    ) -> tuple[str, str, float, list[dict[str, Any]]] | None:
         hit = self.lexicon.realword.get(word)
         if hit is None or hit[1] < self.settings.realword_margin:
             return None
         meant, gain = hit
         replacement = apply_case(core, meant, self.lexicon.domain.get(meant))
-        return replacement, "real-word", gain, [{"word": meant, "score": round(gain, 3)}, {"word": word, "score": 0.0, "keep": True}]
+        return (
+            replacement,
+            "real-word",
+            gain,
+            [{"word": meant, "score": round(gain, 3)}, {"word": word, "score": 0.0, "keep": True}],
+        )
 
     def _fix_number(self, core: str) -> tuple[str, str, float, list[dict[str, Any]]] | None:
         """``326I`` -> ``3261``: letters read for digits inside a number, nothing else."""
@@ -467,7 +734,10 @@ def undo_corrections(corrected_text: str, corrections: list[Correction]) -> str:
 
 @lru_cache(maxsize=8)
 def _load_for(settings: CorrectSettings, models_dir: Path | None) -> Corrector:
-    return Corrector(settings, load_lexicon(models_dir))
+    lexicon = load_lexicon(models_dir)
+    if settings.enabled:
+        _ = lexicon.morph  # pymorphy3's dictionary loads here, not on the first unknown word
+    return Corrector(settings, lexicon)
 
 
 def _load(settings: CorrectSettings, models_dir: Path | None) -> Corrector:
