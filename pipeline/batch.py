@@ -35,6 +35,7 @@ class BatchOptions:
     scheduler_port: int = 8082
     dry_run: bool = False
     progress: bool = True
+    debug_images: bool = False
 
 
 def plan_document(doc: Document) -> dict[str, Any]:
@@ -91,6 +92,14 @@ def chunks(plans: list[dict[str, Any]], limit: int = MAX_TASKS_PER_BUILD) -> Ite
 def final_tasks(plans: list[dict[str, Any]], options: BatchOptions) -> list[tasks.DocumentTask]:
     common = {"out_dir": str(options.out_dir), "config": options.config}
     return [tasks.final_task({**common, **plan}) for plan in plans]
+
+
+def forget_preprocessing(plans: list[dict[str, Any]], options: BatchOptions) -> None:
+    """Make preprocessing run again for its debug images; it is deterministic, so OCR is not redone."""
+    common = {"out_dir": str(options.out_dir), "config": options.config}
+    for plan in plans:
+        for page in range(1, len(plan["pages"]) + 1):
+            tasks.PreprocessPage(**common, **plan, page=page).marker_path().unlink(missing_ok=True)
 
 
 def pending_pages(plans: list[dict[str, Any]], options: BatchOptions) -> list[Path]:
@@ -154,6 +163,8 @@ def run_batch(scans: Path, settings: Settings, options: BatchOptions) -> dict[st
     log.info("%d documents, %d pages", len(plans), sum(len(p["pages"]) for p in plans))
     if options.dry_run:
         return dry_run_summary(plans, failed, options)
+    if options.debug_images:
+        forget_preprocessing(plans, options)
     with Progress(pending_pages(plans, options), plans + failed, options.out_dir, options.progress):
         if plans:
             _preload(settings)
@@ -163,6 +174,7 @@ def run_batch(scans: Path, settings: Settings, options: BatchOptions) -> dict[st
                     workers=options.workers,
                     scheduler_host=options.scheduler_host,
                     scheduler_port=options.scheduler_port,
+                    debug_images=options.debug_images,
                 )
     summary = build_summary_from_disk(scans, plans + failed, settings, options.out_dir)
     files.write_json_atomic(options.out_dir / "summary.json", summary)

@@ -55,6 +55,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         scheduler_host=args.scheduler_host,
         scheduler_port=args.scheduler_port,
         dry_run=args.dry_run,
+        debug_images=args.debug_images,
         progress=sys.stderr.isatty() and not args.no_progress,
     )
     summary = run_batch(scans, settings, options)
@@ -156,6 +157,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--config", help="TOML settings file")
     run.add_argument("--dry-run", action="store_true", help="plan the task graph, run nothing")
     run.add_argument("--no-progress", action="store_true", help="no progress bar")
+    run.add_argument(
+        "--debug-images", action="store_true", help="also write each preprocessing step to <doc>/pages/debug/"
+    )
     run.set_defaults(func=cmd_run)
 
     cor = sub.add_parser("correct", parents=[common], help="correct a plain-text transcription; result to stdout")

@@ -61,6 +61,12 @@ def record_failure(doc_dir: Path, stage: str, error: BaseException, source: str,
     )
 
 
+class arkhiv(luigi.Config):  # noqa: N801 - Luigi names a config section after its class
+    """Run-wide switches that change no result, so they are no task parameter."""
+
+    debug_images: bool = luigi.BoolParameter(default=False)
+
+
 class DocumentTask(luigi.Task):
     """Common parameters and the marker/fingerprint protocol of every per-document task."""
 
@@ -157,7 +163,11 @@ class PreprocessPage(PageTask):
     def work(self) -> dict[str, Any]:
         page_file, index = self.pages[self.page - 1]
         image = files.read_page(Path(page_file), int(index))
-        prepared, meta = preprocess.preprocess_page(image, self.settings.preprocess)
+        debug: dict[str, Any] | None = {} if arkhiv().debug_images else None
+        prepared, meta = preprocess.preprocess_page(image, self.settings.preprocess, debug)
+        for number, (step, step_image) in enumerate((debug or {}).items(), start=1):
+            name = f"{page_name(self.page)}-{number:02d}-{step}.png"
+            files.write_png_atomic(self.doc_dir / "pages" / "debug" / name, step_image)
         files.write_png_atomic(self.image_path(), prepared)
         log.info("%s p%d: preprocessed", self.doc_id, self.page)
         return {"page": self.page, "source": page_file, "source_page": index, "steps": meta}
@@ -290,9 +300,19 @@ def final_task(params: dict[str, Any]) -> DocumentTask:
     return DiffDocument(**params) if params.get("transcript") else CorrectDocument(**params)
 
 
-def build(tasks: list[luigi.Task], *, workers: int, scheduler_host: str | None, scheduler_port: int) -> Any:
+def build(
+    tasks: list[luigi.Task],
+    *,
+    workers: int,
+    scheduler_host: str | None,
+    scheduler_port: int,
+    debug_images: bool = False,
+) -> Any:
     """Run Luigi; its own return code is not trusted (the CLI reads the outcome from disk)."""
     luigi_config = luigi.configuration.get_config()
+    if not luigi_config.has_section("arkhiv"):
+        luigi_config.add_section("arkhiv")
+    luigi_config.set("arkhiv", "debug_images", str(debug_images).lower())
     if not luigi_config.has_section("resources"):
         luigi_config.add_section("resources")
     luigi_config.set("resources", "tesseract", str(max(1, workers)))
