@@ -408,25 +408,51 @@ def suggest(
 ) -> tuple[str | None, str]:
     """Which side probably wins a hunk, and why; (None, "") when nothing speaks for either."""
     k_ocr, k_tr, k_co = (comparison_key(t, settings) for t in (ocr, transcript, corrected))
+    winner, why = _suggest_number(transcript, corrected)
+    if winner:
+        return winner, why
     if k_tr == k_co:
         if k_ocr != k_co:
             return "corrected", "the transcription and Arkhiv's correction agree against the raw OCR"
         return None, ""
+    by_dictionary = _suggest_by_dictionary(transcript, corrected, is_word)
+    if by_dictionary[0]:
+        return by_dictionary
     if k_ocr == k_tr and k_ocr != k_co:
         return "transcript", "the transcription and the raw OCR agree; Arkhiv's correction differs"
-    tr_words, co_words = _LETTERS.findall(transcript), _LETTERS.findall(corrected)
+    return None, ""
+
+
+def _suggest_by_dictionary(
+    transcript: str, corrected: str, is_word: Callable[[str], bool]
+) -> tuple[str | None, str]:
+    """A dictionary word against a non-word; numbers and inserted text are no evidence."""
     if any(c.isdigit() for c in transcript + corrected):
         return None, ""
+    tr_words, co_words = _LETTERS.findall(transcript), _LETTERS.findall(corrected)
     known = {w: is_word(w) for w in {*tr_words, *co_words}}
     tr_known = bool(tr_words) and all(known[w] for w in tr_words)
     co_known = bool(co_words) and all(known[w] for w in co_words)
-    # Only a real word against a non-word is evidence; an empty side (inserted text) is not.
     if tr_known and co_words and not co_known:
         bad = next(w for w in co_words if not known[w])
         return "transcript", f"«{bad}» is not in the dictionary; «{' '.join(tr_words)}» is"
     if co_known and tr_words and not tr_known:
         bad = next(w for w in tr_words if not known[w])
         return "corrected", f"«{bad}» (transcription) is not in the dictionary; «{' '.join(co_words)}» is"
+    return None, ""
+
+
+# Letters a typewriter or an OCR engine puts where a digit belongs (Latin I/l/O, Cyrillic З/О/б).
+_DIGIT_LOOKALIKES = regex.compile(r"(?<=\d)[IlOoЗзОоб]|[IlOoЗзОоб](?=\d)")
+
+
+def _suggest_number(transcript: str, corrected: str) -> tuple[str | None, str]:
+    """A number with a look-alike letter inside (326I) loses to the same number in digits."""
+    tr_mixed, co_mixed = bool(_DIGIT_LOOKALIKES.search(transcript)), bool(_DIGIT_LOOKALIKES.search(corrected))
+    if tr_mixed and not co_mixed and corrected.strip():
+        return "corrected", f"«{transcript.strip()}» has a letter inside a number"
+    if co_mixed and not tr_mixed and transcript.strip():
+        return "transcript", f"«{corrected.strip()}» has a letter inside a number"
     return None, ""
 
 

@@ -268,8 +268,6 @@ class DiffDocument(DocumentTask):
 
     def work(self) -> dict[str, Any]:
         from pipeline import align, regenerate, report, transcript
-        from pipeline.lexicon import load_lexicon
-
         path = Path(self.transcript)
         body = transcript.extract_body(transcript.decode_transcript(path.read_bytes(), str(path)))
         corrected = (self.doc_dir / "corrected.txt").read_text(encoding="utf-8")
@@ -280,7 +278,7 @@ class DiffDocument(DocumentTask):
             words=files.read_json(self.doc_dir / "words.json"),
             corrections=files.read_json(self.doc_dir / "corrections.json"),
             settings=self.settings.align,
-            is_word=load_lexicon().is_word,
+            is_word=known_word,
         )
         diff["transcript_source"] = str(path)
         page_images = {n: f"pages/{page_name(n)}.png" for n in range(1, len(self.pages) + 1)}
@@ -293,6 +291,13 @@ class DiffDocument(DocumentTask):
             unanchored = regenerate.regenerate_document(self.doc_dir)
             record["unanchored_decisions"] = unanchored
         return record
+
+
+def known_word(word: str) -> bool:
+    """A word of the corrector's dictionary or domain lexicon, in any case."""
+    from pipeline.lexicon import load_lexicon
+
+    return load_lexicon().is_word(word.lower())
 
 
 def final_task(params: dict[str, Any]) -> DocumentTask:

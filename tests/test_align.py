@@ -135,9 +135,27 @@ def test_hunks_carry_texts_pages_boxes_and_corrections() -> None:
 
 def test_transcript_agreeing_with_ocr_against_correction_is_suggested() -> None:
     corrected = "Прошу Вас\nсрочио\fсообщать"
-    diff = diff_document(corrected, "Прошу Вас срочио сообшить", ocr=OCR, words=WORDS, corrections=[], settings=AlignSettings())
+    diff = diff_document(
+        corrected, "Прошу Вас срочио сообшить", ocr=OCR, words=WORDS, corrections=[], settings=AlignSettings(),
+        is_word=lambda word: True,  # the dictionary is silent: agreement decides
+    )
     (hunk,) = diff["hunks"]
     assert hunk["suggestion"] == "transcript" and "raw OCR agree" in hunk["why"]
+
+
+def test_dictionary_word_beats_a_non_word_shared_by_ocr_and_transcript() -> None:
+    diff = diff_document(
+        "Юнайтед пресс", "Онайтед пресс", ocr="Онайтед пресс", words=[], corrections=[], settings=AlignSettings(),
+        is_word=lambda word: word.lower() in {"юнайтед", "пресс"},
+    )
+    (hunk,) = diff["hunks"]
+    assert hunk["suggestion"] == "corrected" and "«Онайтед» (transcription) is not in the dictionary" in hunk["why"]
+
+
+def test_a_letter_inside_a_number_loses() -> None:
+    diff = diff_document("№ 3261", "№ 326I", ocr="№ 326I", words=[], corrections=[], settings=AlignSettings())
+    (hunk,) = diff["hunks"]
+    assert hunk["suggestion"] == "corrected" and "letter inside a number" in hunk["why"]
 
 
 def test_hunk_ids_are_stable_when_surroundings_are_unchanged() -> None:
