@@ -62,6 +62,13 @@ def cmd_run(args: argparse.Namespace) -> int:
     if args.dry_run:
         print(json.dumps(summary, indent=1))
         return ExitCode.ok
+    for doc in summary["documents"]:
+        if doc.get("unanchored_decisions"):
+            print(
+                f"warning: {doc['doc_id']}: {len(doc['unanchored_decisions'])} review decision(s) no longer match "
+                "the new diff; kept under 'unanchored' in decisions.json",
+                file=sys.stderr,
+            )
     counts = summary["counts"]
     print(
         f"{counts['done']} done, {counts['failed']} failed, {counts['incomplete']} incomplete; "

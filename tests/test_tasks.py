@@ -109,3 +109,27 @@ def test_missing_language_is_an_environment_error(batch: Path, out_dir: Path, tm
     result = arkhiv("run", batch, "--out", out_dir, "--config", config, check_code=2)
     assert "apt-get install tesseract-ocr-tlh" in result.stderr
     assert not (out_dir / "tele").exists()
+
+
+def test_rerun_with_new_rules_keeps_human_decisions(batch: Path, out_dir: Path, tmp_path: Path) -> None:
+    from pipeline.regenerate import apply_decision, empty_decisions
+
+    for bad in ("empty.png", "text.jpg"):
+        (batch / bad).unlink()
+    arkhiv("run", batch, "--out", out_dir, check_code=0)
+    tele = out_dir / "tele"
+    diff = json.loads((tele / "diff.json").read_text(encoding="utf-8"))
+    hunk = next(h for h in diff["hunks"] if "Прощу" in h["transcript"])
+    decisions = apply_decision(empty_decisions("tele"), diff, hunk["id"], "manual", "ПРОШУ")
+    gone = {**hunk, "id": "0" * 12, "transcript": "текст, которого нет", "corrected": "нет"}
+    decisions = apply_decision(decisions, {"hunks": [gone]}, gone["id"], "transcript")
+    (tele / "decisions.json").write_text(json.dumps(decisions, ensure_ascii=False), encoding="utf-8")
+
+    config = tmp_path / "no-correction.toml"
+    config.write_text("[correct]\nenabled = false\n", encoding="utf-8")
+    arkhiv("run", batch, "--out", out_dir, "--config", config, check_code=0)
+    assert "ПРОШУ" in (tele / "transcript.txt").read_text(encoding="utf-8")
+    kept = json.loads((tele / "decisions.json").read_text(encoding="utf-8"))
+    assert [d["choice"] for d in kept["decisions"].values()] == ["manual"]
+    assert [u["hunk_id"] for u in kept["unanchored"]] == ["0" * 12]
+    assert [u["hunk_id"] for u in summary_of(out_dir)["tele"]["unanchored_decisions"]] == ["0" * 12]
