@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import zlib
 from pathlib import Path
 
 import numpy as np
@@ -11,6 +10,7 @@ from PIL import Image
 
 from pipeline import files
 from pipeline.errors import ImageTooLarge, UnreadableImage
+from tests.test_bad_inputs import png_header
 
 
 def test_write_text_atomic_replaces_whole_file_and_leaves_no_temporary(tmp_path: Path) -> None:
@@ -86,17 +86,9 @@ def test_truncated_png_fails_when_decoded(tmp_path: Path) -> None:
         files.read_page(tmp_path / "t.png", 1)
 
 
-def _png_header(width: int, height: int) -> bytes:
-    def chunk(kind: bytes, body: bytes) -> bytes:
-        return len(body).to_bytes(4, "big") + kind + body + zlib.crc32(kind + body).to_bytes(4, "big")
-
-    ihdr = width.to_bytes(4, "big") + height.to_bytes(4, "big") + bytes([8, 0, 0, 0, 0])
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(b"\0" * 64)) + chunk(b"IEND", b"")
-
-
 def test_decompression_bomb_is_refused_from_the_header(tmp_path: Path) -> None:
     path = tmp_path / "bomb.png"
-    path.write_bytes(_png_header(50_000, 50_000))
+    path.write_bytes(png_header(50_000, 50_000))
     with pytest.raises(ImageTooLarge, match="50000x50000"):
         files.count_pages(path)
 

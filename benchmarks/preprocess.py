@@ -1,0 +1,286 @@
+"""Benchmark preprocessing: Tesseract CER per set for no preprocessing, each step alone, chains.
+
+Run from the project root:
+
+    OMP_THREAD_LIMIT=1 .venv/bin/python benchmarks/preprocess.py \
+        [--configs "none,full (default)"] [--sets synthetic] [--psm 4,6]
+
+OCR results are cached in ``benchmarks/cache/preprocess/`` keyed by the preprocessed image's
+hash and the Tesseract settings, so re-runs only OCR what changed. CER: Levenshtein over
+code points after NFC and collapsing whitespace runs to one space, micro-averaged over pages
+(the corpus README's scoring). Prints markdown tables; ``--json FILE`` also writes all figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import hashlib
+import json
+import logging
+import os
+import re
+import sys
+import time
+import unicodedata
+from pathlib import Path
+from typing import Any
+
+import cv2
+import numpy as np
+from rapidfuzz.distance import Levenshtein
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from pipeline.noise import NoiseSettings, mark_noise_words  # noqa: E402
+from pipeline.ocr import OcrSettings, ocr_page, page_text, renumber_lines  # noqa: E402
+from pipeline.preprocess import PreprocessSettings, preprocess_page  # noqa: E402
+from pipeline.types import Word  # noqa: E402
+
+log = logging.getLogger("benchmarks.preprocess")
+
+CORPUS = Path(os.environ.get("ARKHIV_CORPUS", ROOT.parent / "shared" / "corpus"))
+CACHE = ROOT / "benchmarks" / "cache" / "preprocess"
+
+OFF = PreprocessSettings(
+    remove_color=False,
+    remove_border=False,
+    flatten=False,
+    orient=False,
+    deskew=False,
+    normalize_scale=False,
+    median=0,
+    despeckle=False,
+    binarize=False,
+    crop=False,
+)
+STEPS = (
+    "remove_color",
+    "remove_border",
+    "flatten",
+    "orient",
+    "deskew",
+    "normalize_scale",
+    "despeckle",
+    "remove_marks",
+    "binarize",
+    "crop",
+)
+FULL = PreprocessSettings()
+
+
+def _configs() -> dict[str, PreprocessSettings]:
+    configs = {"none": OFF}
+    for step in STEPS:
+        configs[f"only {step}"] = dataclasses.replace(OFF, **{step: True})
+    configs["only median"] = dataclasses.replace(OFF, median=3)
+    configs["only binarize otsu"] = dataclasses.replace(OFF, binarize=True, binarize_method="otsu")
+    configs["full (default)"] = FULL
+    configs["full + sauvola"] = dataclasses.replace(FULL, binarize=True, binarize_method="sauvola")
+    configs["full + wolf"] = dataclasses.replace(FULL, binarize=True, binarize_method="wolf")
+    configs["full + otsu"] = dataclasses.replace(FULL, binarize=True, binarize_method="otsu")
+    configs["full - scale"] = dataclasses.replace(FULL, normalize_scale=False)
+    configs["full - crop"] = dataclasses.replace(FULL, crop=False)
+    configs["full - despeckle"] = dataclasses.replace(FULL, despeckle=False)
+    configs["full - median"] = dataclasses.replace(FULL, median=0)
+    configs["full - deskew"] = dataclasses.replace(FULL, deskew=False)
+    configs["full - flatten"] = dataclasses.replace(FULL, flatten=False)
+    configs["full + marks"] = dataclasses.replace(FULL, remove_marks=True)
+    return configs
+
+
+def normalize(text: str) -> str:
+    """NFC and one space for every whitespace run: line breaks and indentation do not count."""
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFC", text)).strip()
+
+
+def cer_counts(reference: str, hypothesis: str) -> tuple[int, int]:
+    """(edit distance, reference length) on normalised code points, for micro-averaging."""
+    ref, hyp = normalize(reference), normalize(hypothesis)
+    return Levenshtein.distance(ref, hyp), len(ref)
+
+
+def read_image(path: Path) -> np.ndarray:
+    image = cv2.imread(str(path), cv2.IMREAD_UNCHANGED)
+    if image is None:
+        raise SystemExit(f"{path}: cannot read image")
+    if image.ndim == 3:
+        image = cv2.cvtColor(
+            image, cv2.COLOR_BGRA2RGB if image.shape[2] == 4 else cv2.COLOR_BGR2RGB
+        )
+    return image
+
+
+def corpus_sets(line_sample: int) -> dict[str, tuple[list[Path], int]]:
+    """Set name -> (images with a .gt.txt, Tesseract psm for the set)."""
+    synthetic = sorted((CORPUS / "synthetic").glob("*.tif"))
+    capsules = CORPUS / "real" / "soviet_time_capsules_1972"
+    typed = sorted(capsules.glob("novosibirsk_*typewritten*.jpg"))
+    leaflet = sorted(capsules.glob("rostov_*.jpg"))
+    lines = sorted((CORPUS / "real" / "jze_cyrillic_print_lines").rglob("*.png"))
+    if line_sample and len(lines) > line_sample:
+        # Every k-th line: a fixed, spread sample over the three books.
+        step = len(lines) / line_sample
+        lines = [lines[int(i * step)] for i in range(line_sample)]
+    sets = {
+        "synthetic": (synthetic, 3),
+        "real typewritten": (typed, 3),
+        "real leaflet": (leaflet, 3),
+        "real print lines": (lines, 7),
+    }
+    return {
+        name: ([p for p in paths if gt_path(p).exists()], psm)
+        for name, (paths, psm) in sets.items()
+    }
+
+
+def gt_path(image: Path) -> Path:
+    return image.with_name(image.name.split(".")[0] + ".gt.txt")
+
+
+def cached_ocr(image: np.ndarray, settings: OcrSettings) -> tuple[list[Word], float]:
+    """OCR words for an image, from the cache when this image and settings were read before."""
+    digest = hashlib.sha1(image.tobytes() + str(image.shape).encode()).hexdigest()[:20]
+    tag = hashlib.sha1(
+        json.dumps(dataclasses.asdict(settings), sort_keys=True).encode()
+    ).hexdigest()[:8]
+    path = CACHE / f"{digest}_{tag}.json"
+    if path.exists():
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return [Word.from_dict(w) for w in data["words"]], data["seconds"]
+    t = time.perf_counter()
+    words = ocr_page(image, 1, settings)
+    seconds = time.perf_counter() - t
+    CACHE.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(
+        json.dumps({"seconds": seconds, "words": [w.as_dict() for w in words]}), encoding="utf-8"
+    )
+    tmp.replace(path)
+    return words, seconds
+
+
+def run_config(
+    paths: list[Path], pre: PreprocessSettings, ocr: OcrSettings, noise: NoiseSettings
+) -> dict[str, Any]:
+    """CER (raw, and with noise words dropped), per page, and seconds per page of one config."""
+    dist = dist_noise = total = 0
+    pre_s = ocr_s = 0.0
+    pages = []
+    for path in paths:
+        image = read_image(path)
+        t = time.process_time()
+        out, _meta = preprocess_page(image, pre)
+        pre_s += time.process_time() - t
+        words, seconds = cached_ocr(out, ocr)
+        ocr_s += seconds
+        reference = gt_path(path).read_text(encoding="utf-8")
+        d, n = cer_counts(reference, page_text(words))
+        cleaned = renumber_lines(mark_noise_words(words, out.shape[:2], noise))
+        dn, _ = cer_counts(reference, page_text(cleaned))
+        dist, dist_noise, total = dist + d, dist_noise + dn, total + n
+        pages.append({"page": path.name, "cer": d / max(n, 1), "cer_noise": dn / max(n, 1)})
+    k = max(len(paths), 1)
+    return {
+        "cer": dist / max(total, 1),
+        "cer_noise": dist_noise / max(total, 1),
+        "pre_s": pre_s / k,
+        "ocr_s": ocr_s / k,
+        "pages": pages,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--configs", help="comma-separated config names (default: all)")
+    parser.add_argument("--sets", help="comma-separated set names (default: all)")
+    parser.add_argument(
+        "--psm", default="", help="extra psm values to compare on none/full, e.g. 4,6"
+    )
+    parser.add_argument("--line-sample", type=int, default=30, help="print lines sampled (0 = all)")
+    parser.add_argument("--lang", default="rus")
+    parser.add_argument(
+        "--tesseract-config", default="", help="extra Tesseract options, e.g. '--user-words FILE'"
+    )
+    parser.add_argument("--label", default="", help="suffix for config names in the table")
+    parser.add_argument("--json", type=Path, help="write all figures here")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+    cv2.setNumThreads(1)  # measure preprocessing on one core, like one Tesseract process
+
+    configs = _configs()
+    if args.configs:
+        wanted = [c.strip() for c in args.configs.split(",")]
+        configs = {name: configs[name] for name in wanted}
+    sets = corpus_sets(args.line_sample)
+    if args.sets:
+        sets = {name: sets[name] for name in args.sets.split(",")}
+    noise = NoiseSettings()
+    results: dict[str, dict[str, dict[str, Any]]] = {}
+    runs = [(name + args.label, pre, None) for name, pre in configs.items()]
+    for psm in filter(None, args.psm.split(",")):
+        for name in ("none", "full (default)"):
+            runs.append((f"{name} psm {psm}", _configs()[name], int(psm)))
+    for name, pre, psm in runs:
+        results[name] = {}
+        for set_name, (paths, set_psm) in sets.items():
+            ocr = OcrSettings(
+                lang=args.lang,
+                psm=psm if psm is not None and set_psm != 7 else set_psm,
+                extra_config=args.tesseract_config,
+            )
+            results[name][set_name] = run_config(paths, pre, ocr, noise)
+            r = results[name][set_name]
+            log.info(
+                "%-24s %-18s CER %.4f  noise-filtered %.4f  pre %.2fs  ocr %.2fs",
+                name,
+                set_name,
+                r["cer"],
+                r["cer_noise"],
+                r["pre_s"],
+                r["ocr_s"],
+            )
+    print_tables(results, sets)
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=1, ensure_ascii=False), encoding="utf-8")
+    return 0
+
+
+def print_tables(
+    results: dict[str, dict[str, dict[str, Any]]], sets: dict[str, tuple[list[Path], int]]
+) -> None:
+    """Markdown: CER per set (noise-filtered in brackets), pages worse than 'none', s/page."""
+    names = list(sets)
+    header = " | ".join(f"{s} (n={len(sets[s][0])})" for s in names)
+    print(f"| config | {header} | pages worse than none by >1 pt |")
+    print("|---" * (len(names) + 2) + "|")
+    base = results.get("none") or next(
+        (r for n, r in results.items() if n.startswith("none")), None
+    )
+    for name, per_set in results.items():
+        cells = [f"{per_set[s]['cer']:.4f} ({per_set[s]['cer_noise']:.4f})" for s in names]
+        worse = []
+        if base:
+            for s in names:
+                for p, b in zip(per_set[s]["pages"], base[s]["pages"], strict=True):
+                    if p["cer"] > b["cer"] + 0.01:
+                        worse.append(p["page"][:24])
+        listed = f"{len(worse)}" + (
+            f" ({', '.join(worse[:3])}{', ...' if len(worse) > 3 else ''})" if worse else ""
+        )
+        print(f"| {name} | " + " | ".join(cells) + f" | {listed} |")
+    print(
+        "\nCER micro-averaged; in brackets: after marking noise words (pipeline.noise defaults).\n"
+    )
+    print("| config | " + " | ".join(f"{s} pre / OCR s/page" for s in names) + " |")
+    print("|---" * (len(names) + 1) + "|")
+    for name, per_set in results.items():
+        cells = [f"{per_set[s]['pre_s']:.2f} / {per_set[s]['ocr_s']:.2f}" for s in names]
+        print(f"| {name} | " + " | ".join(cells) + " |")
+    print("\nPreprocessing: CPU seconds, OpenCV on one thread; OCR: wall seconds when first read.")
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,384 @@
+"""Each preprocessing step has a measurable effect on degraded fixtures rendered here.
+
+Fixtures are typed with FreeMono (the synthetic corpus's typewriter face) on a small page, then
+degraded with OpenCV: rotation, dark scanner border, uneven light, faint ink, dust, low dpi.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import unicodedata
+from functools import lru_cache
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw, ImageFont
+
+from pipeline import preprocess as pp
+from pipeline.preprocess import PreprocessSettings, preprocess_page
+
+FONT = Path("/usr/share/fonts/truetype/freefont/FreeMono.ttf")
+PAPER, INK = 232, 40
+LINES = [
+    "ШИФРТЕЛЕГРАММА № 21336",
+    "Из Пекина. Получена 11 ч. 30 м. 30.6.1951 г.",
+    "Товарищу Филиппову.",
+    "Прошу Вас срочно сообщить Ваше конкретное",
+    "мнение по этому вопросу. Вступление Малика",
+    "по радио вызвало у американцев интерес",
+    "к прекращению военных действий в Корее.",
+    "Ким Ир Сен. 29.6.51 г. Отп. Коркина",
+    "Экз. № 3-4 - дело. Проверил: Морозов",
+]
+TEXT = "\n".join(LINES)
+OFF = PreprocessSettings(
+    remove_color=False,
+    remove_border=False,
+    flatten=False,
+    orient=False,
+    deskew=False,
+    normalize_scale=False,
+    median=0,
+    despeckle=False,
+    binarize=False,
+    crop=False,
+)
+
+pytestmark = pytest.mark.skipif(not FONT.exists(), reason="FreeMono font not installed")
+
+
+@lru_cache(maxsize=4)
+def _page(size: int = 30) -> np.ndarray:
+    font = ImageFont.truetype(str(FONT), size)
+    pitch = int(size * 2.1)
+    img = Image.new("L", (int(size * 26), pitch * len(LINES) + 3 * size), PAPER)
+    draw = ImageDraw.Draw(img)
+    for i, line in enumerate(LINES):
+        draw.text((size * 1.5, size * 1.5 + i * pitch), line, font=font, fill=INK)
+    return np.array(img)
+
+
+def page(size: int = 30) -> np.ndarray:
+    """A clean typed page (fresh copy); capitals are about 0.6 * size px high."""
+    return _page(size).copy()
+
+
+def cap_height(size: int = 30) -> int:
+    box = ImageFont.truetype(str(FONT), size).getbbox("Н")
+    return box[3] - box[1]
+
+
+def skew(gray: np.ndarray, degrees: float) -> np.ndarray:
+    return pp.rotate(gray, degrees, PAPER)
+
+
+def uneven_light(gray: np.ndarray, low: float = 0.45) -> np.ndarray:
+    h, w = gray.shape
+    ramp = (
+        np.linspace(low, 1.0, w, dtype=np.float32)[None, :]
+        * np.linspace(0.8, 1.0, h, dtype=np.float32)[:, None]
+    )
+    return np.clip(gray.astype(np.float32) * ramp, 0, 255).astype(np.uint8)
+
+
+def faint(gray: np.ndarray, contrast: float = 0.35) -> np.ndarray:
+    return (PAPER - (PAPER - gray.astype(np.float32)) * contrast).astype(np.uint8)
+
+
+def with_dark_border(gray: np.ndarray, width: int = 40) -> np.ndarray:
+    return cv2.copyMakeBorder(gray, width, width, width, width, cv2.BORDER_CONSTANT, value=25)
+
+
+def with_dust(gray: np.ndarray, n: int = 300, seed: int = 1) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    out = gray.copy()
+    ys = rng.integers(0, gray.shape[0], n)
+    xs = rng.integers(0, gray.shape[1], n)
+    out[ys, xs] = 20
+    return out
+
+
+def text_angle(gray: np.ndarray) -> float:
+    char_h = pp.measure_char_height(gray)
+    mask, f = pp.measure_mask(gray, char_h)
+    return pp.measure_skew(mask, char_h / f)[0]
+
+
+# --- measurements ------------------------------------------------------------------------
+
+
+def test_char_height_is_measured_within_15_percent() -> None:
+    for size in (24, 30, 48):
+        assert pp.measure_char_height(page(size)) == pytest.approx(cap_height(size), rel=0.15)
+
+
+def test_char_height_of_blank_page_is_zero() -> None:
+    assert pp.measure_char_height(np.full((400, 300), PAPER, np.uint8)) == 0.0
+
+
+# --- deskew ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("degrees", [0.5, -0.5, 1.3, -2.0, 3.0, -5.0])
+def test_deskew_finds_the_angle_within_0_2_degrees(degrees: float) -> None:
+    gray = skew(page(), degrees)
+    char_h = pp.measure_char_height(gray)
+    out, meta = pp.deskew(gray, char_h)
+    # A counter-clockwise rotation by d shows as a skew of -d (lines falling to the right).
+    assert meta["angle"] == pytest.approx(-degrees, abs=0.2)
+    assert abs(text_angle(out)) <= 0.2
+
+
+def test_deskew_leaves_a_straight_page_alone() -> None:
+    out, meta = pp.deskew(page(), pp.measure_char_height(page()))
+    assert abs(meta["angle"]) <= 0.1
+    assert out.shape == page().shape
+
+
+# --- orientation ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("turns", [0, 1, 2, 3])
+def test_orientation_restores_upright_page(turns: int) -> None:
+    upright = page()
+    turned = np.ascontiguousarray(np.rot90(upright, turns))
+    settings = dataclasses.replace(OFF, orient=True)
+    out, meta = preprocess_page(turned, settings)
+    assert out.shape == upright.shape
+    # Upright again: nearly identical to the original pixels.
+    assert np.mean(np.abs(out.astype(int) - upright.astype(int))) < 1.0
+    applied = (meta["orient_quarter"]["rotation"] + meta["orient_half"]["rotation"]) % 360
+    assert applied == (90 * turns) % 360
+
+
+# --- border, illumination, speckle -------------------------------------------------------------
+
+
+def test_remove_border_paints_scanner_bed_as_paper_and_crops_it() -> None:
+    gray = with_dark_border(skew(page(), 1.5), 40)
+    out, meta = pp.remove_border(gray)
+    assert meta["border_fraction"] > 0.02
+    assert out.shape[0] < gray.shape[0] and out.shape[1] < gray.shape[1]
+    ring = np.concatenate(
+        [out[:5].ravel(), out[-5:].ravel(), out[:, :5].ravel(), out[:, -5:].ravel()]
+    )
+    assert np.mean(ring < 100) < 0.01  # no dark edge left
+    # The text survives: about as much ink inside as before.
+    ink_before = np.sum(page() < 128)
+    assert np.sum(out < 128) == pytest.approx(ink_before, rel=0.2)
+
+
+def test_remove_border_keeps_dim_paper_under_uneven_light() -> None:
+    gray = uneven_light(page(), 0.6)
+    out, meta = pp.remove_border(gray)
+    assert meta["border_fraction"] == 0.0
+    assert out.shape == gray.shape
+
+
+def test_remove_border_changes_nothing_on_a_clean_page() -> None:
+    out, meta = pp.remove_border(page())
+    assert meta["border_fraction"] == 0.0
+    assert np.array_equal(out, page())
+
+
+def test_flatten_makes_paper_even_and_keeps_ink_dark() -> None:
+    gray = uneven_light(page())
+    char_h = pp.measure_char_height(gray)
+    out, _meta = pp.flatten_illumination(gray, char_h)
+    paper = page() > 200
+    ink = page() < 100
+    # Paper brightness across the page: left (dark) and right (bright) halves now agree.
+    half = gray.shape[1] // 2
+    before = abs(
+        np.median(gray[:, :half][paper[:, :half]]) - np.median(gray[:, half:][paper[:, half:]])
+    )
+    after = abs(
+        np.median(out[:, :half][paper[:, :half]]) - np.median(out[:, half:][paper[:, half:]])
+    )
+    assert before > 50
+    assert after < 10
+    assert np.median(out[ink]) < np.median(out[paper]) - 100
+
+
+def test_despeckle_removes_isolated_dust_but_not_text() -> None:
+    clean = page()
+    dusty = with_dust(clean)
+    char_h = pp.measure_char_height(clean)
+    out, meta = pp.despeckle(dusty, char_h)
+    dust = (dusty < 128) & (clean >= 128)
+    assert meta["removed"] > 100
+    assert np.mean(out[dust] < 128) < 0.35  # most dust gone (dots touching letters may stay)
+    text = clean < 128
+    assert np.mean(out[text] < 128) > 0.99  # strokes, full stops and the № survive
+
+
+def test_remove_marks_erases_rule_ring_and_underline_but_keeps_text() -> None:
+    clean = page()
+    marked = clean.copy()
+    h, w = clean.shape
+    char_h = pp.measure_char_height(clean)
+    cv2.circle(marked, (w - 140, h - 140), 110, INK, 4)  # a stamp's ring in the margin
+    cv2.line(marked, (15, 40), (15, h - 40), INK, 3)  # a margin bar
+    # An underline touching the letters of line 4 (baseline at about 1.5 + 3 * 2.1 sizes + cap).
+    y = int(30 * 1.5 + 3 * 63 + 0.85 * 30)
+    cv2.line(marked, (40, y), (w - 300, y), INK, 3)
+    out, meta = pp.remove_marks(marked, char_h)
+    added = (marked < 128) & (clean >= 128)
+    assert meta["sparse"] >= 1 and meta["rules"] >= 1
+    assert np.mean(out[added] < 128) < 0.1
+    text = clean < 128
+    assert np.mean(out[text] < 128) > 0.95
+
+
+# --- binarization and scale ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("method", ["sauvola", "wolf", "otsu"])
+def test_binarize_gives_black_text_on_white(method: str) -> None:
+    gray = faint(page(), 0.5)
+    out, meta = pp.binarize(gray, pp.measure_char_height(gray), method)
+    assert set(np.unique(out)) <= {0, 255}
+    text = page() < 100
+    assert np.mean(out[text] == 0) > 0.9
+    assert np.mean(out[~text] == 255) > 0.97
+    assert meta["method"] == method
+
+
+def test_sauvola_survives_uneven_light_where_otsu_fails() -> None:
+    gray = uneven_light(faint(page(), 0.6), 0.35)
+    char_h = pp.measure_char_height(gray)
+    paper = page() > 200
+    sauvola, meta = pp.binarize(gray, char_h, "sauvola")
+    otsu, _ = pp.binarize(gray, char_h, "otsu")
+    assert meta["window_px"] >= 2 * char_h
+    assert np.mean(sauvola[paper] == 0) < 0.01
+    assert np.mean(otsu[paper] == 0) > 0.1  # the dark side of the page turned black
+
+
+def test_binarize_rejects_unknown_method() -> None:
+    with pytest.raises(ValueError, match="unknown binarize method"):
+        pp.binarize(page(), 18.0, "magic")
+
+
+def test_low_resolution_page_is_scaled_to_target_cap_height() -> None:
+    small = cv2.resize(page(30), None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA)  # "150 dpi"
+    out, meta = preprocess_page(small, dataclasses.replace(OFF, normalize_scale=True))
+    assert meta["normalize_scale"]["scale"] > 1.5
+    assert pp.measure_char_height(out) == pytest.approx(
+        PreprocessSettings().target_cap_height, rel=0.2
+    )
+
+
+def test_crop_to_text_drops_empty_margins_and_keeps_all_text() -> None:
+    gray = cv2.copyMakeBorder(page(), 300, 300, 300, 300, cv2.BORDER_CONSTANT, value=PAPER)
+    out, meta = pp.crop_to_text(gray, pp.measure_char_height(gray))
+    assert out.size < 0.6 * gray.size
+    assert np.sum(out < 128) == np.sum(gray < 128)
+
+
+def test_remove_color_erases_a_red_stamp_over_text() -> None:
+    gray = page()
+    rgb = np.dstack([gray] * 3)
+    stamp = np.zeros_like(gray)
+    cv2.circle(stamp, (300, 200), 120, 255, 8)
+    rgb[stamp > 0] = (200, 40, 60)
+    out, meta = pp.remove_color(rgb)
+    assert meta["removed_fraction"] > 0.005
+    stamp_only = (stamp > 0) & (gray > 200)
+    assert np.mean(out[stamp_only] > 200) > 0.95
+    assert np.mean(out[gray < 100] < 128) > 0.85  # neutral ink kept
+
+
+# --- the whole chain ---------------------------------------------------------------------
+
+
+def degraded_page() -> np.ndarray:
+    gray = faint(page(), 0.55)
+    gray = uneven_light(gray, 0.6)
+    gray = skew(gray, 2.5)
+    gray = with_dust(gray, 200, seed=3)
+    return with_dark_border(gray, 30)
+
+
+def test_full_chain_records_every_step_and_fills_debug_images() -> None:
+    debug: dict[str, np.ndarray] = {}
+    settings = dataclasses.replace(PreprocessSettings(), remove_color=True, binarize=True)
+    out, meta = preprocess_page(degraded_page(), settings, debug)
+    assert out.dtype == np.uint8 and out.ndim == 2
+    assert meta["blank"] is False
+    assert meta["deskew"]["angle"] == pytest.approx(-2.5, abs=0.2)
+    assert meta["remove_border"]["border_fraction"] > 0
+    assert set(debug) == set(meta["steps"])
+    assert {"flatten", "deskew", "normalize_scale", "despeckle", "binarize", "crop"} <= set(debug)
+    import json
+
+    json.dumps(meta)  # serialisable as is
+
+
+def test_bilevel_input_is_not_smoothed_or_flattened() -> None:
+    binary = np.where(page() < 136, 0, 255).astype(np.uint8)
+    _out, meta = preprocess_page(binary, PreprocessSettings())
+    assert meta["bilevel_input"] is True
+    assert "median" not in meta["steps"] and "flatten" not in meta["steps"]
+    _out, meta = preprocess_page(page(), PreprocessSettings())
+    assert meta["bilevel_input"] is False and "median" in meta["steps"]
+
+
+def test_blank_page_returns_normally_and_says_blank() -> None:
+    blank = np.full((600, 400), 240, np.uint8)
+    out, meta = preprocess_page(blank, PreprocessSettings())
+    assert meta["blank"] is True
+    assert out.shape == blank.shape
+
+
+@pytest.mark.parametrize("shape", [(1, 1), (3, 2), (1, 500)])
+def test_tiny_images_do_not_crash(shape: tuple[int, int]) -> None:
+    _out, meta = preprocess_page(np.zeros(shape, np.uint8), PreprocessSettings())
+    assert meta["blank"] is True
+
+
+def test_pure_noise_page_finishes_without_blowing_up_the_image() -> None:
+    rng = np.random.default_rng(0)
+    noise = rng.integers(0, 256, (1200, 900), dtype=np.uint8)
+    out, meta = preprocess_page(noise, PreprocessSettings())
+    assert meta["blank"] is True
+    assert out.shape == noise.shape
+
+
+def test_rgba_and_rgb_inputs_are_accepted() -> None:
+    gray = page()
+    for image in (np.dstack([gray] * 3), np.dstack([gray] * 3 + [np.full_like(gray, 255)])):
+        out, meta = preprocess_page(image, PreprocessSettings())
+        assert out.ndim == 2 and not meta["blank"]
+
+
+def test_wrong_dtype_is_a_value_error() -> None:
+    with pytest.raises(ValueError, match="uint8"):
+        preprocess_page(page().astype(np.float32), PreprocessSettings())
+
+
+# --- Tesseract: the chain must not make reading worse ---------------------------------------
+
+
+def _cer(reference: str, hypothesis: str) -> float:
+    from rapidfuzz.distance import Levenshtein
+
+    def norm(s: str) -> str:
+        return re.sub(r"\s+", " ", unicodedata.normalize("NFC", s)).strip()
+
+    return Levenshtein.distance(norm(reference), norm(hypothesis)) / len(norm(reference))
+
+
+@pytest.mark.integration
+def test_full_chain_reads_a_degraded_page_better_than_no_preprocessing() -> None:
+    from pipeline.ocr import OcrSettings, ocr_page, page_text
+
+    image = degraded_page()
+    raw = _cer(TEXT, page_text(ocr_page(image, 1, OcrSettings())))
+    out, _ = preprocess_page(image, PreprocessSettings())
+    processed = _cer(TEXT, page_text(ocr_page(out, 1, OcrSettings())))
+    assert processed <= raw
+    assert processed < 0.1
