@@ -137,16 +137,40 @@ class _Channel:
 
     @lru_cache(maxsize=200_000)  # noqa: B019 -- one channel per Corrector, lives as long as it
     def cost(self, read: str, meant: str) -> float:
-        n, m = len(read), len(meant)
-        inf = math.inf
-        band = abs(n - m) + 3  # candidates are at most 2 edits away; groups shift by one more
         # confusion groups (rn->m, ьı->ы) that can start at each position of ``read``
-        groups: list[list[tuple[int, int, str, float]]] = [[] for _ in range(n)]
         rules = self.group_rules
+        groups: list[list[tuple[int, int, str, float]]] | None = None
         for i, ch in enumerate(read):
             for o, t, c in rules.get(ch, ()):
                 if read.startswith(o, i):
+                    if groups is None:
+                        groups = [[] for _ in range(len(read))]
                     groups[i].append((len(o), len(t), t, c))
+        if groups is None:
+            # Without group rules every step is one character at a uniform indel cost, and then
+            # a common prefix and suffix are always matched by some cheapest alignment: only the
+            # differing middle needs the table (candidates differ from the word in 1-2 places).
+            n, m = len(read), len(meant)
+            p = 0
+            while p < n and p < m and read[p] == meant[p]:
+                p += 1
+            q = 0
+            while q < n - p and q < m - p and read[n - 1 - q] == meant[m - 1 - q]:
+                q += 1
+            read, meant = read[p : n - q], meant[p : m - q]
+            if not read or not meant:
+                return (len(read) + len(meant)) * self.indel
+        return self._dp(read, meant, groups)
+
+    def _dp(
+        self, read: str, meant: str, groups: list[list[tuple[int, int, str, float]]] | None
+    ) -> float:
+        """Cheapest alignment in a band around the diagonal (single steps and group steps)."""
+        n, m = len(read), len(meant)
+        inf = math.inf
+        band = abs(n - m) + 3  # candidates are at most 2 edits away; groups shift by one more
+        if groups is None:
+            groups = [[] for _ in range(n)]
         d = [[inf] * (m + 1) for _ in range(n + 1)]
         d[0][0] = 0.0
         table, sub, indel = self.table, self.sub, self.indel
@@ -490,23 +514,24 @@ class Corrector:
             word = head.lower()
             if trail.group() == "..":
                 return token[:-1]
-            if WORD_CORE.match(head) and not head.endswith("-") and word not in self.lexicon.domain:
+            # pymorphy3's tag() is the costly part: ask it only when one of the rules could apply.
+            after_function_word = len(word) >= 2 and head.islower()
+            inside_sentence = (
+                trail.group() == "."
+                and next_lower
+                and len(word) >= 4
+                and word in self.lexicon.counts
+            )
+            if (
+                (after_function_word or inside_sentence)
+                and WORD_CORE.match(head)
+                and not head.endswith("-")
+                and word not in self.lexicon.domain
+            ):
                 pos = self._pos(word)
-                if (
-                    pos is not None
-                    and pos[0] in NEVER_BEFORE_STOP
-                    and len(word) >= 2
-                    and head.islower()
-                ):
+                if pos is not None and pos[0] in NEVER_BEFORE_STOP and after_function_word:
                     return token[: trail.start()]
-                if (
-                    trail.group() == "."
-                    and next_lower
-                    and len(word) >= 4
-                    and pos is not None
-                    and not pos[1]
-                    and word in self.lexicon.counts
-                ):
+                if inside_sentence and pos is not None and not pos[1]:
                     return token[: trail.start()]
         return token
 
