@@ -67,14 +67,6 @@ def normalise(text: str) -> str:
     return " ".join(unicodedata.normalize("NFC", text).split())
 
 
-HYPHENATED = re.compile(r"([а-яёА-ЯЁ])-[ \t]*\n[ \t]*([а-яё])")
-
-
-def dehyphenate(gt: str) -> str:
-    """Join line-end hyphenation in a GT that keeps it (the 1972 letters), as the corrector does."""
-    return HYPHENATED.sub(r"\1\2", gt)
-
-
 def opcodes(a: list[str], b: list[str]) -> list[tuple[str, int, int, int, int]]:
     return difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
 
@@ -210,7 +202,7 @@ def load_set(directory: Path, pattern: str) -> list[Page]:
             k = index.get(w.line, 0)
             conf[(w.line, k)] = w.conf
             index[w.line] = k + 1
-        pages.append((image.stem, raw, dehyphenate(gt_file.read_text(encoding="utf-8")), conf))
+        pages.append((image.stem, raw, gt_file.read_text(encoding="utf-8"), conf))
     return pages
 
 

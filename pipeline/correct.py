@@ -52,7 +52,7 @@ class CorrectSettings:
     substitution_cost: float = 5.0
     indel_cost: float = 5.5
     split_cost: float = 5.0
-    join_hyphenation: bool = True
+    join_hyphenation: bool = False
     fix_numbers: bool = True
     fix_mixed_script: bool = True
     strip_noise: bool = True
@@ -601,6 +601,7 @@ class Corrector:
         if (
             s.fix_case
             and _mixed_case(core)
+            and "-" not in word  # compound names keep their capitals: Ростов-на-Дону
             and (word in lex.counts or word in lex.domain or lex.is_word(word))
         ):
             fixed = apply_case(core[:1], word, lex.domain.get(word)) + ("-" if hyphen_end else "")

@@ -25,7 +25,18 @@ def golden_cases() -> list[dict[str, str]]:
 
 @pytest.fixture(scope="module")
 def corrector() -> Corrector:
-    return Corrector.load(CorrectSettings())
+    # Hyphenation joining is off by default (corrected.txt stays line for line with the
+    # scan); the golden cases exercise it.
+    return Corrector.load(CorrectSettings(join_hyphenation=True))
+
+
+def test_default_keeps_the_typists_hyphens() -> None:
+    text = "конкретное мне-\nние по вопросу"
+    assert Corrector.load(CorrectSettings()).correct_page(text)[0] == text
+
+
+def test_compound_names_keep_their_capitals(corrector: Corrector) -> None:
+    assert corrector.correct_page("в Ростов-на-Дону, 1972")[0] == "в Ростов-на-Дону, 1972"
 
 
 @pytest.mark.parametrize("case", golden_cases(), ids=lambda c: c["id"])
