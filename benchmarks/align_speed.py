@@ -15,7 +15,7 @@ from pathlib import Path
 
 from pipeline.align import AlignSettings, character_error_rate, default_is_word, diff_document
 
-CORPUS = Path("/work/shared/corpus/synthetic")
+CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "synthetic"
 CONFUSIONS = {"ш": "щ", "щ": "ш", "и": "н", "н": "и", "о": "с", "е": "с", "З": "3", "б": "6", "л": "п", "Ц": "И"}
 
 
@@ -38,7 +38,7 @@ def make_pair(target: int = 300_000, seed: int = 5, noise: float = 0.04) -> tupl
             noisy[-1] += w2
             continue
         noisy.append(w2)
-    lines, line, count = [], [], 0
+    lines, line = [], []
     for w in noisy:
         line.append(w)
         if sum(len(x) + 1 for x in line) > 62:

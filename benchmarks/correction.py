@@ -37,6 +37,7 @@ from pathlib import Path
 from rapidfuzz.distance import Levenshtein
 
 ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "models"))
 
@@ -47,13 +48,13 @@ from pipeline.lexicon import load_lexicon  # noqa: E402
 from pipeline.ocr import page_text  # noqa: E402
 
 SETS = {
-    "synthetic": (Path("/work/shared/corpus/synthetic"), "*.tif"),
+    "synthetic": (SHARED / "corpus" / "synthetic", "*.tif"),
     "real typewritten 1972": (
-        Path("/work/shared/corpus/real/soviet_time_capsules_1972"),
+        SHARED / "corpus" / "real" / "soviet_time_capsules_1972",
         "novosibirsk*.jpg",
     ),
 }
-SEED = Path("/work/shared/seeds/telegram-21336.txt")
+SEED = SHARED / "seeds" / "telegram-21336.txt"
 CACHE = ROOT / "benchmarks" / "cache"
 # A page whose raw CER is above this is unreadable without preprocessing; reported apart as well.
 UNREADABLE_CER = 0.5

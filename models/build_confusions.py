@@ -38,7 +38,7 @@ sys.path.insert(0, str(ROOT))
 from pipeline.types import Word  # noqa: E402
 
 CACHE = ROOT / "benchmarks" / "cache" / "ocr"
-DEFAULT_CORPORA = [Path("/work/shared/corpus/synthetic")]
+DEFAULT_CORPORA = [Path(__file__).resolve().parents[2] / "shared" / "corpus" / "synthetic"]
 TEXTS = ROOT / "models" / "confusion_texts"
 # (font, level, seed): fonts beyond the corpus's two, levels Tesseract still reads without
 # preprocessing (heavy pages align as noise, not as confusions).

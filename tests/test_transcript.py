@@ -11,7 +11,7 @@ import pytest
 from pipeline.errors import UnreadableTranscript
 from pipeline.transcript import decode_transcript, extract_body
 
-SEED = Path("/work/shared/seeds/telegram-21336.txt")
+SEED = Path(__file__).resolve().parents[2] / "shared" / "seeds" / "telegram-21336.txt"
 TEXT = "Телеграмма тов. Ким Ир Сена.\nПрошу Вас срочно сообщить Ваше конкретное мнение.\n29.6.51 г."
 
 
