@@ -81,11 +81,13 @@ def _read_text_arg(name: str) -> str:
     from pipeline.transcript import decode_transcript
 
     if name == "-":
-        return decode_transcript(sys.stdin.buffer.read(), "<stdin>")
+        data = sys.stdin.buffer.read()
+        return decode_transcript(data, "<stdin>") if data.strip() else ""
     path = Path(name)
     if not path.is_file():
         raise UsageError(f"{path}: no such file")
-    return decode_transcript(path.read_bytes(), str(path))
+    data = path.read_bytes()
+    return decode_transcript(data, str(path)) if data.strip() else ""
 
 
 def cmd_correct(args: argparse.Namespace) -> int:
