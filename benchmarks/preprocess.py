@@ -20,7 +20,10 @@ import json
 import logging
 import os
 import re
+import resource
+import subprocess
 import sys
+import tempfile
 import time
 import unicodedata
 from pathlib import Path
@@ -161,18 +164,46 @@ def cached_ocr(image: np.ndarray, settings: OcrSettings) -> tuple[list[Word], fl
     return words, seconds
 
 
+def tesseract_cpu_seconds(image: np.ndarray, ocr: OcrSettings) -> float:
+    """CPU seconds (user + system) of one Tesseract CLI run on the image, on one thread.
+
+    The issue's cost target compares preprocessing with this: the same page, Tesseract alone,
+    one page at a time (OMP_THREAD_LIMIT=1), no Python in between.
+    """
+    with tempfile.TemporaryDirectory() as tmp:
+        png = Path(tmp) / "page.png"
+        cv2.imwrite(str(png), image)
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        subprocess.run(
+            ["tesseract", str(png), "-", "-l", ocr.lang, "--psm", str(ocr.psm)],
+            check=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            env={**os.environ, "OMP_THREAD_LIMIT": "1"},
+        )
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
 def run_config(
-    paths: list[Path], pre: PreprocessSettings, ocr: OcrSettings, noise: NoiseSettings
+    paths: list[Path],
+    pre: PreprocessSettings,
+    ocr: OcrSettings,
+    noise: NoiseSettings,
+    tesseract_cpu: bool = False,
 ) -> dict[str, Any]:
     """CER (raw, and with noise words dropped), per page, and seconds per page of one config."""
     dist = dist_noise = total = 0
-    pre_s = ocr_s = 0.0
+    pre_s = ocr_s = tess_cpu = 0.0
     pages = []
     for path in paths:
         image = read_image(path)
         t = time.process_time()
         out, _meta = preprocess_page(image, pre)
-        pre_s += time.process_time() - t
+        page_pre = time.process_time() - t
+        pre_s += page_pre
+        page_tess = tesseract_cpu_seconds(out, ocr) if tesseract_cpu else None
+        tess_cpu += page_tess or 0.0
         words, seconds = cached_ocr(out, ocr)
         ocr_s += seconds
         reference = gt_path(path).read_text(encoding="utf-8")
@@ -180,13 +211,22 @@ def run_config(
         cleaned = renumber_lines(mark_noise_words(words, out.shape[:2], noise))
         dn, _ = cer_counts(reference, page_text(cleaned))
         dist, dist_noise, total = dist + d, dist_noise + dn, total + n
-        pages.append({"page": path.name, "cer": d / max(n, 1), "cer_noise": dn / max(n, 1)})
+        pages.append(
+            {
+                "page": path.name,
+                "cer": d / max(n, 1),
+                "cer_noise": dn / max(n, 1),
+                "pre_s": page_pre,
+                "tesseract_cpu_s": page_tess,
+            }
+        )
     k = max(len(paths), 1)
     return {
         "cer": dist / max(total, 1),
         "cer_noise": dist_noise / max(total, 1),
         "pre_s": pre_s / k,
         "ocr_s": ocr_s / k,
+        "tesseract_cpu_s": tess_cpu / k if tesseract_cpu else None,
         "pages": pages,
     }
 
@@ -205,6 +245,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--label", default="", help="suffix for config names in the table")
     parser.add_argument("--json", type=Path, help="write all figures here")
+    parser.add_argument(
+        "--tesseract-cpu",
+        action="store_true",
+        help="also time the Tesseract CLI (CPU s, one thread) on every preprocessed page",
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
@@ -231,7 +276,7 @@ def main(argv: list[str] | None = None) -> int:
                 psm=psm if psm is not None and set_psm != 7 else set_psm,
                 extra_config=args.tesseract_config,
             )
-            results[name][set_name] = run_config(paths, pre, ocr, noise)
+            results[name][set_name] = run_config(paths, pre, ocr, noise, args.tesseract_cpu)
             r = results[name][set_name]
             log.info(
                 "%-24s %-18s CER %.4f  noise-filtered %.4f  pre %.2fs  ocr %.2fs",
@@ -280,6 +325,25 @@ def print_tables(
         cells = [f"{per_set[s]['pre_s']:.2f} / {per_set[s]['ocr_s']:.2f}" for s in names]
         print(f"| {name} | " + " | ".join(cells) + " |")
     print("\nPreprocessing: CPU seconds, OpenCV on one thread; OCR: wall seconds when first read.")
+    timed = [(n, r) for n, r in results.items() if any(r[s]["tesseract_cpu_s"] for s in names)]
+    if timed:
+        header = " | ".join(f"{s} pre / Tesseract CPU s (ratio; worst page)" for s in names)
+        print(f"\n| config | {header} |")
+        print("|---" * (len(names) + 1) + "|")
+        for name, per_set in timed:
+            cells = []
+            for s in names:
+                pre_s, tess = per_set[s]["pre_s"], per_set[s]["tesseract_cpu_s"] or 0.0
+                worst = max(
+                    p["pre_s"] / max(p["tesseract_cpu_s"] or 0.0, 1e-9) for p in per_set[s]["pages"]
+                )
+                cells.append(
+                    f"{pre_s:.3f} / {tess:.2f} ({pre_s / max(tess, 1e-9):.0%}; {worst:.0%})"
+                )
+            print(f"| {name} | " + " | ".join(cells) + " |")
+        print(
+            "\nTesseract CPU: the CLI on the preprocessed page, OMP_THREAD_LIMIT=1, one at a time."
+        )
 
 
 if __name__ == "__main__":

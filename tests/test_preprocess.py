@@ -382,3 +382,48 @@ def test_full_chain_reads_a_degraded_page_better_than_no_preprocessing() -> None
     processed = _cer(TEXT, page_text(ocr_page(out, 1, OcrSettings())))
     assert processed <= raw
     assert processed < 0.1
+
+
+# --- shared measurement and the one-pass deskew/crop ----------------------------------------
+
+
+def test_histogram_percentile_equals_numpy() -> None:
+    rng = np.random.default_rng(7)
+    gray = rng.integers(0, 256, (97, 131), dtype=np.uint8)
+    mask = (rng.random(gray.shape) < 0.3).astype(np.uint8) * 255
+    for q in (0.5, 10, 50, 75, 90, 100):
+        assert pp.percentile_u8(gray, q) == pytest.approx(np.percentile(gray, q))
+        assert pp.percentile_u8(gray, q, mask) == pytest.approx(np.percentile(gray[mask > 0], q))
+    assert pp.percentile_u8(gray[::3, ::3], 50) == pytest.approx(np.median(gray[::3, ::3]))
+
+
+def test_one_pass_deskew_and_crop_matches_the_steps_run_one_by_one() -> None:
+    """Rotating straight into the text box gives the page that deskew-then-crop gives."""
+    gray = cv2.copyMakeBorder(page(), 200, 260, 240, 180, cv2.BORDER_CONSTANT, value=PAPER)
+    gray = skew(gray, 2.0)
+    settings = dataclasses.replace(OFF, deskew=True, crop=True)
+    out, meta = preprocess_page(gray, settings)
+    char_h = meta["char_height_in"]
+    rotated, info = pp.deskew(gray, char_h)
+    assert info["applied"] and meta["deskew"]["angle"] == info["angle"]
+    expected, crop = pp.crop_to_text(rotated, char_h)
+    assert out.size < 0.5 * rotated.size
+    box, want = meta["crop"]["crop_box"], crop["crop_box"]
+    assert all(abs(a - b) <= 2 * char_h / 12 + 1 for a, b in zip(box, want, strict=True))
+    # Same pixels where the two crops overlap (the warp is the same resampling).
+    dy, dx = want[1] - box[1], want[0] - box[0]
+    h, w = min(out.shape[0], expected.shape[0]), min(out.shape[1], expected.shape[1])
+    a = out[max(dy, 0) : max(dy, 0) + h, max(dx, 0) : max(dx, 0) + w]
+    b = expected[max(-dy, 0) : max(-dy, 0) + h, max(-dx, 0) : max(-dx, 0) + w]
+    hh, ww = min(a.shape[0], b.shape[0]), min(a.shape[1], b.shape[1])
+    assert np.mean(np.abs(a[:hh, :ww].astype(int) - b[:hh, :ww].astype(int))) < 1.0
+    assert np.sum(out < 128) == pytest.approx(np.sum(rotated < 128), rel=0.01)  # no text cut
+
+
+def test_debug_images_show_the_whole_deskewed_page() -> None:
+    gray = cv2.copyMakeBorder(page(), 200, 200, 200, 200, cv2.BORDER_CONSTANT, value=PAPER)
+    debug: dict[str, np.ndarray] = {}
+    settings = dataclasses.replace(OFF, deskew=True, crop=True)
+    out, meta = preprocess_page(skew(gray, 3.0), settings, debug)
+    assert debug["deskew"].size > 1.5 * debug["crop"].size
+    assert np.array_equal(debug["crop"], out)
