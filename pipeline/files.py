@@ -67,12 +67,10 @@ def read_json(path: Path) -> Any:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
-def read_png(path: Path) -> np.ndarray:
-    """Read an image this pipeline wrote itself (unchanged: gray stays gray)."""
-    image = cv2.imread(str(path), cv2.IMREAD_UNCHANGED)
-    if image is None:
-        raise UnreadableImage(path, "cannot read intermediate image")
-    return image
+def image_shape(path: Path) -> tuple[int, int]:
+    """(height, width) of an image file, from its header."""
+    with Image.open(path) as image:
+        return image.height, image.width
 
 
 def remove_stale_temporaries(folder: Path) -> int:

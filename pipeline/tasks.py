@@ -183,9 +183,9 @@ class OcrPage(PageTask):
         return self.clone(PreprocessPage)
 
     def work(self) -> dict[str, Any]:
-        image = files.read_png(self.image_path())
-        words = ocr.ocr_page(image, self.page, self.settings.ocr, source=self.failure_source())
-        words = ocr.renumber_lines(noise.mark_noise_words(words, image.shape[:2], self.settings.noise))
+        shape = files.image_shape(self.image_path())
+        words = ocr.ocr_page(self.image_path(), self.page, self.settings.ocr, source=self.failure_source())
+        words = ocr.renumber_lines(noise.mark_noise_words(words, shape, self.settings.noise))
         log.info("%s p%d: %d words", self.doc_id, self.page, len(words))
         return {"page": self.page, "words": [w.as_dict() for w in words]}
 
