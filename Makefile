@@ -10,13 +10,17 @@ APT_PACKAGES := tesseract-ocr tesseract-ocr-rus tesseract-ocr-osd fonts-freefont
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PYTEST_ARGS ?=
 
-.PHONY: demo test deps system-deps scans benchmarks clean
+.PHONY: demo test lint deps system-deps scans benchmarks clean
 
 demo: deps
 	$(BIN)/arkhiv run scans --out output
 
 test: deps
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: deps
+	$(BIN)/ruff check pipeline tests benchmarks models
+	$(BIN)/ruff format --check pipeline tests benchmarks models
 
 deps: system-deps $(STAMP)
 

@@ -30,7 +30,9 @@ def run_pipeline(corpus: Path, out: Path, workers: int, config: str | None) -> f
     return time.monotonic() - started
 
 
-def score(corpus: Path, out: Path) -> list[tuple[str, tuple[int, int], tuple[int, int], tuple[int, int], tuple[int, int]]]:
+def score(
+    corpus: Path, out: Path
+) -> list[tuple[str, tuple[int, int], tuple[int, int], tuple[int, int], tuple[int, int]]]:
     rows = []
     for gt_file in sorted(corpus.glob("*.gt.txt")):
         stem = gt_file.name[: -len(".gt.txt")]

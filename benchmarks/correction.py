@@ -169,9 +169,7 @@ def classify(gt_word: str, read: str) -> str:
     return "letters, 1 edit" if d == 1 else "letters, 2 edits" if d == 2 else "letters, 3+ edits"
 
 
-def breakdown(
-    gt: str, corrected: str, counts: Counter[str], examples: dict[str, list[str]]
-) -> None:
+def breakdown(gt: str, corrected: str, counts: Counter[str], examples: dict[str, list[str]]) -> None:
     """Count the GT words still wrong after correction by category."""
     g, c = normalise(gt).split(), normalise(corrected).split()
     for tag, i1, i2, j1, j2 in opcodes(g, c):
@@ -179,9 +177,7 @@ def breakdown(
             counts["lost (no token)"] += i2 - i1
         elif tag == "replace" and i2 - i1 != j2 - j1:
             counts["split / merged / garbled run"] += i2 - i1
-            examples["split / merged / garbled run"].append(
-                f"{' '.join(g[i1:i2])} ← {' '.join(c[j1:j2])}"
-            )
+            examples["split / merged / garbled run"].append(f"{' '.join(g[i1:i2])} ← {' '.join(c[j1:j2])}")
         elif tag == "replace":
             for k in range(i2 - i1):
                 cat = classify(g[i1 + k], c[j1 + k])
@@ -231,9 +227,7 @@ def naive_symspell() -> CorrectFn:
         for i, word in enumerate(wordfreq.iter_wordlist("ru", wordlist="large")):
             if i >= NAIVE_WORDS:
                 break
-            sym.create_dictionary_entry(
-                word, max(1, round(wordfreq.word_frequency(word, "ru", "large") * 1e9))
-            )
+            sym.create_dictionary_entry(word, max(1, round(wordfreq.word_frequency(word, "ru", "large") * 1e9)))
         pickle_path.parent.mkdir(parents=True, exist_ok=True)
         sym.save_pickle(pickle_path)
     memo: dict[str, str] = {}
@@ -283,9 +277,7 @@ HEADER = (
 )
 
 
-def run_sets(
-    correct: CorrectFn, data: dict[str, list[Page]], clean: bool = False
-) -> dict[str, Tally]:
+def run_sets(correct: CorrectFn, data: dict[str, list[Page]], clean: bool = False) -> dict[str, Tally]:
     """Tallies per set (and its readable pages); ``clean`` feeds the GT itself as the input."""
     out: dict[str, Tally] = {}
     for set_name, pages in data.items():
@@ -320,9 +312,7 @@ def load_time() -> float:
         "import time; t=time.perf_counter(); from pipeline.correct import Corrector, CorrectSettings; "
         "Corrector.load(CorrectSettings()); print(time.perf_counter()-t)"
     )
-    out = subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
-    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     return float(out.stdout.strip())
 
 
@@ -354,9 +344,7 @@ def speed(texts: list[str], repeat: int = 3) -> tuple[float, float, int]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--no-naive", action="store_true", help="skip the naive SymSpell baseline")
-    parser.add_argument(
-        "--examples", type=int, default=0, help="examples to list per breakdown category"
-    )
+    parser.add_argument("--examples", type=int, default=0, help="examples to list per breakdown category")
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
     corrector = Corrector.load(CorrectSettings())
@@ -380,9 +368,7 @@ def main() -> None:
         if fn is None:
             continue
         for name, t in run_sets(fn, data, clean=True).items():
-            print(
-                f"| {label} | {name} | {t.gt_words} | {t.broken} ({pct(t.broken, t.right_before)}) |"
-            )
+            print(f"| {label} | {name} | {t.gt_words} | {t.broken} ({pct(t.broken, t.right_before)}) |")
 
     print("\n### Per page\n\n| page | GT words | CER raw | CER corrected |\n|---|---:|---:|---:|")
     for name in SETS:
@@ -398,9 +384,7 @@ def main() -> None:
         for page, raw, gt, conf in pages:
             if evaluate_page(page, raw, gt, raw).pages[0][1] < UNREADABLE_CER:
                 breakdown(gt, ours(raw, conf), counts[name], examples)
-    cats = sorted(
-        {c for n in counts.values() for c in n}, key=lambda c: -sum(n[c] for n in counts.values())
-    )
+    cats = sorted({c for n in counts.values() for c in n}, key=lambda c: -sum(n[c] for n in counts.values()))
     for cat in cats:
         print(f"| {cat} | " + " | ".join(str(counts[n][cat]) for n in SETS) + " |")
     if args.examples:
@@ -433,6 +417,7 @@ def main() -> None:
         f"- clean GT text ({gt_words} words, best of 3): cold corrector {gt_cold:,.0f} words/s, "
         f"warm memo {gt_warm:,.0f} words/s"
     )
+
 
 if __name__ == "__main__":
     main()

@@ -37,12 +37,16 @@ def main(argv: list[str] | None = None) -> None:
     started = time.monotonic()
     result = subprocess.run(
         [sys.executable, "-m", "pipeline.cli", "run", str(scans), "--out", str(CACHE / "out"), "--dry-run"],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     seconds = time.monotonic() - started
     report = json.loads(result.stdout)
-    print(f"| documents | tasks | Luigi builds (chunks) | wall time (s) |\n|---:|---:|---:|---:|\n"
-          f"| {report['documents']} | {report['tasks']} | {report['chunks']} | {seconds:.1f} |")
+    print(
+        f"| documents | tasks | Luigi builds (chunks) | wall time (s) |\n|---:|---:|---:|---:|\n"
+        f"| {report['documents']} | {report['tasks']} | {report['chunks']} | {seconds:.1f} |"
+    )
 
 
 if __name__ == "__main__":

@@ -88,22 +88,72 @@ class Degradation:
 LEVEL_DEGRADATION: dict[str, Degradation] = {
     "clean": Degradation(),
     "mild": Degradation(
-        jitter_sd=0.6, line_drift_px=0.8, ink=0.93, ink_sd=0.07, faint_prob=0.04, heavy_prob=0.03,
-        embolden_px=1.0, ribbon=0.22, bleed_px=0.6, paper=(238.0, 229.0, 205.0),
-        ink_rgb=RIBBON_INK, fibres=2.5, illum=0.07, blur_px=0.5, noise=2.5, speckle=20.0,
-        stamp_prob=0.7, pencil_prob=0.7,
+        jitter_sd=0.6,
+        line_drift_px=0.8,
+        ink=0.93,
+        ink_sd=0.07,
+        faint_prob=0.04,
+        heavy_prob=0.03,
+        embolden_px=1.0,
+        ribbon=0.22,
+        bleed_px=0.6,
+        paper=(238.0, 229.0, 205.0),
+        ink_rgb=RIBBON_INK,
+        fibres=2.5,
+        illum=0.07,
+        blur_px=0.5,
+        noise=2.5,
+        speckle=20.0,
+        stamp_prob=0.7,
+        pencil_prob=0.7,
     ),
     "medium": Degradation(
-        jitter_sd=1.0, line_drift_px=2.0, ink=0.86, ink_sd=0.12, faint_prob=0.08, heavy_prob=0.06,
-        faulty_letters=2, embolden_px=1.0, ribbon=0.35, bleed_px=0.8, paper=(230.0, 216.0, 184.0),
-        ink_rgb=RIBBON_INK, fibres=5.0, illum=0.14, stains=2, crease_prob=0.6, blur_px=0.8,
-        noise=6.0, speckle=60.0, jpeg_quality=78, stamp_prob=1.0, pencil_prob=1.0,
+        jitter_sd=1.0,
+        line_drift_px=2.0,
+        ink=0.86,
+        ink_sd=0.12,
+        faint_prob=0.08,
+        heavy_prob=0.06,
+        faulty_letters=2,
+        embolden_px=1.0,
+        ribbon=0.35,
+        bleed_px=0.8,
+        paper=(230.0, 216.0, 184.0),
+        ink_rgb=RIBBON_INK,
+        fibres=5.0,
+        illum=0.14,
+        stains=2,
+        crease_prob=0.6,
+        blur_px=0.8,
+        noise=6.0,
+        speckle=60.0,
+        jpeg_quality=78,
+        stamp_prob=1.0,
+        pencil_prob=1.0,
     ),
     "heavy": Degradation(
-        jitter_sd=1.5, line_drift_px=3.5, ink=0.72, ink_sd=0.18, faint_prob=0.15, heavy_prob=0.1,
-        faulty_letters=4, embolden_px=1.4, ribbon=0.5, bleed_px=1.1, paper=(216.0, 199.0, 160.0),
-        ink_rgb=RIBBON_INK, fibres=7.0, illum=0.26, stains=4, crease_prob=1.0, blur_px=1.2,
-        noise=10.0, speckle=150.0, jpeg_quality=55, stamp_prob=1.0, pencil_prob=1.0,
+        jitter_sd=1.5,
+        line_drift_px=3.5,
+        ink=0.72,
+        ink_sd=0.18,
+        faint_prob=0.15,
+        heavy_prob=0.1,
+        faulty_letters=4,
+        embolden_px=1.4,
+        ribbon=0.5,
+        bleed_px=1.1,
+        paper=(216.0, 199.0, 160.0),
+        ink_rgb=RIBBON_INK,
+        fibres=7.0,
+        illum=0.26,
+        stains=4,
+        crease_prob=1.0,
+        blur_px=1.2,
+        noise=10.0,
+        speckle=150.0,
+        jpeg_quality=55,
+        stamp_prob=1.0,
+        pencil_prob=1.0,
         marks_over_text=True,
     ),
 }
@@ -222,9 +272,7 @@ class Grid:
     font_px: float
 
 
-def typing_grid(
-    lines: list[str], font: Path, dpi: int, cpi: int, spacing: float, page_size: str | None
-) -> Grid:
+def typing_grid(lines: list[str], font: Path, dpi: int, cpi: int, spacing: float, page_size: str | None) -> Grid:
     """The page size and character grid; ``page_size=None`` fits the page tightly to the lines."""
     pitch = dpi / cpi
     line_pitch = spacing * dpi / 6.0  # single spacing is six lines per inch on every typewriter
@@ -236,8 +284,13 @@ def typing_grid(
     if page_size is None:
         margin = 0.25 * dpi
         return Grid(
-            width=math.ceil(text_w + 2 * margin), height=math.ceil(text_h + 2 * margin),
-            left=margin, top=margin, pitch=pitch, line_pitch=line_pitch, font_px=font_px,
+            width=math.ceil(text_w + 2 * margin),
+            height=math.ceil(text_h + 2 * margin),
+            left=margin,
+            top=margin,
+            pitch=pitch,
+            line_pitch=line_pitch,
+            font_px=font_px,
         )
     if page_size != "A4":
         raise ValueError(f"unknown page size {page_size!r}; use 'A4' or None")
@@ -278,17 +331,20 @@ def _glyph(path: str, size: float, char: str, stroke: int) -> tuple[np.ndarray, 
         return np.zeros((0, 0), np.float32), 0, 0
     canvas = Image.new("L", (x1 - x0 + 2, y1 - y0 + 2), 0)
     ImageDraw.Draw(canvas).text(
-        (1 - x0, 1 - y0), char, font=font, fill=255, anchor="ls",
-        stroke_width=stroke, stroke_fill=255,
+        (1 - x0, 1 - y0),
+        char,
+        font=font,
+        fill=255,
+        anchor="ls",
+        stroke_width=stroke,
+        stroke_fill=255,
     )
     mask = np.asarray(canvas, np.float32) / 255.0
     mask.setflags(write=False)
     return mask, x0 - 1, y0 - 1
 
 
-def _strike(
-    mask: np.ndarray, rng: np.random.Generator, deg: Degradation, scale: float
-) -> np.ndarray:
+def _strike(mask: np.ndarray, rng: np.random.Generator, deg: Degradation, scale: float) -> np.ndarray:
     """One key strike: the glyph with this strike's ink density, fading or over-inking."""
     density = float(np.clip(rng.normal(deg.ink, deg.ink_sd), 0.25, 1.0)) if deg.ink_sd else deg.ink
     strike = mask * density
@@ -348,9 +404,7 @@ def type_lines(
     return layer
 
 
-def _faulty_letters(
-    lines: list[str], rng: np.random.Generator, deg: Degradation, scale: float
-) -> dict[str, float]:
+def _faulty_letters(lines: list[str], rng: np.random.Generator, deg: Degradation, scale: float) -> dict[str, float]:
     """Letters whose type bar is bent on this machine: a fixed vertical offset for the page."""
     letters = sorted({c for line in lines for c in line if c.isalpha()})
     if not deg.faulty_letters or not letters:
@@ -359,9 +413,7 @@ def _faulty_letters(
     return {str(c): float(rng.choice([-1, 1]) * rng.uniform(2.0, 4.0) * scale) for c in chosen}
 
 
-def ink_texture(
-    layer: np.ndarray, rng: np.random.Generator, deg: Degradation, scale: float
-) -> np.ndarray:
+def ink_texture(layer: np.ndarray, rng: np.random.Generator, deg: Degradation, scale: float) -> np.ndarray:
     """Fabric ribbon grain, ribbon wear along the line, and ink bleeding into the paper."""
     if deg.ribbon:
         grain = _smooth_noise(layer.shape, rng, 0.8 * scale)
@@ -386,17 +438,13 @@ def _smooth_noise(shape: tuple[int, ...], rng: np.random.Generator, sigma: float
     return noise
 
 
-def _low_frequency(
-    shape: tuple[int, ...], rng: np.random.Generator, cells: tuple[int, int]
-) -> np.ndarray:
+def _low_frequency(shape: tuple[int, ...], rng: np.random.Generator, cells: tuple[int, int]) -> np.ndarray:
     """A smooth random field in [0, 1] varying over ``cells`` (rows, cols) across the page."""
     coarse = rng.random(cells, dtype=np.float32)
     return cv2.resize(coarse, (shape[1], shape[0]), interpolation=cv2.INTER_CUBIC).clip(0.0, 1.0)
 
 
-def make_paper(
-    shape: tuple[int, int], rng: np.random.Generator, deg: Degradation, scale: float
-) -> np.ndarray:
+def make_paper(shape: tuple[int, int], rng: np.random.Generator, deg: Degradation, scale: float) -> np.ndarray:
     """Yellowed paper (H, W, 3 float32): tone, grain, stains and an optional fold crease."""
     h, w = shape
     paper = np.empty((h, w, 3), np.float32)
@@ -452,9 +500,7 @@ def make_marks(
     return marks
 
 
-def _rubber_stamp(
-    grid: Grid, n_lines: int, rng: np.random.Generator, deg: Degradation, scale: float
-) -> np.ndarray:
+def _rubber_stamp(grid: Grid, n_lines: int, rng: np.random.Generator, deg: Degradation, scale: float) -> np.ndarray:
     """A rectangular registry stamp, slightly rotated and unevenly inked."""
     month = ROMAN_MONTHS[int(rng.integers(12))]
     words = [
@@ -487,17 +533,14 @@ def _rubber_stamp(
     return layer
 
 
-def _pencil(
-    grid: Grid, n_lines: int, rng: np.random.Generator, deg: Degradation, scale: float
-) -> np.ndarray:
+def _pencil(grid: Grid, n_lines: int, rng: np.random.Generator, deg: Degradation, scale: float) -> np.ndarray:
     """An archivist's folio number in the corner and a reader's pencil bar in the left margin."""
     layer = np.zeros((grid.height, grid.width), np.uint8)
     img = Image.fromarray(layer)
     draw = ImageDraw.Draw(img)
     folio = str(int(rng.integers(2, 400)))
     font = _font(str(PENCIL_FONT), 56 * scale)
-    draw.text((grid.width - rng.uniform(170, 230) * scale, rng.uniform(60, 120) * scale), folio,
-              font=font, fill=255)
+    draw.text((grid.width - rng.uniform(170, 230) * scale, rng.uniform(60, 120) * scale), folio, font=font, fill=255)
     x = grid.left - rng.uniform(60, 110) * scale
     y0 = grid.top + rng.uniform(0.1, 0.5) * n_lines * grid.line_pitch
     y1 = y0 + rng.uniform(3, 8) * grid.line_pitch
@@ -507,8 +550,11 @@ def _pencil(
         row = int(rng.integers(0, max(n_lines, 1)))
         y = grid.top + (row + 0.95) * grid.line_pitch
         xa = grid.left + rng.uniform(0, 20) * grid.pitch
-        draw.line([(xa, y), (xa + rng.uniform(15, 40) * grid.pitch, y + rng.normal(0, 6 * scale))],
-                  fill=255, width=max(2, int(4 * scale)))
+        draw.line(
+            [(xa, y), (xa + rng.uniform(15, 40) * grid.pitch, y + rng.normal(0, 6 * scale))],
+            fill=255,
+            width=max(2, int(4 * scale)),
+        )
     mask = np.asarray(img, np.float32) / 255.0
     grain = np.clip(0.55 + 0.35 * _smooth_noise(mask.shape, rng, 0.7 * scale), 0.0, 1.0)
     return cv2.GaussianBlur(mask * grain, (0, 0), 0.8 * scale) * 0.8
@@ -544,9 +590,7 @@ def illuminate(page: np.ndarray, rng: np.random.Generator, deg: Degradation) -> 
     return page * light[..., None]
 
 
-def skew_page(
-    page: np.ndarray, degrees: float, border: bool, rng: np.random.Generator, scale: float
-) -> np.ndarray:
+def skew_page(page: np.ndarray, degrees: float, border: bool, rng: np.random.Generator, scale: float) -> np.ndarray:
     """Rotate the sheet by ``degrees`` (counter-clockwise positive); optionally on a dark bed.
 
     With ``border`` the sheet is shrunk a little and laid, rotated, on the dark scanner lid so
@@ -557,9 +601,7 @@ def skew_page(
         if not degrees:
             return page
         m = cv2.getRotationMatrix2D((w / 2, h / 2), degrees, 1.0)
-        return cv2.warpAffine(
-            page, m, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT
-        )
+        return cv2.warpAffine(page, m, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT)
     shrink = rng.uniform(0.94, 0.97)
     m = cv2.getRotationMatrix2D((w / 2, h / 2), degrees, shrink)
     m[0, 2] += rng.uniform(-0.01, 0.01) * w
@@ -673,7 +715,14 @@ def render_page(
 
 # Confusions an archive's own OCR typically makes on typewritten Cyrillic.
 OCR_CONFUSIONS = (
-    ("Ц", "И"), ("ц", "и"), ("щ", "ш"), ("Ю", "О"), ("ю", "о"), ("1", "I"), ("З", "3"), ("л", "я"),
+    ("Ц", "И"),
+    ("ц", "и"),
+    ("щ", "ш"),
+    ("Ю", "О"),
+    ("ю", "о"),
+    ("1", "I"),
+    ("З", "3"),
+    ("л", "я"),
 )
 
 
@@ -720,7 +769,11 @@ def save_pdf(path: Path, pages: list[np.ndarray], dpi: int = 300, quality: int =
     images = [Image.fromarray(p) for p in pages]
     with _atomic(path) as tmp:
         images[0].save(
-            tmp, format="PDF", save_all=True, append_images=images[1:], resolution=dpi,
+            tmp,
+            format="PDF",
+            save_all=True,
+            append_images=images[1:],
+            resolution=dpi,
             quality=quality,
         )
 
@@ -760,8 +813,7 @@ def make_1402(out: Path) -> None:
     folder = out / "telegram-1402"
     pages = paginate(lines, lines_per_page(spacing=2.0))
     for n, (page, skew) in enumerate(zip(pages, (-1.2, 0.9), strict=False), start=1):
-        image = render_page(page, seed=1402 + n, dpi=200, level="medium", skew_deg=skew,
-                            spacing=2.0, color=False)
+        image = render_page(page, seed=1402 + n, dpi=200, level="medium", skew_deg=skew, spacing=2.0, color=False)
         save_png_gray(folder / f"p{n}.png", image)
         write_text(folder / f"p{n}.gt.txt", ground_truth(page))
     plain = "\n".join(line.lstrip("^>").replace("\t", "  ").strip() for line in source.splitlines())
@@ -773,8 +825,17 @@ def make_report_pdf(out: Path) -> None:
     lines = wrap_text((TEXTS / "report-1952.txt").read_text(encoding="utf-8"), cols=62)
     pages = paginate(lines, lines_per_page(spacing=1.5))
     images = [
-        render_page(page, seed=1952 + n, font="LiberationMono", dpi=200, level="mild", cpi=10,
-                    skew_deg=(0.4, -0.8, 1.5)[n % 3], border=True, color=False)
+        render_page(
+            page,
+            seed=1952 + n,
+            font="LiberationMono",
+            dpi=200,
+            level="mild",
+            cpi=10,
+            skew_deg=(0.4, -0.8, 1.5)[n % 3],
+            border=True,
+            color=False,
+        )
         for n, page in enumerate(pages)
     ]
     save_pdf(out / "report-1952.pdf", images, dpi=200)
@@ -783,9 +844,7 @@ def make_report_pdf(out: Path) -> None:
 def main(argv: list[str] | None = None) -> None:
     """Rewrite the bundled sample documents."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--out", type=Path, default=ROOT / "scans", help="scans folder (default: scans/)"
-    )
+    parser.add_argument("--out", type=Path, default=ROOT / "scans", help="scans folder (default: scans/)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     for make in (make_21336, make_1402, make_report_pdf):

@@ -109,9 +109,7 @@ def read_image(path: Path) -> np.ndarray:
     if image is None:
         raise SystemExit(f"{path}: cannot read image")
     if image.ndim == 3:
-        image = cv2.cvtColor(
-            image, cv2.COLOR_BGRA2RGB if image.shape[2] == 4 else cv2.COLOR_BGR2RGB
-        )
+        image = cv2.cvtColor(image, cv2.COLOR_BGRA2RGB if image.shape[2] == 4 else cv2.COLOR_BGR2RGB)
     return image
 
 
@@ -132,10 +130,7 @@ def corpus_sets(line_sample: int) -> dict[str, tuple[list[Path], int]]:
         "real leaflet": (leaflet, 3),
         "real print lines": (lines, 7),
     }
-    return {
-        name: ([p for p in paths if gt_path(p).exists()], psm)
-        for name, (paths, psm) in sets.items()
-    }
+    return {name: ([p for p in paths if gt_path(p).exists()], psm) for name, (paths, psm) in sets.items()}
 
 
 def gt_path(image: Path) -> Path:
@@ -145,9 +140,7 @@ def gt_path(image: Path) -> Path:
 def cached_ocr(image: np.ndarray, settings: OcrSettings) -> tuple[list[Word], float]:
     """OCR words for an image, from the cache when this image and settings were read before."""
     digest = hashlib.sha1(image.tobytes() + str(image.shape).encode()).hexdigest()[:20]
-    tag = hashlib.sha1(
-        json.dumps(dataclasses.asdict(settings), sort_keys=True).encode()
-    ).hexdigest()[:8]
+    tag = hashlib.sha1(json.dumps(dataclasses.asdict(settings), sort_keys=True).encode()).hexdigest()[:8]
     path = CACHE / f"{digest}_{tag}.json"
     if path.exists():
         data = json.loads(path.read_text(encoding="utf-8"))
@@ -157,9 +150,7 @@ def cached_ocr(image: np.ndarray, settings: OcrSettings) -> tuple[list[Word], fl
     seconds = time.perf_counter() - t
     CACHE.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
-    tmp.write_text(
-        json.dumps({"seconds": seconds, "words": [w.as_dict() for w in words]}), encoding="utf-8"
-    )
+    tmp.write_text(json.dumps({"seconds": seconds, "words": [w.as_dict() for w in words]}), encoding="utf-8")
     tmp.replace(path)
     return words, seconds
 
@@ -235,14 +226,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--configs", help="comma-separated config names (default: all)")
     parser.add_argument("--sets", help="comma-separated set names (default: all)")
-    parser.add_argument(
-        "--psm", default="", help="extra psm values to compare on none/full, e.g. 4,6"
-    )
+    parser.add_argument("--psm", default="", help="extra psm values to compare on none/full, e.g. 4,6")
     parser.add_argument("--line-sample", type=int, default=30, help="print lines sampled (0 = all)")
     parser.add_argument("--lang", default="rus")
-    parser.add_argument(
-        "--tesseract-config", default="", help="extra Tesseract options, e.g. '--user-words FILE'"
-    )
+    parser.add_argument("--tesseract-config", default="", help="extra Tesseract options, e.g. '--user-words FILE'")
     parser.add_argument("--label", default="", help="suffix for config names in the table")
     parser.add_argument("--json", type=Path, help="write all figures here")
     parser.add_argument(
@@ -293,17 +280,13 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def print_tables(
-    results: dict[str, dict[str, dict[str, Any]]], sets: dict[str, tuple[list[Path], int]]
-) -> None:
+def print_tables(results: dict[str, dict[str, dict[str, Any]]], sets: dict[str, tuple[list[Path], int]]) -> None:
     """Markdown: CER per set (noise-filtered in brackets), pages worse than 'none', s/page."""
     names = list(sets)
     header = " | ".join(f"{s} (n={len(sets[s][0])})" for s in names)
     print(f"| config | {header} | pages worse than none by >1 pt |")
     print("|---" * (len(names) + 2) + "|")
-    base = results.get("none") or next(
-        (r for n, r in results.items() if n.startswith("none")), None
-    )
+    base = results.get("none") or next((r for n, r in results.items() if n.startswith("none")), None)
     for name, per_set in results.items():
         cells = [f"{per_set[s]['cer']:.4f} ({per_set[s]['cer_noise']:.4f})" for s in names]
         worse = []
@@ -312,13 +295,9 @@ def print_tables(
                 for p, b in zip(per_set[s]["pages"], base[s]["pages"], strict=True):
                     if p["cer"] > b["cer"] + 0.01:
                         worse.append(p["page"][:24])
-        listed = f"{len(worse)}" + (
-            f" ({', '.join(worse[:3])}{', ...' if len(worse) > 3 else ''})" if worse else ""
-        )
+        listed = f"{len(worse)}" + (f" ({', '.join(worse[:3])}{', ...' if len(worse) > 3 else ''})" if worse else "")
         print(f"| {name} | " + " | ".join(cells) + f" | {listed} |")
-    print(
-        "\nCER micro-averaged; in brackets: after marking noise words (pipeline.noise defaults).\n"
-    )
+    print("\nCER micro-averaged; in brackets: after marking noise words (pipeline.noise defaults).\n")
     print("| config | " + " | ".join(f"{s} pre / OCR s/page" for s in names) + " |")
     print("|---" * (len(names) + 1) + "|")
     for name, per_set in results.items():
@@ -334,16 +313,10 @@ def print_tables(
             cells = []
             for s in names:
                 pre_s, tess = per_set[s]["pre_s"], per_set[s]["tesseract_cpu_s"] or 0.0
-                worst = max(
-                    p["pre_s"] / max(p["tesseract_cpu_s"] or 0.0, 1e-9) for p in per_set[s]["pages"]
-                )
-                cells.append(
-                    f"{pre_s:.3f} / {tess:.2f} ({pre_s / max(tess, 1e-9):.0%}; {worst:.0%})"
-                )
+                worst = max(p["pre_s"] / max(p["tesseract_cpu_s"] or 0.0, 1e-9) for p in per_set[s]["pages"])
+                cells.append(f"{pre_s:.3f} / {tess:.2f} ({pre_s / max(tess, 1e-9):.0%}; {worst:.0%})")
             print(f"| {name} | " + " | ".join(cells) + " |")
-        print(
-            "\nTesseract CPU: the CLI on the preprocessed page, OMP_THREAD_LIMIT=1, one at a time."
-        )
+        print("\nTesseract CPU: the CLI on the preprocessed page, OMP_THREAD_LIMIT=1, one at a time.")
 
 
 if __name__ == "__main__":

@@ -49,8 +49,20 @@ def peak_rss_mb() -> float:
 def run_arkhiv(scans: Path, out: Path, workers: int) -> tuple[float, float]:
     if out.exists():
         shutil.rmtree(out)
-    seconds = timed([sys.executable, "-m", "pipeline.cli", "run", str(scans), "--out", str(out),
-                     "--workers", str(workers), "--no-progress"])
+    seconds = timed(
+        [
+            sys.executable,
+            "-m",
+            "pipeline.cli",
+            "run",
+            str(scans),
+            "--out",
+            str(out),
+            "--workers",
+            str(workers),
+            "--no-progress",
+        ]
+    )
     return seconds, peak_rss_mb()
 
 
@@ -95,8 +107,10 @@ def main(argv: list[str] | None = None) -> None:
     overhead = rows[0][1] / bare - 1
     without_preprocessing = (rows[0][1] - stages["preprocess"]) / bare - 1
     print(f"\nstage seconds inside Arkhiv (1 worker): {stages}")
-    print(f"Arkhiv (1 worker) over bare Tesseract: {overhead:+.1%} in all, "
-          f"{without_preprocessing:+.1%} without the preprocessing stage")
+    print(
+        f"Arkhiv (1 worker) over bare Tesseract: {overhead:+.1%} in all, "
+        f"{without_preprocessing:+.1%} without the preprocessing stage"
+    )
 
 
 if __name__ == "__main__":

@@ -132,9 +132,7 @@ def raw_ocr_words(image: Path) -> list[Word]:
     gray = to_gray(cv2.imread(str(image), cv2.IMREAD_UNCHANGED))
     words = ocr_page(gray, 1, OcrSettings(), str(image))
     cached.parent.mkdir(parents=True, exist_ok=True)
-    cached.write_text(
-        json.dumps([w.as_dict() for w in words], ensure_ascii=False), encoding="utf-8"
-    )
+    cached.write_text(json.dumps([w.as_dict() for w in words], ensure_ascii=False), encoding="utf-8")
     return words
 
 
@@ -156,9 +154,7 @@ def generated_pages() -> list[tuple[str, str]]:
                 image = render_page(lines, seed=seed, font=font, level=level, color=False)
                 words = ocr_page(image, 1, OcrSettings(), cached.stem)
                 cached.parent.mkdir(parents=True, exist_ok=True)
-                cached.write_text(
-                    json.dumps([w.as_dict() for w in words], ensure_ascii=False), encoding="utf-8"
-                )
+                cached.write_text(json.dumps([w.as_dict() for w in words], ensure_ascii=False), encoding="utf-8")
             words = [Word.from_dict(d) for d in json.loads(cached.read_text(encoding="utf-8"))]
             out.append((" ".join(w.text for w in words if not w.noise), gt))
     return out
@@ -193,9 +189,7 @@ def build(corpora: list[Path], generated: bool = True) -> list[tuple[str, str, i
     gt_all: list[str] = []
     pairs: list[tuple[str, str]] = []
     for corpus in corpora:
-        for image in sorted(
-            p for p in corpus.iterdir() if p.suffix.lower() in {".tif", ".tiff", ".png", ".jpg"}
-        ):
+        for image in sorted(p for p in corpus.iterdir() if p.suffix.lower() in {".tif", ".tiff", ".png", ".jpg"}):
             if not gt_path(image).exists():
                 continue
             words = raw_ocr_words(image)

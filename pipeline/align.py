@@ -423,9 +423,7 @@ def suggest(
     return None, ""
 
 
-def _suggest_by_dictionary(
-    transcript: str, corrected: str, is_word: Callable[[str], bool]
-) -> tuple[str | None, str]:
+def _suggest_by_dictionary(transcript: str, corrected: str, is_word: Callable[[str], bool]) -> tuple[str | None, str]:
     """A dictionary word against a non-word; numbers and inserted text are no evidence."""
     if any(c.isdigit() for c in transcript + corrected):
         return None, ""
@@ -609,6 +607,4 @@ def _agreed_spans(
 
 def diff_texts(reference: str, hypothesis: str, settings: AlignSettings) -> dict:
     """Align two plain texts (``arkhiv diff A B``): reference plays the transcription."""
-    return diff_document(
-        hypothesis, reference, ocr=hypothesis, words=[], corrections=[], settings=settings
-    )
+    return diff_document(hypothesis, reference, ocr=hypothesis, words=[], corrections=[], settings=settings)

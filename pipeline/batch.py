@@ -200,9 +200,7 @@ def _preload(settings: Settings) -> None:
     Corrector.load(settings.correct)
 
 
-def dry_run_summary(
-    plans: list[dict[str, Any]], failed: list[dict[str, Any]], options: BatchOptions
-) -> dict[str, Any]:
+def dry_run_summary(plans: list[dict[str, Any]], failed: list[dict[str, Any]], options: BatchOptions) -> dict[str, Any]:
     """Build the task graph without running anything; count tasks and what is already complete."""
     started = time.monotonic()
     total = complete = 0

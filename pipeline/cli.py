@@ -191,7 +191,9 @@ def build_parser() -> argparse.ArgumentParser:
     rev.add_argument("--host", default="127.0.0.1")
     rev.set_defaults(func=cmd_review)
 
-    reg = sub.add_parser("regenerate", parents=[common], help="write transcript.txt from corrected.txt and decisions.json")
+    reg = sub.add_parser(
+        "regenerate", parents=[common], help="write transcript.txt from corrected.txt and decisions.json"
+    )
     reg.add_argument("dir")
     reg.add_argument("docs", nargs="*")
     reg.set_defaults(func=cmd_regenerate)

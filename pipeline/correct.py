@@ -162,9 +162,7 @@ class _Channel:
                 return (len(read) + len(meant)) * self.indel
         return self._dp(read, meant, groups)
 
-    def _dp(
-        self, read: str, meant: str, groups: list[list[tuple[int, int, str, float]]] | None
-    ) -> float:
+    def _dp(self, read: str, meant: str, groups: list[list[tuple[int, int, str, float]]] | None) -> float:
         """Cheapest alignment in a band around the diagonal (single steps and group steps)."""
         n, m = len(read), len(meant)
         inf = math.inf
@@ -230,9 +228,7 @@ class Corrector:
         self.settings = settings
         self.lexicon = lexicon
         self.channel = _Channel(lexicon, settings)
-        self._token_cache: dict[
-            tuple[str, bool, int, bool], tuple[str, str, float, list[dict[str, Any]]] | None
-        ] = {}
+        self._token_cache: dict[tuple[str, bool, int, bool], tuple[str, str, float, list[dict[str, Any]]] | None] = {}
         self._pos_cache: dict[str, tuple[str | None, bool] | None] = {}
 
     @classmethod
@@ -265,22 +261,14 @@ class Corrector:
             edits += self._join_hyphenation(tokens, consumed)
         edits += self._join_split_words(tokens, consumed)
         previous_text = ""
-        order = [
-            (li, ti) for li, line_tokens in enumerate(tokens) for ti in range(len(line_tokens))
-        ]
+        order = [(li, ti) for li, line_tokens in enumerate(tokens) for ti in range(len(line_tokens))]
         fix_punct = self.settings.fix_punctuation
         for k, (li, ti) in enumerate(order):
             start, end, token = tokens[li][ti]
             if (li, ti) in consumed:
                 previous_text = token
                 continue
-            if (
-                fix_punct
-                and ti > 0
-                and LONE_PUNCT.match(token)
-                and k + 1 < len(order)
-                and previous_text[-1:].isalnum()
-            ):
+            if fix_punct and ti > 0 and LONE_PUNCT.match(token) and k + 1 < len(order) and previous_text[-1:].isalnum():
                 # A dot or colon standing alone between words is a speck: no typist puts a blank before it.
                 prev_end = tokens[li][ti - 1][1]
                 edits.append(_Edit(li, prev_end, end, "\0", "", "punctuation", 0.0, []))
@@ -383,30 +371,20 @@ class Corrector:
                         options = [la + "-" + lb, la + lb]
                     a_word = lex.is_word(la.rstrip("-"))
                     b_word = lex.is_word(lb)
-                    long_enough = (
-                        len(la.rstrip("-")) >= 2 and len(lb) >= 2 and len(la) + len(lb) >= 6
-                    )
+                    long_enough = len(la.rstrip("-")) >= 2 and len(lb) >= 2 and len(la) + len(lb) >= 6
                     done = False
                     for joined in options:
                         known = joined in lex.counts or joined in lex.domain
                         if "-" in joined and not la.endswith("-"):
                             # Дэ хуая -> Дэ-хуая only for lexicon names whose second part is not a word alone
                             known = joined in lex.domain and not (b_word and a_word)
-                        if (
-                            known
-                            and long_enough
-                            and (la.endswith("-") or "-" in joined or not (a_word and b_word))
-                        ):
+                        if known and long_enough and (la.endswith("-") or "-" in joined or not (a_word and b_word)):
                             written = lex.domain.get(joined)
                             replacement = (
-                                a[: len(a) - len(a_core)]
-                                + apply_case(a_core, joined, written)
-                                + b[len(b_core) :]
+                                a[: len(a) - len(a_core)] + apply_case(a_core, joined, written) + b[len(b_core) :]
                             )
                             gain = lex.log_prob(joined)
-                            edits.append(
-                                _Edit(li, s1, e2, "\0", replacement, "split-word", gain, [])
-                            )
+                            edits.append(_Edit(li, s1, e2, "\0", replacement, "split-word", gain, []))
                             consumed.update({(li, ti), (li, ti + 1)})
                             done = True
                             break
@@ -421,9 +399,7 @@ class Corrector:
                 ti += 1
         return edits
 
-    def _join_corrected(
-        self, li: int, start: int, end: int, a: str, a_core: str, b: str, b_core: str
-    ) -> _Edit | None:
+    def _join_corrected(self, li: int, start: int, end: int, a: str, a_core: str, b: str, b_core: str) -> _Edit | None:
         """``прекр щение`` -> ``прекращение``: two non-words read as one misspelt word.
 
         The noisy-channel score of the joined, corrected word (less ``join_cost`` for the lost
@@ -444,15 +420,11 @@ class Corrector:
             return None
         best_word, best_score, _reason = scored[0]
         best_score -= s.join_cost
-        if best_score - keep < s.margin or (
-            len(scored) > 1 and scored[0][1] - scored[1][1] < s.ambiguity
-        ):
+        if best_score - keep < s.margin or (len(scored) > 1 and scored[0][1] - scored[1][1] < s.ambiguity):
             return None
         pattern = a_core + b_core
         replacement = (
-            a[: len(a) - len(a_core)]
-            + apply_case(pattern, best_word, lex.domain.get(best_word))
-            + b[len(b_core) :]
+            a[: len(a) - len(a_core)] + apply_case(pattern, best_word, lex.domain.get(best_word)) + b[len(b_core) :]
         )
         listed = [{"word": w, "score": round(sc - s.join_cost, 3)} for w, sc, _ in scored[:5]]
         listed.append({"word": la + " " + lb, "score": round(keep, 3), "keep": True})
@@ -516,12 +488,7 @@ class Corrector:
                 return token[:-1]
             # pymorphy3's tag() is the costly part: ask it only when one of the rules could apply.
             after_function_word = len(word) >= 2 and head.islower()
-            inside_sentence = (
-                trail.group() == "."
-                and next_lower
-                and len(word) >= 4
-                and word in self.lexicon.counts
-            )
+            inside_sentence = trail.group() == "." and next_lower and len(word) >= 4 and word in self.lexicon.counts
             if (
                 (after_function_word or inside_sentence)
                 and WORD_CORE.match(head)
@@ -637,14 +604,11 @@ class Corrector:
             return None
         written = lex.domain.get(best_word)
         replacement = " ".join(
-            apply_case(core if i == 0 else core.lower(), part, written)
-            for i, part in enumerate(best_word.split(" "))
+            apply_case(core if i == 0 else core.lower(), part, written) for i, part in enumerate(best_word.split(" "))
         )
         return replacement, best_reason, best_score - keep, listed
 
-    def _score_candidates(
-        self, word: str, domain_only: bool, floor: float = -math.inf
-    ) -> list[tuple[str, float, str]]:
+    def _score_candidates(self, word: str, domain_only: bool, floor: float = -math.inf) -> list[tuple[str, float, str]]:
         """Candidates with noisy-channel scores, best first.
 
         Those that cannot reach ``floor`` (even at the cheapest confusion per edit) or come
@@ -655,11 +619,7 @@ class Corrector:
         channel = self.channel
         max_d = s.max_edit_distance if len(word) >= s.min_length_distance2 else 1
         out: list[tuple[str, float, str]] = []
-        found = [
-            (lex.log_prob(c), c, d)
-            for c, d in lex.candidates(word, max_d)
-            if not domain_only or c in lex.domain
-        ]
+        found = [(lex.log_prob(c), c, d) for c, d in lex.candidates(word, max_d) if not domain_only or c in lex.domain]
         found.sort(reverse=True)
         best = -math.inf
         for lp, cand, distance in found:
@@ -683,9 +643,7 @@ class Corrector:
         out.sort(key=lambda t: -t[1])
         return out
 
-    def _fix_real_word(
-        self, core: str, word: str
-    ) -> tuple[str, str, float, list[dict[str, Any]]] | None:
+    def _fix_real_word(self, core: str, word: str) -> tuple[str, str, float, list[dict[str, Any]]] | None:
         hit = self.lexicon.realword.get(word)
         if hit is None or hit[1] < self.settings.realword_margin:
             return None

@@ -100,9 +100,7 @@ def _check_pixels(path: Path, width: int, height: int, page: int, max_pixels: in
     if width < 8 or height < 8:
         raise UnreadableImage(path, f"page {page} is {width}x{height} px, too small to hold text")
     if width * height > max_pixels:
-        raise ImageTooLarge(
-            path, f"page {page} is {width}x{height} px, over the limit of {max_pixels // 1_000_000} MP"
-        )
+        raise ImageTooLarge(path, f"page {page} is {width}x{height} px, over the limit of {max_pixels // 1_000_000} MP")
 
 
 def _open_pdf(path: Path) -> Any:

@@ -72,15 +72,9 @@ def _reason(
     return ""
 
 
-def text_block(
-    words: list[Word], median_h: float, settings: NoiseSettings
-) -> tuple[float, float, float, float] | None:
+def text_block(words: list[Word], median_h: float, settings: NoiseSettings) -> tuple[float, float, float, float] | None:
     """Bounding box of the confidently read real words, grown by a margin of a few line heights."""
-    trusted = [
-        w
-        for w in words
-        if w.conf >= settings.block_min_conf and sum(ch.isalpha() for ch in w.text) >= 3
-    ]
+    trusted = [w for w in words if w.conf >= settings.block_min_conf and sum(ch.isalpha() for ch in w.text) >= 3]
     # Only a page has a block: on a line image every word is on the one line.
     if len(trusted) < 5 or len({(w.block, w.par, w.line) for w in trusted}) < 3:
         return None
@@ -93,9 +87,7 @@ def text_block(
     )
 
 
-def mark_noise_words(
-    words: list[Word], page_shape: tuple[int, int], settings: NoiseSettings
-) -> list[Word]:
+def mark_noise_words(words: list[Word], page_shape: tuple[int, int], settings: NoiseSettings) -> list[Word]:
     """Return the same words, with ``noise`` set to a short reason for those that are not text.
 
     Nothing is deleted and words already marked keep their reason. ``page_shape`` (height,
@@ -103,9 +95,7 @@ def mark_noise_words(
     """
     if not settings.enabled or not words:
         return list(words)
-    heights = [
-        w.box.height for w in words if _has_alnum(w.text) and w.conf >= settings.block_min_conf
-    ]
+    heights = [w.box.height for w in words if _has_alnum(w.text) and w.conf >= settings.block_min_conf]
     if len(heights) < 5:
         heights = [w.box.height for w in words if _has_alnum(w.text)]
     if not heights:

@@ -86,7 +86,9 @@ def ocr_page(image: np.ndarray | Path, page: int, settings: OcrSettings, source:
     except RuntimeError as e:
         # pytesseract signals its timeout with a bare RuntimeError.
         if "timeout" in str(e).lower():
-            raise OcrFailed(source or f"page {page}", f"Tesseract timed out after {settings.timeout_s:g} s on page {page}") from e
+            raise OcrFailed(
+                source or f"page {page}", f"Tesseract timed out after {settings.timeout_s:g} s on page {page}"
+            ) from e
         raise OcrFailed(source or f"page {page}", f"Tesseract failed on page {page}: {e}") from e
     except pytesseract.TesseractError as e:
         raise OcrFailed(source or f"page {page}", f"Tesseract failed on page {page}: {e.message}") from e

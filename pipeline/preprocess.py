@@ -118,9 +118,7 @@ def _local_stats(gray: np.ndarray, window: int) -> tuple[np.ndarray, np.ndarray,
     return g, mean, std
 
 
-def sauvola_threshold(
-    gray: np.ndarray, window: int, k: float = 0.2, r: float = 128.0
-) -> np.ndarray:
+def sauvola_threshold(gray: np.ndarray, window: int, k: float = 0.2, r: float = 128.0) -> np.ndarray:
     """Sauvola's local threshold (float32), computed with box filters in O(pixels)."""
     _, mean, std = _local_stats(gray, window)
     # mean * (1 + k * (std / r - 1)), written with in-place OpenCV arithmetic for speed.
@@ -180,9 +178,7 @@ def measure_mask(gray: np.ndarray, char_h: float) -> tuple[np.ndarray, float]:
 def _components(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     m = mask.view(np.uint8) if mask.dtype == bool else mask
     # Grana's block-based labelling: same labels, about half the time of the default on pages.
-    _, labels, stats, _ = cv2.connectedComponentsWithStatsWithAlgorithm(
-        m, 8, cv2.CV_32S, cv2.CCL_GRANA
-    )
+    _, labels, stats, _ = cv2.connectedComponentsWithStatsWithAlgorithm(m, 8, cv2.CV_32S, cv2.CCL_GRANA)
     return labels, stats[1:]  # drop the background component
 
 
@@ -316,9 +312,7 @@ def remove_border(gray: np.ndarray) -> tuple[np.ndarray, dict[str, Any]]:
     f = float(max(1, int(max(h, w) / 600.0)))
     small = _thumbnail(gray, f)
     # The closing wipes out text strokes (dark, thin); wide dark areas (borders) survive.
-    small = cv2.morphologyEx(
-        small, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (9, 9))
-    )
+    small = cv2.morphologyEx(small, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (9, 9)))
     small = cv2.medianBlur(small, 5)
     paper = percentile_u8(small, 75)
     # The scanner bed is under half the paper's brightness; dim paper under uneven light is not.
@@ -473,9 +467,7 @@ def rotate(
         m[0, 2] -= box[0]
         m[1, 2] -= box[1]
         nw, nh = box[2], box[3]
-    return cv2.warpAffine(
-        gray, m, (nw, nh), flags=interpolation, borderMode=cv2.BORDER_CONSTANT, borderValue=fill
-    )
+    return cv2.warpAffine(gray, m, (nw, nh), flags=interpolation, borderMode=cv2.BORDER_CONSTANT, borderValue=fill)
 
 
 def skew_decision(measure: Measure, max_deg: float = 8.0, min_deg: float = 0.15) -> dict[str, Any]:
@@ -484,9 +476,7 @@ def skew_decision(measure: Measure, max_deg: float = 8.0, min_deg: float = 0.15)
     Angles under ``min_deg`` or without a clearly sharper profile are left alone: every
     rotation resamples (blurs) the strokes, which costs more than a tiny skew.
     """
-    angle, conf = measure_skew(
-        measure.mask, measure.char_h, max_deg, components=measure.components()
-    )
+    angle, conf = measure_skew(measure.mask, measure.char_h, max_deg, components=measure.components())
     meta: dict[str, Any] = {"angle": round(angle, 3), "confidence": round(conf, 3)}
     meta["applied"] = bool(abs(angle) >= min_deg and conf >= 0.05)
     return meta
@@ -547,9 +537,7 @@ def detect_upside_down(
     """
     flush = _flush_sides(mask, char_h, components)
     upside_down = (
-        flush["lines"] >= 8
-        and flush["right_flush"] >= 0.5
-        and flush["right_flush"] - flush["left_flush"] >= 0.25
+        flush["lines"] >= 8 and flush["right_flush"] >= 0.5 and flush["right_flush"] - flush["left_flush"] >= 0.25
     )
     return upside_down, flush
 
@@ -615,9 +603,7 @@ def orient_quarter(
     return gray, meta
 
 
-def orient_half(
-    gray: np.ndarray, char_h: float, measure: Measure | None = None
-) -> tuple[np.ndarray, dict[str, Any]]:
+def orient_half(gray: np.ndarray, char_h: float, measure: Measure | None = None) -> tuple[np.ndarray, dict[str, Any]]:
     """Turn an upside-down (deskewed) page by 180°."""
     m = measure or Measure(gray, char_h)
     flip, meta = detect_upside_down(m.mask, m.char_h, m.components())
@@ -645,15 +631,11 @@ def normalize_scale(
     if 1.0 / tolerance <= scale <= tolerance:
         return gray, {"scale": 1.0, "char_height": round(char_h, 1)}
     interp = cv2.INTER_CUBIC if scale > 1 else cv2.INTER_AREA
-    out = cv2.resize(
-        gray, (max(1, round(w * scale)), max(1, round(h * scale))), interpolation=interp
-    )
+    out = cv2.resize(gray, (max(1, round(w * scale)), max(1, round(h * scale))), interpolation=interp)
     return out, {"scale": round(scale, 4), "char_height": round(char_h, 1)}
 
 
-def despeckle(
-    gray: np.ndarray, char_h: float, max_area: float = 0.06
-) -> tuple[np.ndarray, dict[str, Any]]:
+def despeckle(gray: np.ndarray, char_h: float, max_area: float = 0.06) -> tuple[np.ndarray, dict[str, Any]]:
     """Paint as paper the ink specks that are too small to be type and far from any text.
 
     Small marks next to characters (full stops, commas, the dots of ё) stay; an isolated
@@ -721,9 +703,7 @@ def remove_marks(gray: np.ndarray, char_h: float) -> tuple[np.ndarray, dict[str,
     # Underlines touching the letters above them are one component with the text; a
     # horizontal opening longer than any letter stroke picks out just the line.
     long_run = _odd(2.5 * ch)
-    lines = cv2.morphologyEx(
-        mask.astype(np.uint8) * 255, cv2.MORPH_OPEN, np.ones((1, long_run), np.uint8)
-    )
+    lines = cv2.morphologyEx(mask.astype(np.uint8) * 255, cv2.MORPH_OPEN, np.ones((1, long_run), np.uint8))
     # ...but not solid blobs (a heavy smudge): the line must be thin.
     thick = cv2.morphologyEx(lines, cv2.MORPH_OPEN, np.ones((_odd(0.5 * ch), 1), np.uint8))
     small = cv2.max(small, cv2.subtract(lines, thick))
@@ -747,18 +727,12 @@ def binarize(
 ) -> tuple[np.ndarray, dict[str, Any]]:
     """Black ink on white paper; the local window is sized from the character height."""
     if method not in BINARIZE_METHODS:
-        raise ValueError(
-            f"unknown binarize method {method!r}; use one of {', '.join(BINARIZE_METHODS)}"
-        )
+        raise ValueError(f"unknown binarize method {method!r}; use one of {', '.join(BINARIZE_METHODS)}")
     if method == "otsu":
         t, out = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
         return out, {"method": "otsu", "threshold": float(t)}
     window = _odd(window_chars * char_h, 15)
-    thr = (
-        sauvola_threshold(gray, window, k)
-        if method == "sauvola"
-        else wolf_threshold(gray, window, 0.5)
-    )
+    thr = sauvola_threshold(gray, window, k) if method == "sauvola" else wolf_threshold(gray, window, 0.5)
     out = np.where(gray.astype(np.float32) < thr, 0, 255).astype(np.uint8)
     return out, {"method": method, "window_px": window, "k": k}
 
@@ -784,9 +758,7 @@ def text_box(measure: Measure) -> tuple[int, int, int, int] | None:
     chars = keep[labels]
     reach = _odd(1.2 * ch)
     smear = cv2.dilate(chars, cv2.getStructuringElement(cv2.MORPH_RECT, (reach, reach)))
-    n, blob, blob_stats, _ = cv2.connectedComponentsWithStatsWithAlgorithm(
-        smear, 8, cv2.CV_32S, cv2.CCL_GRANA
-    )
+    n, blob, blob_stats, _ = cv2.connectedComponentsWithStatsWithAlgorithm(smear, 8, cv2.CV_32S, cv2.CCL_GRANA)
     # Count the characters in each smear by their centres.
     st = stats[keep[1:] > 0]
     cx = np.clip(st[:, 0] + st[:, 2] // 2, 0, chars.shape[1] - 1)
@@ -877,12 +849,7 @@ def _deskew_despeckle_orient_crop(
     box = text_box(measure) if settings.crop and nh >= 4 * char_h else None
     if box is not None:
         f = measure.factor
-        corners = (
-            np.array(
-                [[box[0], box[1]], [box[2], box[1]], [box[0], box[3]], [box[2], box[3]]], np.float64
-            )
-            * f
-        )
+        corners = np.array([[box[0], box[1]], [box[2], box[1]], [box[0], box[3]], [box[2], box[3]]], np.float64) * f
         if matrix is not None:
             corners = corners @ matrix[:, :2].T + matrix[:, 2]
         slack = (settings.crop_margin_chars + 1.0) * char_h + 2 * f
@@ -895,15 +862,11 @@ def _deskew_despeckle_orient_crop(
             region = [x0, y0, x1 - x0, y1 - y0]
     fill = paper_level(gray)
     if angle:
-        out = rotate(
-            gray, angle, fill, _skew_interpolation(region[2] * region[3]), box=tuple(region)
-        )  # type: ignore[arg-type]
+        out = rotate(gray, angle, fill, _skew_interpolation(region[2] * region[3]), box=tuple(region))  # type: ignore[arg-type]
     else:
         out = gray[region[1] : region[1] + region[3], region[0] : region[0] + region[2]]
     if settings.deskew:
-        full = (
-            rotate(gray, angle, fill, _skew_interpolation(nw * nh)) if angle and debug_on else out
-        )
+        full = rotate(gray, angle, fill, _skew_interpolation(nw * nh)) if angle and debug_on else out
         record("deskew", full, skew)
     if settings.despeckle:
         out = record("despeckle", *despeckle(out, char_h, settings.speckle_max_area))
@@ -988,9 +951,7 @@ def preprocess_page(
     # (A quarter turn commutes with scaling and the median, so it is decided after them, on
     # the one thumbnail that also serves skew, the upside-down test and the text block.)
     if settings.normalize_scale:
-        gray, info = normalize_scale(
-            gray, char_h, settings.target_cap_height, settings.scale_tolerance
-        )
+        gray, info = normalize_scale(gray, char_h, settings.target_cap_height, settings.scale_tolerance)
         char_h *= info["scale"]
         gray = record("normalize_scale", gray, info)
     if settings.median >= 3 and not bilevel:
@@ -1001,9 +962,7 @@ def preprocess_page(
         measure = Measure(gray, char_h)
         if settings.orient:
             gray = record("orient_quarter", *orient_quarter(gray, char_h, measure))
-        gray = _deskew_despeckle_orient_crop(
-            gray, char_h, settings, measure, record, debug is not None
-        )
+        gray = _deskew_despeckle_orient_crop(gray, char_h, settings, measure, record, debug is not None)
     elif settings.despeckle:
         gray = record("despeckle", *despeckle(gray, char_h, settings.speckle_max_area))
     if settings.remove_marks:

@@ -149,7 +149,10 @@ def reanchor_decisions(old_decisions: dict[str, Any], new_diff: dict[str, Any]) 
     old = _as_file(old_decisions)
     hunks = {h["id"]: h for h in new_diff.get("hunks", [])}
     pending = [(hid, d) for hid, d in old["decisions"].items()]
-    pending += [(u.get("hunk_id", ""), {k: v for k, v in u.items() if k not in ("hunk_id", "reason")}) for u in old["unanchored"]]
+    pending += [
+        (u.get("hunk_id", ""), {k: v for k, v in u.items() if k not in ("hunk_id", "reason")})
+        for u in old["unanchored"]
+    ]
     placed: dict[str, dict[str, Any]] = {}
     unanchored: list[dict] = []
     for hid, decision in pending:

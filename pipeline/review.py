@@ -77,15 +77,19 @@ def render_review_page(doc_id: str, diff: dict[str, Any], decisions: dict[str, A
     views = [v for v in report.hunk_views(diff) if not v["hunk"].get("agreed")]
     page_images = {n: f"/doc/{doc_id}/pages/{n:04d}.png" for n in pages}
     state = {"doc_id": doc_id, "api": f"/api/doc/{quoted}/decide", "decisions": decisions["decisions"]}
-    return report.environment().get_template("review.html.j2").render(
-        doc_id=doc_id,
-        diff=diff,
-        views=views,
-        total=len(views),
-        agreed=sum(1 for h in diff.get("hunks", []) if h.get("agreed")),
-        page_styles=report.page_styles(page_images),
-        pages_known=set(pages),
-        state=state,
+    return (
+        report.environment()
+        .get_template("review.html.j2")
+        .render(
+            doc_id=doc_id,
+            diff=diff,
+            views=views,
+            total=len(views),
+            agreed=sum(1 for h in diff.get("hunks", []) if h.get("agreed")),
+            page_styles=report.page_styles(page_images),
+            pages_known=set(pages),
+            state=state,
+        )
     )
 
 
@@ -185,7 +189,10 @@ class _Handler(BaseHTTPRequestHandler):
                 raise ValueError("hunk and text must be strings")
             updated = self.store.decide(doc_dir, hunk_id, choice or None, text)
         except KeyError as e:
-            self._error(HTTPStatus.NOT_FOUND if e.args and e.args[0] == body.get("hunk") else HTTPStatus.BAD_REQUEST, f"unknown hunk or missing field: {e}")
+            self._error(
+                HTTPStatus.NOT_FOUND if e.args and e.args[0] == body.get("hunk") else HTTPStatus.BAD_REQUEST,
+                f"unknown hunk or missing field: {e}",
+            )
             return
         except (ValueError, UnicodeDecodeError, TypeError, AttributeError) as e:
             self._error(HTTPStatus.BAD_REQUEST, str(e))
@@ -205,7 +212,9 @@ class _Handler(BaseHTTPRequestHandler):
                     "progress": progress(diff, decisions),
                 }
             )
-        return report.environment().get_template("review_index.html.j2").render(docs=docs, out_dir=str(self.store.out_dir))
+        return (
+            report.environment().get_template("review_index.html.j2").render(docs=docs, out_dir=str(self.store.out_dir))
+        )
 
 
 def make_server(out_dir: Path, port: int = 8765, host: str = "127.0.0.1") -> ThreadingHTTPServer:

@@ -268,6 +268,7 @@ class DiffDocument(DocumentTask):
 
     def work(self) -> dict[str, Any]:
         from pipeline import align, regenerate, report, transcript
+
         path = Path(self.transcript)
         body = transcript.extract_body(transcript.decode_transcript(path.read_bytes(), str(path)))
         corrected = (self.doc_dir / "corrected.txt").read_text(encoding="utf-8")

@@ -42,9 +42,7 @@ def _looks_like_text(text: str) -> bool:
     controls = sum(1 for c in sample if unicodedata.category(c) in ("Cc", "Cs", "Co") and c not in "\n\r\t\f")
     letters = sum(1 for c in sample if c.isalpha())
     spaces = sum(1 for c in sample if c.isspace())
-    return controls <= len(sample) * 0.01 and letters >= len(sample) * 0.3 and (
-        spaces > 0 or len(sample) < 40
-    )
+    return controls <= len(sample) * 0.01 and letters >= len(sample) * 0.3 and (spaces > 0 or len(sample) < 40)
 
 
 def decode_transcript(data: bytes, source: str) -> str:
@@ -78,7 +76,7 @@ def decode_transcript(data: bytes, source: str) -> str:
     guessed = guess.encoding if guess is not None else None
     ranked = sorted(
         candidates.items(),
-        key=lambda kv: (_russian_score(kv[1]) + (0.01 if kv[0] == guessed else 0.0)),
+        key=lambda kv: _russian_score(kv[1]) + (0.01 if kv[0] == guessed else 0.0),
         reverse=True,
     )
     if not ranked or _russian_score(ranked[0][1]) < 0.25:

@@ -27,7 +27,7 @@ PAIRS = [
     ("", "abc"),
     ("", ""),
     ("abc", ""),
-    ("ООН\".\n\nКак мы", "ООН\". Как мы должны"),
+    ('ООН".\n\nКак мы', 'ООН". Как мы должны'),
 ]
 
 
@@ -97,17 +97,61 @@ def test_alignment_edge_cases() -> None:
 
 
 WORDS = [
-    {"page": 1, "line": 1, "text": "Прошу", "conf": 91.0, "box": {"left": 100, "top": 200, "width": 150, "height": 40}, "noise": ""},
-    {"page": 1, "line": 1, "text": "Вас", "conf": 95.0, "box": {"left": 270, "top": 202, "width": 90, "height": 38}, "noise": ""},
-    {"page": 1, "line": 2, "text": "срочио", "conf": 40.0, "box": {"left": 100, "top": 260, "width": 160, "height": 40}, "noise": ""},
-    {"page": 1, "line": 0, "text": "~~", "conf": 10.0, "box": {"left": 5, "top": 5, "width": 9, "height": 9}, "noise": "speck"},
-    {"page": 2, "line": 1, "text": "сообшить", "conf": 50.0, "box": {"left": 300, "top": 400, "width": 220, "height": 44}, "noise": ""},
+    {
+        "page": 1,
+        "line": 1,
+        "text": "Прошу",
+        "conf": 91.0,
+        "box": {"left": 100, "top": 200, "width": 150, "height": 40},
+        "noise": "",
+    },
+    {
+        "page": 1,
+        "line": 1,
+        "text": "Вас",
+        "conf": 95.0,
+        "box": {"left": 270, "top": 202, "width": 90, "height": 38},
+        "noise": "",
+    },
+    {
+        "page": 1,
+        "line": 2,
+        "text": "срочио",
+        "conf": 40.0,
+        "box": {"left": 100, "top": 260, "width": 160, "height": 40},
+        "noise": "",
+    },
+    {
+        "page": 1,
+        "line": 0,
+        "text": "~~",
+        "conf": 10.0,
+        "box": {"left": 5, "top": 5, "width": 9, "height": 9},
+        "noise": "speck",
+    },
+    {
+        "page": 2,
+        "line": 1,
+        "text": "сообшить",
+        "conf": 50.0,
+        "box": {"left": 300, "top": 400, "width": 220, "height": 44},
+        "noise": "",
+    },
 ]
 OCR = "Прошу Вас\nсрочио\fсообшить"
 CORRECTED = "Прошу Вас\nсрочио\fсообщить"
 CORRECTIONS = [
-    {"page": 2, "line": 1, "start": 0, "end": 8, "original": "сообшить", "replacement": "сообщить",
-     "reason": "confusion ш→щ", "score": 0.9, "candidates": []},
+    {
+        "page": 2,
+        "line": 1,
+        "start": 0,
+        "end": 8,
+        "original": "сообшить",
+        "replacement": "сообщить",
+        "reason": "confusion ш→щ",
+        "score": 0.9,
+        "candidates": [],
+    },
 ]
 TRANSCRIPT = "Прощу Вас срочно сообщить"
 
@@ -136,7 +180,12 @@ def test_hunks_carry_texts_pages_boxes_and_corrections() -> None:
 def test_transcript_agreeing_with_ocr_against_correction_is_suggested() -> None:
     corrected = "Прошу Вас\nсрочио\fсообщать"
     diff = diff_document(
-        corrected, "Прошу Вас срочио сообшить", ocr=OCR, words=WORDS, corrections=[], settings=AlignSettings(),
+        corrected,
+        "Прошу Вас срочио сообшить",
+        ocr=OCR,
+        words=WORDS,
+        corrections=[],
+        settings=AlignSettings(),
         is_word=lambda word: True,  # the dictionary is silent: agreement decides
     )
     (hunk,) = diff["hunks"]
@@ -145,7 +194,12 @@ def test_transcript_agreeing_with_ocr_against_correction_is_suggested() -> None:
 
 def test_dictionary_word_beats_a_non_word_shared_by_ocr_and_transcript() -> None:
     diff = diff_document(
-        "Юнайтед пресс", "Онайтед пресс", ocr="Онайтед пресс", words=[], corrections=[], settings=AlignSettings(),
+        "Юнайтед пресс",
+        "Онайтед пресс",
+        ocr="Онайтед пресс",
+        words=[],
+        corrections=[],
+        settings=AlignSettings(),
         is_word=lambda word: word.lower() in {"юнайтед", "пресс"},
     )
     (hunk,) = diff["hunks"]
@@ -161,19 +215,30 @@ def test_a_letter_inside_a_number_loses() -> None:
 def test_hunk_ids_are_stable_when_surroundings_are_unchanged() -> None:
     before = {h["transcript"]: h["id"] for h in _diff()["hunks"]}
     # OCR of an unrelated word changed on page 1: other hunks keep their ids.
-    changed = diff_document("Прошу Вас\nсрочио\fсообщить", TRANSCRIPT, ocr=OCR, words=WORDS, corrections=[], settings=AlignSettings())
+    changed = diff_document(
+        "Прошу Вас\nсрочио\fсообщить", TRANSCRIPT, ocr=OCR, words=WORDS, corrections=[], settings=AlignSettings()
+    )
     after = {h["transcript"]: h["id"] for h in changed["hunks"]}
     assert after["Прощу"] == before["Прощу"] and after["срочно"] == before["срочно"]
     assert len(set(before.values())) == len(before)
 
 
 def test_inserted_words_bring_their_own_space() -> None:
-    diff = diff_document("Ким Ир Сен.", "Ким Ир Сен.\n\nмао цзе-дун", ocr="Ким Ир Сен.", words=[], corrections=[], settings=AlignSettings())
+    diff = diff_document(
+        "Ким Ир Сен.",
+        "Ким Ир Сен.\n\nмао цзе-дун",
+        ocr="Ким Ир Сен.",
+        words=[],
+        corrections=[],
+        settings=AlignSettings(),
+    )
     (hunk,) = diff["hunks"]
     assert hunk["corrected"] == "" and hunk["transcript"].split() == ["мао", "цзе-дун"]
     assert hunk["corrected_span"] == [11, 11]
 
 
 def test_identical_texts_have_no_hunks() -> None:
-    diff = diff_document("Прошу\nВас", "Прошу Вас", ocr="Прошу\nВас", words=[], corrections=[], settings=AlignSettings())
+    diff = diff_document(
+        "Прошу\nВас", "Прошу Вас", ocr="Прошу\nВас", words=[], corrections=[], settings=AlignSettings()
+    )
     assert diff["hunks"] == [] and diff["cer"] == 0.0 and diff["wer"] == 0.0

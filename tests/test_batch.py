@@ -14,8 +14,12 @@ from tests.test_tasks import TELEGRAM, arkhiv
 
 
 def plan(doc: int, pages: int, transcript: bool = False) -> dict:
-    return {"doc_id": f"d{doc}", "source": "x", "pages": tuple(("x", n) for n in range(pages)),
-            "transcript": "t" if transcript else ""}
+    return {
+        "doc_id": f"d{doc}",
+        "source": "x",
+        "pages": tuple(("x", n) for n in range(pages)),
+        "transcript": "t" if transcript else "",
+    }
 
 
 def test_chunks_keep_every_build_under_the_task_limit() -> None:
@@ -39,7 +43,9 @@ def test_dry_run_plans_without_running(scans_dir: Path, out_dir: Path) -> None:
 
 
 @pytest.mark.integration
-def test_tesseract_timeout_fails_the_page_not_the_batch(scans_dir: Path, out_dir: Path, typed_page, tmp_path: Path) -> None:
+def test_tesseract_timeout_fails_the_page_not_the_batch(
+    scans_dir: Path, out_dir: Path, typed_page, tmp_path: Path
+) -> None:
     save_image(scans_dir / "slow.png", typed_page(TELEGRAM, seed=2))
     config = tmp_path / "c.toml"
     config.write_text("[ocr]\ntimeout_s = 0.001\n", encoding="utf-8")

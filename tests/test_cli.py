@@ -23,8 +23,11 @@ def test_correct_file_writes_text_and_report(tmp_path: Path) -> None:
 
 def test_correct_reads_standard_input() -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "pipeline.cli", "correct", "-"], input="агентства Онайтед пресс\n",
-        capture_output=True, text=True, check=True,
+        [sys.executable, "-m", "pipeline.cli", "correct", "-"],
+        input="агентства Онайтед пресс\n",
+        capture_output=True,
+        text=True,
+        check=True,
     )
     assert result.stdout == "агентства Юнайтед пресс\n"
 
@@ -32,8 +35,16 @@ def test_correct_reads_standard_input() -> None:
 def test_diff_prints_cer_and_wer_last_and_writes_reports(tmp_path: Path) -> None:
     (tmp_path / "a.txt").write_text("Прошу Вас срочно сообщить", encoding="utf-8")
     (tmp_path / "b.txt").write_text("Прощу Вас срочио сообщить", encoding="utf-8")
-    result = arkhiv("diff", tmp_path / "a.txt", tmp_path / "b.txt", "--json", tmp_path / "d.json",
-                    "--html", tmp_path / "d.html", check_code=0)
+    result = arkhiv(
+        "diff",
+        tmp_path / "a.txt",
+        tmp_path / "b.txt",
+        "--json",
+        tmp_path / "d.json",
+        "--html",
+        tmp_path / "d.html",
+        check_code=0,
+    )
     last = result.stdout.strip().splitlines()[-1]
     assert re.fullmatch(r"CER \d\.\d{4} WER \d\.\d{4}", last)
     assert last == "CER 0.0800 WER 0.5000"

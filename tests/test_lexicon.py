@@ -20,7 +20,9 @@ def test_memoised_per_process(lexicon) -> None:
     assert load_lexicon(DEFAULT_MODELS_DIR) is lexicon
 
 
-@pytest.mark.parametrize("word", ["прошу", "филиппову", "булганину", "пхеньяну", "риджуэю", "цзе-дун", "юнайтед", "военнопленными"])
+@pytest.mark.parametrize(
+    "word", ["прошу", "филиппову", "булганину", "пхеньяну", "риджуэю", "цзе-дун", "юнайтед", "военнопленными"]
+)
 def test_known_words(lexicon, word: str) -> None:
     assert lexicon.is_word(word)
 

@@ -41,8 +41,17 @@ def luigid(tmp_path: Path):
     port = free_port()
     luigid_bin = Path(sys.executable).with_name("luigid")
     server = subprocess.Popen(
-        [str(luigid_bin), "--address", "127.0.0.1", "--port", str(port), "--logdir", str(tmp_path),
-         "--state-path", str(tmp_path / "luigi-state.pickle")],
+        [
+            str(luigid_bin),
+            "--address",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--logdir",
+            str(tmp_path),
+            "--state-path",
+            str(tmp_path / "luigi-state.pickle"),
+        ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -54,16 +63,33 @@ def luigid(tmp_path: Path):
         server.wait(timeout=30)
 
 
-def test_two_workers_on_luigid_process_each_page_once(scans_dir: Path, out_dir: Path, tmp_path: Path, luigid: int, typed_page) -> None:
+def test_two_workers_on_luigid_process_each_page_once(
+    scans_dir: Path, out_dir: Path, tmp_path: Path, luigid: int, typed_page
+) -> None:
     for doc in range(4):
         for page in range(2):
             save_image(scans_dir / f"doc{doc}" / f"p{page + 1}.png", typed_page(LINES[page], seed=40 + 2 * doc + page))
     logs = [tmp_path / f"worker{n}.log" for n in range(2)]
     workers = [
         subprocess.Popen(
-            [sys.executable, "-m", "pipeline.cli", "run", str(scans_dir), "--out", str(out_dir),
-             "--scheduler-host", "127.0.0.1", "--scheduler-port", str(luigid), "--log-file", str(log)],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            [
+                sys.executable,
+                "-m",
+                "pipeline.cli",
+                "run",
+                str(scans_dir),
+                "--out",
+                str(out_dir),
+                "--scheduler-host",
+                "127.0.0.1",
+                "--scheduler-port",
+                str(luigid),
+                "--log-file",
+                str(log),
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
         )
         for log in logs
     ]

@@ -83,9 +83,7 @@ def test_degraded_levels_yellow_the_paper():
 
 def test_skew_is_applied():
     straight = render_page(RULE, seed=3, dpi=150, level="clean", page_size=None, color=False)
-    tilted = render_page(
-        RULE, seed=3, dpi=150, level="clean", page_size=None, color=False, skew_deg=2.0
-    )
+    tilted = render_page(RULE, seed=3, dpi=150, level="clean", page_size=None, color=False, skew_deg=2.0)
     assert abs(_tilt_degrees(straight)) < 0.1
     assert _tilt_degrees(tilted) == pytest.approx(2.0, abs=0.3)
 

@@ -13,9 +13,7 @@ from pipeline.types import Box, Word
 PAGE = (3500, 2500)
 
 
-def word(
-    text: str, left: int, top: int, conf: float = 92.0, height: int = 30, line: int = 1
-) -> Word:
+def word(text: str, left: int, top: int, conf: float = 92.0, height: int = 30, line: int = 1) -> Word:
     return Word(
         page=1,
         line=line,

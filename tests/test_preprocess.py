@@ -77,10 +77,7 @@ def skew(gray: np.ndarray, degrees: float) -> np.ndarray:
 
 def uneven_light(gray: np.ndarray, low: float = 0.45) -> np.ndarray:
     h, w = gray.shape
-    ramp = (
-        np.linspace(low, 1.0, w, dtype=np.float32)[None, :]
-        * np.linspace(0.8, 1.0, h, dtype=np.float32)[:, None]
-    )
+    ramp = np.linspace(low, 1.0, w, dtype=np.float32)[None, :] * np.linspace(0.8, 1.0, h, dtype=np.float32)[:, None]
     return np.clip(gray.astype(np.float32) * ramp, 0, 255).astype(np.uint8)
 
 
@@ -162,9 +159,7 @@ def test_remove_border_paints_scanner_bed_as_paper_and_crops_it() -> None:
     out, meta = pp.remove_border(gray)
     assert meta["border_fraction"] > 0.02
     assert out.shape[0] < gray.shape[0] and out.shape[1] < gray.shape[1]
-    ring = np.concatenate(
-        [out[:5].ravel(), out[-5:].ravel(), out[:, :5].ravel(), out[:, -5:].ravel()]
-    )
+    ring = np.concatenate([out[:5].ravel(), out[-5:].ravel(), out[:, :5].ravel(), out[:, -5:].ravel()])
     assert np.mean(ring < 100) < 0.01  # no dark edge left
     # The text survives: about as much ink inside as before.
     ink_before = np.sum(page() < 128)
@@ -192,12 +187,8 @@ def test_flatten_makes_paper_even_and_keeps_ink_dark() -> None:
     ink = page() < 100
     # Paper brightness across the page: left (dark) and right (bright) halves now agree.
     half = gray.shape[1] // 2
-    before = abs(
-        np.median(gray[:, :half][paper[:, :half]]) - np.median(gray[:, half:][paper[:, half:]])
-    )
-    after = abs(
-        np.median(out[:, :half][paper[:, :half]]) - np.median(out[:, half:][paper[:, half:]])
-    )
+    before = abs(np.median(gray[:, :half][paper[:, :half]]) - np.median(gray[:, half:][paper[:, half:]]))
+    after = abs(np.median(out[:, :half][paper[:, :half]]) - np.median(out[:, half:][paper[:, half:]]))
     assert before > 50
     assert after < 10
     assert np.median(out[ink]) < np.median(out[paper]) - 100
@@ -267,9 +258,7 @@ def test_low_resolution_page_is_scaled_to_target_cap_height() -> None:
     small = cv2.resize(page(30), None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA)  # "150 dpi"
     out, meta = preprocess_page(small, dataclasses.replace(OFF, normalize_scale=True))
     assert meta["normalize_scale"]["scale"] > 1.5
-    assert pp.measure_char_height(out) == pytest.approx(
-        PreprocessSettings().target_cap_height, rel=0.2
-    )
+    assert pp.measure_char_height(out) == pytest.approx(PreprocessSettings().target_cap_height, rel=0.2)
 
 
 def test_crop_to_text_drops_empty_margins_and_keeps_all_text() -> None:

@@ -11,7 +11,14 @@ from pipeline.report import crop_style, render_diff_html, render_index_html
 CORRECTED = "Прошу Вас срочио"
 TRANSCRIPT = "Прощу <script>alert('x')</script> Вас срочно"
 WORDS = [
-    {"page": 1, "line": 1, "text": "Прошу", "conf": 90.0, "box": {"left": 100, "top": 200, "width": 150, "height": 40}, "noise": ""},
+    {
+        "page": 1,
+        "line": 1,
+        "text": "Прошу",
+        "conf": 90.0,
+        "box": {"left": 100, "top": 200, "width": 150, "height": 40},
+        "noise": "",
+    },
 ]
 
 

@@ -33,9 +33,18 @@ def build_out_dir(root: Path) -> Path:
         for token in line.split(" "):
             left, top, right, bottom = draw.textbbox((x, y), token, font=font)
             draw.text((x, y), token, font=font, fill=20)
-            words.append({"page": 1, "line": line_no, "text": token, "conf": 80.0,
-                          "box": {"left": left, "top": top, "width": right - left, "height": bottom - top},
-                          "block": 1, "par": 1, "noise": ""})
+            words.append(
+                {
+                    "page": 1,
+                    "line": line_no,
+                    "text": token,
+                    "conf": 80.0,
+                    "box": {"left": left, "top": top, "width": right - left, "height": bottom - top},
+                    "block": 1,
+                    "par": 1,
+                    "noise": "",
+                }
+            )
             x = right + 22
     image.save(doc / "pages" / "0001.png")
     ocr = "\n".join(LINES)

@@ -21,7 +21,13 @@ import pytest
 from tests.test_review import build_out_dir
 
 CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 pytestmark = [
     pytest.mark.integration,
@@ -101,9 +107,15 @@ def test_review_in_chromium(tmp_path: Path) -> None:
     decisions = json.loads((out / "doc1" / "decisions.json").read_text(encoding="utf-8"))["decisions"]
     assert decisions[first["id"]]["choice"] == "transcript"
     assert decisions[third["id"]] == {**decisions[third["id"]], "choice": "manual", "text": "мнение!"}
-    done = subprocess.run(_arkhiv("regenerate", str(out)), cwd=Path(__file__).parent.parent, capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        _arkhiv("regenerate", str(out)), cwd=Path(__file__).parent.parent, capture_output=True, text=True, timeout=60
+    )
     assert done.returncode == 0, done.stderr
     transcript = (out / "doc1" / "transcript.txt").read_text(encoding="utf-8")
-    second_text = second["transcript"] if second["suggestion"] == "transcript" else (second["corrected"] if second["suggestion"] == "corrected" else second["ocr"])
+    second_text = (
+        second["transcript"]
+        if second["suggestion"] == "transcript"
+        else (second["corrected"] if second["suggestion"] == "corrected" else second["ocr"])
+    )
     for expected in (first["transcript"], second_text, "мнение!"):
         assert expected in transcript

@@ -65,7 +65,10 @@ def test_batch_reads_words_records_failures_and_resumes(batch: Path, out_dir: Pa
 
     docs = summary_of(out_dir)
     assert {k: v["status"] for k, v in docs.items()} == {
-        "tele": "done", "two": "done", "empty": "failed", "text": "failed"
+        "tele": "done",
+        "two": "done",
+        "empty": "failed",
+        "text": "failed",
     }
     assert docs["empty"]["error"]["stage"] == "discover"
     tele = out_dir / "tele"

@@ -31,7 +31,12 @@ def test_crlf_and_bom_removed() -> None:
 
 @pytest.mark.parametrize(
     "data",
-    [b"", b"   \n", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", bytes(random.Random(1).randrange(1, 32) for _ in range(500))],
+    [
+        b"",
+        b"   \n",
+        b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR",
+        bytes(random.Random(1).randrange(1, 32) for _ in range(500)),
+    ],
     ids=["empty", "blank", "png", "control-bytes"],
 )
 def test_unreadable_is_one_line_naming_the_file(data: bytes) -> None:
@@ -57,7 +62,7 @@ def test_seed_record_body() -> None:
 def test_unseen_record_layout() -> None:
     record = (
         "Letter from Molotov, 1952\n"
-        "Citation: \"Letter\", Archive, f. 3, op. 1\n"
+        'Citation: "Letter", Archive, f. 3, op. 1\n'
         "Summary:\nMolotov asks about the harvest.\n"
         "Original Language: Russian\n"
         "Тов. Сталину.\n"
@@ -69,7 +74,13 @@ def test_unseen_record_layout() -> None:
         "To Comrade Stalin. I ask you to report on the harvest in Siberia.\n"
     )
     body = extract_body(record)
-    assert body.splitlines() == ["Тов. Сталину.", "Прошу сообщить сведения об урожае", "United Press", "в районах Сибири.", "12.7.52"]
+    assert body.splitlines() == [
+        "Тов. Сталину.",
+        "Прошу сообщить сведения об урожае",
+        "United Press",
+        "в районах Сибири.",
+        "12.7.52",
+    ]
 
 
 def test_no_cyrillic_gives_empty_body() -> None:
