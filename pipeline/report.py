@@ -186,8 +186,9 @@ def render_index_html(summary: dict[str, Any]) -> str:
         rows.append(
             {
                 "doc": doc,
-                "href": urllib.parse.quote(str(doc.get("doc_id", ""))) + "/diff.html",
-                "has_diff": doc.get("cer") is not None,
+                "href": urllib.parse.quote(str(doc.get("doc_id", "")))
+                + ("/diff.html" if doc.get("cer") is not None else "/corrected.txt"),
+                "linked": doc.get("status") == "done",
                 "cer_sort": _sort_value(doc.get("cer")),
                 "wer_sort": _sort_value(doc.get("wer")),
                 "seconds": total,
