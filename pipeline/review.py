@@ -75,7 +75,7 @@ def render_review_page(doc_id: str, diff: dict[str, Any], decisions: dict[str, A
     """The review page of one document (the hunks that need a decision, with their crops)."""
     quoted = urllib.parse.quote(doc_id, safe="")
     views = [v for v in report.hunk_views(diff) if not v["hunk"].get("agreed")]
-    page_images = {n: f"/doc/{doc_id}/pages/{n:04d}.png" for n in pages}
+    page_images = {n: f"/doc/{quoted}/pages/{n:04d}.png" for n in pages}
     state = {"doc_id": doc_id, "api": f"/api/doc/{quoted}/decide", "decisions": decisions["decisions"]}
     return (
         report.environment()
