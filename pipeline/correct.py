@@ -20,7 +20,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from pipeline.lexicon import Lexicon, load_lexicon, lower_confusions
+from pipeline.lexicon import INDEXED_POS, Lexicon, load_lexicon, lower_confusions
 from pipeline.types import Correction
 
 log = logging.getLogger(__name__)
@@ -96,8 +96,10 @@ STRAY_LEAD = re.compile(r"^[.,:;]+(?=[а-яёА-ЯЁ])")
 STRAY_TRAIL = re.compile(r"(?<=[а-яёА-ЯЁ])(\.\.|[.:])$")
 LONE_PUNCT = re.compile(r"^\.$")
 LOWER_START = re.compile(r"^[^\w]*[а-яё]")
+PLAIN_WORD = re.compile(r"[а-яёА-ЯЁ]+")
 # Parts of speech after which a sentence or a list never ends (pymorphy3 tags).
 NEVER_BEFORE_STOP = frozenset({"PREP", "CONJ"})
+assert NEVER_BEFORE_STOP <= INDEXED_POS, "the lexicon must record these parts of speech"
 
 
 @dataclass
@@ -130,14 +132,13 @@ class _Channel:
             if len(o) != 1 or len(t) != 1:
                 by_read.setdefault(o[:1], []).append((o, t, c))
         self.group_rules = by_read
+        self._groups: dict[str, Any] = {}
 
-    def lower_bound(self, distance: int) -> float:
-        """No candidate ``distance`` edits away costs less than this."""
-        return distance * self.min_step
+    def _find_groups(self, read: str) -> list[list[tuple[int, int, str, float]]] | None:
+        """Confusion groups (rn->m, ьı->ы) that can start at each position of ``read``; None if none.
 
-    @lru_cache(maxsize=200_000)  # noqa: B019 -- one channel per Corrector, lives as long as it
-    def cost(self, read: str, meant: str) -> float:
-        # confusion groups (rn->m, ьı->ы) that can start at each position of ``read``
+        Memoised per read word in ``_groups``: every candidate of a word is costed against it.
+        """
         rules = self.group_rules
         groups: list[list[tuple[int, int, str, float]]] | None = None
         for i, ch in enumerate(read):
@@ -146,6 +147,17 @@ class _Channel:
                     if groups is None:
                         groups = [[] for _ in range(len(read))]
                     groups[i].append((len(o), len(t), t, c))
+        return groups
+
+    def lower_bound(self, distance: int) -> float:
+        """No candidate ``distance`` edits away costs less than this."""
+        return distance * self.min_step
+
+    @lru_cache(maxsize=200_000)  # noqa: B019 -- one channel per Corrector, lives as long as it
+    def cost(self, read: str, meant: str) -> float:
+        groups = self._groups.get(read, False)
+        if groups is False:
+            groups = self._groups[read] = self._find_groups(read)
         if groups is None:
             # Without group rules every step is one character at a uniform indel cost, and then
             # a common prefix and suffix are always matched by some cheapest alignment: only the
@@ -160,7 +172,44 @@ class _Channel:
             read, meant = read[p : n - q], meant[p : m - q]
             if not read or not meant:
                 return (len(read) + len(meant)) * self.indel
+            return self._plain(read, meant)
         return self._dp(read, meant, groups)
+
+    def _plain(self, read: str, meant: str) -> float:
+        """``_dp`` without group steps, for the short middles left after trimming.
+
+        Same band, same recurrence, same additions (each cell pulls from the in-band cells that
+        ``_dp`` would push from), so the result is identical to ``_dp``'s at a fraction of its
+        bookkeeping; most candidates differ from the word in one substitution.
+        """
+        table, sub, indel = self.table, self.sub, self.indel
+        if len(read) == 1 and len(meant) == 1:
+            step = 0.0 if read == meant else table.get((read, meant), sub)
+            return min(0.0 + step, 0.0 + indel + indel)
+        n, m = len(read), len(meant)
+        inf = math.inf
+        band = abs(n - m) + 3
+        prev = [inf] * (m + 1)
+        prev[0] = 0.0
+        for j in range(1, min(m, band) + 1):
+            prev[j] = prev[j - 1] + indel
+        for i in range(1, n + 1):
+            a = read[i - 1]
+            cur = [inf] * (m + 1)
+            lo = max(0, i - band)
+            if lo == 0:
+                cur[0] = prev[0] + indel
+                lo = 1
+            for j in range(lo, min(m, i + band) + 1):
+                b = meant[j - 1]
+                best = prev[j - 1] + (0.0 if a == b else table.get((a, b), sub))
+                up = prev[j] + indel
+                if up < best:
+                    best = up
+                left = cur[j - 1] + indel
+                cur[j] = left if left < best else best
+            prev = cur
+        return prev[m]
 
     def _dp(self, read: str, meant: str, groups: list[list[tuple[int, int, str, float]]] | None) -> float:
         """Cheapest alignment in a band around the diagonal (single steps and group steps)."""
@@ -200,7 +249,7 @@ class _Channel:
 
 def _mixed_case(core: str) -> bool:
     """True for case no typist types inside one word: not lower, not Capitalised, not ALL CAPS."""
-    letters = "".join(c for c in core if c.isalpha())
+    letters = core if core.isalpha() else "".join(c for c in core if c.isalpha())
     rest = letters[1:]
     return bool(rest) and not rest.islower() and not letters.isupper()
 
@@ -230,6 +279,10 @@ class Corrector:
         self.channel = _Channel(lexicon, settings)
         self._token_cache: dict[tuple[str, bool, int, bool], tuple[str, str, float, list[dict[str, Any]]] | None] = {}
         self._pos_cache: dict[str, tuple[str | None, bool] | None] = {}
+        chars = settings.noise_chars
+        self._noise = re.compile(f"[{re.escape(chars)}]") if chars else None
+        number_chars = chars.replace("°", "")
+        self._noise_in_number = re.compile(f"[{re.escape(number_chars)}]") if number_chars else None
 
     @classmethod
     def load(cls, settings: CorrectSettings, models_dir: Path | None = None) -> Corrector:
@@ -352,6 +405,10 @@ class Corrector:
                 if (li, ti) in consumed or (li, ti + 1) in consumed:
                     ti += 1
                     continue
+                if not (b[0].islower() or (a.isupper() and b.isupper())):
+                    # the case test below, on the whole tokens (the stripped punctuation has no case)
+                    ti += 1
+                    continue
                 lead = LEAD.match(a)
                 a_core = a[lead.end() if lead else 0 :]
                 trail = TRAIL.search(b)
@@ -371,6 +428,11 @@ class Corrector:
                         options = [la + "-" + lb, la + lb]
                     a_word = lex.is_word(la.rstrip("-"))
                     b_word = lex.is_word(lb)
+                    if a_word and b_word and not la.endswith("-"):
+                        # two words: only a listed hyphened name could join them, and the rules
+                        # below exclude it when both parts are words alone -- nothing to do
+                        ti += 1
+                        continue
                     long_enough = len(la.rstrip("-")) >= 2 and len(lb) >= 2 and len(la) + len(lb) >= 6
                     done = False
                     for joined in options:
@@ -448,6 +510,13 @@ class Corrector:
     def _decide_token(
         self, token: str, initial: bool, conf: float | None, next_lower: bool
     ) -> tuple[str, str, float, list[dict[str, Any]]] | None:
+        if PLAIN_WORD.fullmatch(token):
+            # Most tokens are bare Cyrillic words: no noise, punctuation or affixes to peel off,
+            # so only the word itself is judged (the same result as the general path below).
+            inner = self._correct_core(token, token, 0, len(token), initial, conf)
+            if inner is None or inner[0] == token:
+                return None
+            return inner
         s = self.settings
         reasons: list[str] = []
         cleaned = token
@@ -507,8 +576,8 @@ class Corrector:
         hit = self._pos_cache.get(word, False)
         if hit is not False:
             return hit  # type: ignore[return-value]
-        result: tuple[str | None, bool] | None = None
-        if self.lexicon.is_word(word):
+        result = self.lexicon.listed_pos(word)  # listed words were tagged when the index was built
+        if result is None and self.lexicon.is_word(word):
             tags = self.lexicon.morph.tag(word)  # tag() is much cheaper than parse()
             result = (tags[0].POS, any("Abbr" in t for t in tags))
         self._pos_cache[word] = result
@@ -531,12 +600,13 @@ class Corrector:
 
     def _strip_noise(self, token: str) -> str | None:
         """The token without characters no typewriter makes (`` ` ‚ | _ © ``), or None if it has none."""
-        chars = self.settings.noise_chars
         if DIGIT.search(token):
-            chars = chars.replace("°", "")  # 15° is a degree sign
-        if not any(c in chars for c in token):
+            noise = self._noise_in_number  # 15° is a degree sign
+        else:
+            noise = self._noise
+        if noise is None or not noise.search(token):
             return None
-        return "".join(c for c in token if c not in chars)
+        return noise.sub("", token)
 
     def _correct_core(
         self, core: str, token: str, i0: int, i1: int, initial: bool, conf: float | None
