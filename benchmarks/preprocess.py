@@ -38,7 +38,7 @@ sys.path.insert(0, str(ROOT))
 
 from pipeline.noise import NoiseSettings, mark_noise_words  # noqa: E402
 from pipeline.ocr import OcrSettings, ocr_page, page_text, renumber_lines  # noqa: E402
-from pipeline.preprocess import PreprocessSettings, preprocess_page  # noqa: E402
+from pipeline.preprocess import NO_PREPROCESSING, PreprocessSettings, preprocess_page  # noqa: E402
 from pipeline.types import Word  # noqa: E402
 
 log = logging.getLogger("benchmarks.preprocess")
@@ -46,18 +46,7 @@ log = logging.getLogger("benchmarks.preprocess")
 CORPUS = Path(os.environ.get("ARKHIV_CORPUS", ROOT.parent / "shared" / "corpus"))
 CACHE = ROOT / "benchmarks" / "cache" / "preprocess"
 
-OFF = PreprocessSettings(
-    remove_color=False,
-    remove_border=False,
-    flatten=False,
-    orient=False,
-    deskew=False,
-    normalize_scale=False,
-    median=0,
-    despeckle=False,
-    binarize=False,
-    crop=False,
-)
+OFF = NO_PREPROCESSING
 STEPS = (
     "remove_color",
     "remove_border",

@@ -71,6 +71,21 @@ class PreprocessSettings:
     crop_margin_chars: float = 2.0
 
 
+# Every step switched off: plain Tesseract input, the baseline of benchmarks and tests.
+NO_PREPROCESSING = PreprocessSettings(
+    remove_color=False,
+    remove_border=False,
+    flatten=False,
+    orient=False,
+    deskew=False,
+    normalize_scale=False,
+    median=0,
+    despeckle=False,
+    binarize=False,
+    crop=False,
+)
+
+
 def to_gray(image: np.ndarray) -> np.ndarray:
     """Grayscale uint8 from gray, RGB or RGBA input."""
     if image.ndim == 2:

@@ -18,7 +18,7 @@ import pytest
 from PIL import Image, ImageDraw, ImageFont
 
 from pipeline import preprocess as pp
-from pipeline.preprocess import PreprocessSettings, preprocess_page
+from pipeline.preprocess import NO_PREPROCESSING, PreprocessSettings, preprocess_page
 
 FONT = Path("/usr/share/fonts/truetype/freefont/FreeMono.ttf")
 PAPER, INK = 232, 40
@@ -34,18 +34,7 @@ LINES = [
     "Экз. № 3-4 - дело. Проверил: Морозов",
 ]
 TEXT = "\n".join(LINES)
-OFF = PreprocessSettings(
-    remove_color=False,
-    remove_border=False,
-    flatten=False,
-    orient=False,
-    deskew=False,
-    normalize_scale=False,
-    median=0,
-    despeckle=False,
-    binarize=False,
-    crop=False,
-)
+OFF = NO_PREPROCESSING
 
 pytestmark = pytest.mark.skipif(not FONT.exists(), reason="FreeMono font not installed")
 
