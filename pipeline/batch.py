@@ -118,7 +118,8 @@ class Progress:
     """Pages done/failed/remaining with rate and ETA, from markers on disk (works across processes)."""
 
     def __init__(self, pending: list[Path], plans: list[dict[str, Any]], out_dir: Path, enabled: bool) -> None:
-        self.pending = pending
+        self.waiting = set(pending)  # markers not seen yet; each is checked until it appears
+        self.done = 0
         self.error_files = [out_dir / p["doc_id"] / tasks.ERROR_FILE for p in plans]
         self.started = time.time()
         self.seen_errors: set[Path] = set()
@@ -141,7 +142,9 @@ class Progress:
             self._update()
 
     def _update(self) -> None:
-        done = sum(1 for p in self.pending if p.exists() and p.stat().st_mtime >= self.started - 1)
+        appeared = {p for p in self.waiting if p.exists() and p.stat().st_mtime >= self.started - 1}
+        self.waiting -= appeared
+        self.done += len(appeared)
         for error_file in self.error_files:
             if error_file not in self.seen_errors and error_file.exists():
                 self.seen_errors.add(error_file)
@@ -149,7 +152,7 @@ class Progress:
                 self.bar.write(f"error: {message}", file=sys.stderr)
                 log.warning("%s", message)
         self.bar.set_postfix(failed_docs=len(self.seen_errors), refresh=False)
-        self.bar.n = done
+        self.bar.n = self.done
         self.bar.refresh()
 
 
