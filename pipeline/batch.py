@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import sys
 import threading
@@ -38,7 +39,25 @@ class BatchOptions:
     debug_images: bool = False
 
 
-def plan_document(doc: Document) -> dict[str, Any]:
+def input_stamp(paths: list[str], fingerprints: dict[str, str] | None = None) -> str:
+    """Short hash of the files' sizes and modification times and of the settings.
+
+    It goes into every task id (``tasks.DocumentTask.stamp``), so that a central scheduler
+    that disabled a failed task sees a fixed file, or new settings, as new work.
+    """
+    digest = hashlib.blake2b(digest_size=6)
+    for name in paths:
+        try:
+            stat = Path(name).stat()
+            digest.update(f"{name}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+        except OSError:
+            digest.update(f"{name}\0missing\n".encode())
+    for stage, fingerprint in sorted((fingerprints or {}).items()):
+        digest.update(f"{stage}={fingerprint}\n".encode())
+    return digest.hexdigest()
+
+
+def plan_document(doc: Document, fingerprints: dict[str, str] | None = None) -> dict[str, Any]:
     """Turn a discovered document into task parameters; raises DocumentError if it can't be read."""
     if doc.problem:
         raise DocumentError(doc.source, doc.problem)
@@ -48,25 +67,49 @@ def plan_document(doc: Document) -> dict[str, Any]:
         path = page_source.path if page_source else doc.source
         count = files.count_pages(path)
         pages.extend((str(path), index) for index in range(1, count + 1))
+    transcript = str(doc.transcript) if doc.transcript else ""
+    inputs = sorted({name for name, _ in pages} | ({transcript} if transcript else set()))
     return {
         "doc_id": doc.doc_id,
         "source": str(doc.source),
         "pages": tuple(pages),
-        "transcript": str(doc.transcript) if doc.transcript else "",
+        "transcript": transcript,
+        "stamp": input_stamp(inputs, fingerprints),
     }
 
 
-def plan_batch(scans: Path, out_dir: Path) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """Plans for every document; documents that fail planning get ``error.json`` at once."""
+def forget_stale_failure(doc_dir: Path, plan: dict[str, Any]) -> None:
+    """Drop an ``error.json`` no task of the new plan can clear: planning now works, the
+    transcription is gone, or the document has fewer pages."""
+    failure = tasks.read_failure(doc_dir)
+    if failure is None:
+        return
+    stage, page = failure.get("stage"), failure.get("page") or 0
+    if stage == "discover" or (stage == "diff" and not plan["transcript"]) or page > len(plan["pages"]):
+        (doc_dir / tasks.ERROR_FILE).unlink(missing_ok=True)
+        log.info("%s: earlier %s failure no longer applies", plan["doc_id"], stage)
+
+
+def plan_batch(
+    scans: Path, out_dir: Path, fingerprints: dict[str, str] | None = None
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Plans for every document; documents that fail planning get ``error.json`` at once.
+
+    Other ``error.json`` files are left alone: only the task a failure names removes it, when
+    it succeeds, so a run that does not retry a failure (a late worker of ``luigid``, which
+    keeps a failed task disabled) still reports it.
+    """
     plans, failed = [], []
     for doc in discover(scans):
         doc_dir = out_dir / doc.doc_id
-        (doc_dir / tasks.ERROR_FILE).unlink(missing_ok=True)  # retried now; a new failure rewrites it
         try:
-            plans.append(plan_document(doc))
+            plan = plan_document(doc, fingerprints)
         except DocumentError as e:
             tasks.record_failure(doc_dir, "discover", e, str(doc.source))
             failed.append({"doc_id": doc.doc_id, "source": str(doc.source), "pages": (), "transcript": ""})
+            continue
+        forget_stale_failure(doc_dir, plan)
+        plans.append(plan)
     return plans, failed
 
 
@@ -115,13 +158,26 @@ def pending_pages(plans: list[dict[str, Any]], options: BatchOptions) -> list[Pa
 
 
 class Progress:
-    """Pages done/failed/remaining with rate and ETA, from markers on disk (works across processes)."""
+    """Pages done/failed/remaining with rate and ETA, from markers on disk (works across processes).
 
-    def __init__(self, pending: list[Path], plans: list[dict[str, Any]], out_dir: Path, enabled: bool) -> None:
+    A failure is shown when it is written during this run (since ``since``); failures already
+    on disk are shown at the end if they are still there, because this run may retry them
+    (or, with ``luigid``, not: then they are still this batch's failures).
+    """
+
+    def __init__(
+        self,
+        pending: list[Path],
+        plans: list[dict[str, Any]],
+        out_dir: Path,
+        enabled: bool,
+        since: float | None = None,
+    ) -> None:
         self.waiting = set(pending)  # markers not seen yet; each is checked until it appears
         self.done = 0
         self.error_files = [out_dir / p["doc_id"] / tasks.ERROR_FILE for p in plans]
         self.started = time.time()
+        self.since = (self.started if since is None else since) - 1  # file times may lag the clock
         self.seen_errors: set[Path] = set()
         self.bar = tqdm(total=len(pending), unit="page", disable=not enabled, dynamic_ncols=True)
         self.stop = threading.Event()
@@ -134,23 +190,33 @@ class Progress:
     def __exit__(self, *exc: object) -> None:
         self.stop.set()
         self.thread.join()
-        self._update()
+        self._update(final=True)
         self.bar.close()
 
     def _loop(self) -> None:
         while not self.stop.wait(0.5):
             self._update()
 
-    def _update(self) -> None:
+    def _update(self, final: bool = False) -> None:
         appeared = {p for p in self.waiting if p.exists() and p.stat().st_mtime >= self.started - 1}
         self.waiting -= appeared
         self.done += len(appeared)
         for error_file in self.error_files:
-            if error_file not in self.seen_errors and error_file.exists():
-                self.seen_errors.add(error_file)
-                message = (files.read_json(error_file) or {}).get("message", "")
-                self.bar.write(f"error: {message}", file=sys.stderr)
-                log.warning("%s", message)
+            if error_file in self.seen_errors:
+                continue
+            try:
+                written = error_file.stat().st_mtime
+            except OSError:
+                continue
+            if written < self.since and not final:
+                continue
+            failure = tasks.read_failure(error_file.parent)
+            if failure is None:
+                continue
+            self.seen_errors.add(error_file)
+            message = failure.get("message", "")
+            self.bar.write(f"error: {message}", file=sys.stderr)
+            log.warning("%s", message)
         self.bar.set_postfix(failed_docs=len(self.seen_errors), refresh=False)
         self.bar.n = self.done
         self.bar.refresh()
@@ -158,27 +224,31 @@ class Progress:
 
 def run_batch(scans: Path, settings: Settings, options: BatchOptions) -> dict[str, Any]:
     """Run every document of ``scans``; returns the summary written to ``summary.json``."""
+    started = time.time()
     options.out_dir.mkdir(parents=True, exist_ok=True)
     removed = files.remove_stale_temporaries(options.out_dir)
     if removed:
         log.info("removed %d temporary files left by an interrupted run", removed)
-    plans, failed = plan_batch(scans, options.out_dir)
+    plans, failed = plan_batch(scans, options.out_dir, stage_fingerprints(settings))
     log.info("%d documents, %d pages", len(plans), sum(len(p["pages"]) for p in plans))
     if options.dry_run:
         return dry_run_summary(plans, failed, options)
     if options.debug_images:
         forget_preprocessing(plans, options)
-    with Progress(pending_pages(plans, options), plans + failed, options.out_dir, options.progress):
-        if plans:
-            _preload(settings)
-            for chunk in chunks(plans):
-                tasks.build(
-                    final_tasks(chunk, options),
-                    workers=options.workers,
-                    scheduler_host=options.scheduler_host,
-                    scheduler_port=options.scheduler_port,
-                    debug_images=options.debug_images,
-                )
+    with Progress(pending_pages(plans, options), plans + failed, options.out_dir, options.progress, since=started):
+        for chunk in chunks(plans):
+            final = final_tasks(chunk, options)
+            if options.workers > 1 and not all(task.complete() for task in final):
+                _preload(settings)
+            tasks.build(
+                final,
+                workers=options.workers,
+                scheduler_host=options.scheduler_host,
+                scheduler_port=options.scheduler_port,
+                debug_images=options.debug_images,
+            )
+            if options.scheduler_host:
+                tasks.wait_for_other_workers(final, options.scheduler_host, options.scheduler_port)
     summary = build_summary_from_disk(scans, plans + failed, settings, options.out_dir)
     files.write_json_atomic(options.out_dir / "summary.json", summary)
     from pipeline import report
@@ -196,8 +266,10 @@ def build_summary_from_disk(
 
 
 def _preload(settings: Settings) -> None:
-    # Load the dictionaries once in the parent: Luigi forks a process per task with
-    # several workers, and each child then inherits them instead of loading again.
+    # With several workers Luigi forks a process per task: load the dictionaries once in the
+    # parent so that each child inherits them instead of loading again (0.7 s each). With one
+    # worker tasks run in this process, and the first one that needs them loads them; a run
+    # with nothing left to correct never does.
     from pipeline.correct import Corrector
 
     Corrector.load(settings.correct)
