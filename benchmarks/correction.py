@@ -23,7 +23,10 @@ from __future__ import annotations
 
 import argparse
 import difflib
+import hashlib
+import json
 import logging
+import os
 import re
 import subprocess
 import sys
@@ -44,8 +47,13 @@ sys.path.insert(0, str(ROOT / "models"))
 from build_confusions import raw_ocr_words  # noqa: E402
 
 from pipeline.correct import Corrector, CorrectSettings  # noqa: E402
+from pipeline.files import read_page  # noqa: E402
 from pipeline.lexicon import load_lexicon  # noqa: E402
-from pipeline.ocr import page_text  # noqa: E402
+from pipeline.noise import mark_noise_words  # noqa: E402
+from pipeline.ocr import ocr_page, page_text, renumber_lines  # noqa: E402
+from pipeline.preprocess import preprocess_page  # noqa: E402
+from pipeline.settings import Settings  # noqa: E402
+from pipeline.types import Word  # noqa: E402
 
 SETS = {
     "synthetic": (SHARED / "corpus" / "synthetic", "*.tif"),
@@ -53,7 +61,14 @@ SETS = {
         SHARED / "corpus" / "real" / "soviet_time_capsules_1972",
         "novosibirsk*.jpg",
     ),
+    "real printed leaflet 1972": (
+        SHARED / "corpus" / "real" / "soviet_time_capsules_1972",
+        "rostov*.jpg",
+    ),
 }
+# What the corrector is given: Tesseract on the unprocessed scan, or Arkhiv's own OCR stage
+# (default preprocessing, Tesseract, noise words marked) -- the text it corrects in production.
+SOURCES = ("unprocessed", "pipeline")
 SEED = SHARED / "seeds" / "telegram-21336.txt"
 CACHE = ROOT / "benchmarks" / "cache"
 # A page whose raw CER is above this is unreadable without preprocessing; reported apart as well.
@@ -185,13 +200,33 @@ def breakdown(gt: str, corrected: str, counts: Counter[str], examples: dict[str,
                 examples[cat].append(f"{c[j1 + k]}→{g[i1 + k]}")
 
 
-def load_set(directory: Path, pattern: str) -> list[Page]:
+def pipeline_ocr_words(image: Path) -> list[Word]:
+    """Arkhiv's OCR stage on ``image`` with default settings, cached by the stage code and settings."""
+    settings = Settings()
+    stage_code = b"".join((ROOT / "pipeline" / f"{m}.py").read_bytes() for m in ("preprocess", "ocr", "noise"))
+    key = hashlib.sha256(
+        stage_code + repr((settings.preprocess, settings.ocr, settings.noise)).encode() + image.read_bytes()
+    ).hexdigest()[:16]
+    cached = CACHE / "pipeline_ocr" / f"{image.stem}__{key}.json"
+    if cached.exists():
+        return [Word.from_dict(d) for d in json.loads(cached.read_text(encoding="utf-8"))]
+    os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+    page, _meta = preprocess_page(read_page(image, 1), settings.preprocess)
+    words = ocr_page(page, 1, settings.ocr, str(image))
+    words = renumber_lines(mark_noise_words(words, page.shape[:2], settings.noise))
+    cached.parent.mkdir(parents=True, exist_ok=True)
+    cached.write_text(json.dumps([w.as_dict() for w in words], ensure_ascii=False), encoding="utf-8")
+    return words
+
+
+def load_set(directory: Path, pattern: str, source: str = "unprocessed") -> list[Page]:
     pages = []
     for image in sorted(directory.glob(pattern)):
         gt_file = image.with_name(image.stem + ".gt.txt")
         if not gt_file.exists():
             continue
-        words = [w for w in raw_ocr_words(image) if not w.noise]
+        read = pipeline_ocr_words if source == "pipeline" else raw_ocr_words
+        words = [w for w in read(image) if not w.noise]
         raw = page_text(words)
         conf: dict[tuple[int, int], float] = {}
         index: dict[int, int] = {}
@@ -352,16 +387,28 @@ def main() -> None:
     def ours(text: str, conf: dict[tuple[int, int], float]) -> str:
         return corrector.correct_page(text, 1, conf)[0]
 
-    data = {name: load_set(directory, pattern) for name, (directory, pattern) in SETS.items()}
-    print("## Correction benchmark (raw Tesseract `rus`, unprocessed scans)\n")
-    print(HEADER)
-    results = run_sets(ours, data)
-    for name, t in results.items():
-        print(row(name, t))
+    sources = {
+        source: {name: load_set(directory, pattern, source) for name, (directory, pattern) in SETS.items()}
+        for source in SOURCES
+    }
+    titles = {
+        "pipeline": "Arkhiv's OCR stage (default preprocessing, Tesseract `rus`, noise words marked)",
+        "unprocessed": "Tesseract `rus` on the unprocessed scans",
+    }
+    results: dict[str, dict[str, Tally]] = {}
+    for source in ("pipeline", "unprocessed"):
+        print(f"## Correction benchmark: {titles[source]}\n")
+        print(HEADER)
+        results[source] = run_sets(ours, sources[source])
+        for name, t in results[source].items():
+            print(row(name, t))
+        if source == "unprocessed" and not args.no_naive:
+            naive = naive_symspell()
+            for name, t in run_sets(naive, sources[source]).items():
+                print(row(f"naive SymSpell: {name}", t))
+        print()
     naive = None if args.no_naive else naive_symspell()
-    if naive is not None:
-        for name, t in run_sets(naive, data).items():
-            print(row(f"naive SymSpell: {name}", t))
+    data = sources["pipeline"]
     print("\n### On the clean ground truth (every change breaks a right word)\n")
     print("| corrector | set | GT words | broken (% of words) |\n|---|---|---:|---:|")
     for label, fn in (("ours", ours), ("naive SymSpell", naive)):
@@ -370,13 +417,14 @@ def main() -> None:
         for name, t in run_sets(fn, data, clean=True).items():
             print(f"| {label} | {name} | {t.gt_words} | {t.broken} ({pct(t.broken, t.right_before)}) |")
 
-    print("\n### Per page\n\n| page | GT words | CER raw | CER corrected |\n|---|---:|---:|---:|")
-    for name in SETS:
-        for page, raw_cer, cor_cer, n in results[name].pages:
-            flag = "" if cor_cer < raw_cer else (" (=)" if cor_cer == raw_cer else " **worse**")
-            print(f"| {page} | {n} | {raw_cer:.4f} | {cor_cer:.4f}{flag} |")
+    print("\n### Per page\n\n| page | GT words | OCR input | CER raw | CER corrected |\n|---|---:|---|---:|---:|")
+    for source in ("pipeline", "unprocessed"):
+        for name in SETS:
+            for page, raw_cer, cor_cer, n in results[source][name].pages:
+                flag = "" if cor_cer < raw_cer else (" (=)" if cor_cer == raw_cer else " **worse**")
+                print(f"| {page} | {n} | {source} | {raw_cer:.4f} | {cor_cer:.4f}{flag} |")
 
-    print("\n### GT words still wrong after correction, by category (readable pages)\n")
+    print("\n### GT words still wrong after correction on Arkhiv's OCR, by category (readable pages)\n")
     print("| category | " + " | ".join(SETS) + " |\n|---|" + "---:|" * len(SETS))
     counts = {name: Counter[str]() for name in SETS}
     examples: dict[str, list[str]] = defaultdict(list)

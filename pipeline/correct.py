@@ -20,6 +20,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from rapidfuzz.distance import Levenshtein
+
 from pipeline.lexicon import INDEXED_POS, Lexicon, load_lexicon, lower_confusions
 from pipeline.types import Correction
 
@@ -39,14 +41,14 @@ class CorrectSettings:
     # Splitting a merged token (отправкаи -> отправка и) only from this length on.
     min_length_merged: int = 6
     # log prior of "a word we do not know, read correctly" for lower-case words.
-    unknown_log_prior: float = -19.0
+    unknown_log_prior: float = -23.0
     # Tesseract confidence c (0..100) adds confidence_weight * (c/100 - 0.5) to that prior.
-    confidence_weight: float = 6.0
+    confidence_weight: float = 3.0
     margin: float = 1.5
     # A second candidate within this of the best makes the choice ambiguous: keep the word.
     ambiguity: float = 1.0
     # Extra margin for capitalised words at sentence start and all-capitals words.
-    capital_margin: float = 2.0
+    capital_margin: float = 1.0
     # A known word is replaced by a likelier one a single confusion away only above this gain.
     realword_margin: float = 2.0
     substitution_cost: float = 5.0
@@ -65,6 +67,12 @@ class CorrectSettings:
     fix_case: bool = True
     # Two tokens joined and spelling-corrected as one (прекр щение -> прекращение).
     join_cost: float = 3.0
+    # A listed word rarer than this (natural log of its frequency) that is not a preposition,
+    # conjunction or particle may be a fragment of a split word (полу чит, пере говоры): two such
+    # neighbours are joined when the joined word is much likelier than the pair.
+    fragment_log_prob: float = -10.2
+    # A dotted short token likelier than this is a word of its own (им., ул.), never an abbreviation misread.
+    abbreviation_max_log_prob: float = -12.5
 
 
 # Letters Tesseract reads for digits, used only inside tokens that are otherwise numbers.
@@ -97,6 +105,16 @@ STRAY_TRAIL = re.compile(r"(?<=[а-яёА-ЯЁ])(\.\.|[.:])$")
 LONE_PUNCT = re.compile(r"^\.$")
 LOWER_START = re.compile(r"^[^\w]*[а-яё]")
 PLAIN_WORD = re.compile(r"[а-яёА-ЯЁ]+")
+LEAD_CHARS = "\"'«([“„‚‘`|_*"
+DATE_DAY = re.compile(r"^(\d{1,2})\.$")
+DATE_MONTH = re.compile(r"^(\d{1,2})\.$")
+DATE_YEAR = re.compile(r"^(?:\d{2}|\d{4}|с\.г\.?)[.,;:\"»)]*$")
+# A line-end hyphen, perhaps with a speck read after it (коммунис-.).
+HYPHEN_END = re.compile(r"[а-яёА-ЯЁ]-[.,:;'`]?$")
+# Tesseract's readings of the number sign when a number follows.
+NUMBER_SIGN_MISREADS = frozenset({"М", "Ме", "Мо", "Nо"})
+# pymorphy3 grammemes of proper names: personal names, surnames, patronymics, places, organisations.
+NAME_TAGS = frozenset({"Name", "Surn", "Patr", "Geox", "Orgn", "Trad"})
 # Parts of speech after which a sentence or a list never ends (pymorphy3 tags).
 NEVER_BEFORE_STOP = frozenset({"PREP", "CONJ"})
 assert NEVER_BEFORE_STOP <= INDEXED_POS, "the lexicon must record these parts of speech"
@@ -279,7 +297,12 @@ class Corrector:
         self.channel = _Channel(lexicon, settings)
         self._token_cache: dict[tuple[str, bool, int, bool], tuple[str, str, float, list[dict[str, Any]]] | None] = {}
         self._pos_cache: dict[str, tuple[str | None, bool] | None] = {}
+        self._solid_cache: dict[str, bool] = {}
         chars = settings.noise_chars
+        # Single-word dotted abbreviations of the lexicon (тов., отп., экз.), without the dot.
+        self._abbreviations = sorted(
+            k[:-1] for k in lexicon.domain if k.endswith(".") and k.count(".") == 1 and " " not in k
+        )
         self._noise = re.compile(f"[{re.escape(chars)}]") if chars else None
         number_chars = chars.replace("°", "")
         self._noise_in_number = re.compile(f"[{re.escape(number_chars)}]") if number_chars else None
@@ -312,6 +335,8 @@ class Corrector:
         consumed: set[tuple[int, int]] = set()
         if self.settings.join_hyphenation:
             edits += self._join_hyphenation(tokens, consumed)
+        edits += self._join_hyphen_gaps(tokens, consumed)
+        edits += self._join_dates(tokens, consumed)
         edits += self._join_split_words(tokens, consumed)
         previous_text = ""
         order = [(li, ti) for li, line_tokens in enumerate(tokens) for ti in range(len(line_tokens))]
@@ -326,11 +351,22 @@ class Corrector:
                 prev_end = tokens[li][ti - 1][1]
                 edits.append(_Edit(li, prev_end, end, "\0", "", "punctuation", 0.0, []))
                 continue
+            if ti == 0 and HYPHEN_END.search(previous_text) and LOWER_START.match(token):
+                # The tail of a word hyphenated at the previous line's end (поли- / тических):
+                # not a word alone, and judged as one it would be "corrected" into one.
+                previous_text = token
+                continue
+            if token in NUMBER_SIGN_MISREADS and ti + 1 < len(tokens[li]) and tokens[li][ti + 1][2][:1].isdigit():
+                # "М 3261": Tesseract's usual reading of the number sign before a number.
+                edits.append(_Edit(li, start, end, token, "№", "number-sign", 0.0, []))
+                previous_text = "№"
+                continue
             initial = not previous_text or bool(SENTENCE_END.search(previous_text))
             next_lower = False
-            if fix_punct and token[-1:] in ".:" and k + 1 < len(order):
-                nli, nti = order[k + 1]
-                next_lower = bool(LOWER_START.match(tokens[nli][nti][2]))
+            if fix_punct and token[-1:] in ".:" and ti + 1 < len(tokens[li]):
+                # Only a word on the same line: OCR loses lines, and the next line's first word
+                # says nothing about how this sentence ended.
+                next_lower = bool(LOWER_START.match(tokens[li][ti + 1][2]))
             conf = confidences.get((li + 1, ti)) if confidences else None
             edit = self._correct_token(token, initial, conf, next_lower)
             if edit is not None:
@@ -402,7 +438,7 @@ class Corrector:
             ti = 0
             while ti < len(line_tokens) - 1:
                 (s1, _e1, a), (_s2, e2, b) = line_tokens[ti], line_tokens[ti + 1]
-                if (li, ti) in consumed or (li, ti + 1) in consumed:
+                if (li, ti) in consumed or (li, ti + 1) in consumed or (self._solid(a) and self._solid(b)):
                     ti += 1
                     continue
                 if not (b[0].islower() or (a.isupper() and b.isupper())):
@@ -428,7 +464,8 @@ class Corrector:
                         options = [la + "-" + lb, la + lb]
                     a_word = lex.is_word(la.rstrip("-"))
                     b_word = lex.is_word(lb)
-                    if a_word and b_word and not la.endswith("-"):
+                    fragments = a_word and b_word and self._fragment(la) and self._fragment(lb)
+                    if a_word and b_word and not la.endswith("-") and not fragments:
                         # two words: only a listed hyphened name could join them, and the rules
                         # below exclude it when both parts are words alone -- nothing to do
                         ti += 1
@@ -440,7 +477,17 @@ class Corrector:
                         if "-" in joined and not la.endswith("-"):
                             # Дэ хуая -> Дэ-хуая only for lexicon names whose second part is not a word alone
                             known = joined in lex.domain and not (b_word and a_word)
-                        if known and long_enough and (la.endswith("-") or "-" in joined or not (a_word and b_word)):
+                        if fragments and "-" not in joined:
+                            # both parts are words, rare ones: the joined word must be far likelier
+                            pair = lex.log_prob(la) + lex.log_prob(lb)
+                            known = (
+                                known and lex.log_prob(joined) - self.settings.join_cost > pair + self.settings.margin
+                            )
+                        if (
+                            known
+                            and long_enough
+                            and (la.endswith("-") or "-" in joined or not (a_word and b_word) or fragments)
+                        ):
                             written = lex.domain.get(joined)
                             replacement = (
                                 a[: len(a) - len(a_core)] + apply_case(a_core, joined, written) + b[len(b_core) :]
@@ -458,6 +505,100 @@ class Corrector:
                             done = True
                     if done:
                         ti += 1
+                ti += 1
+        return edits
+
+    def _solid(self, token: str) -> bool:
+        """A bare, common word: never half of a split word (memoised; most tokens are these)."""
+        hit = self._solid_cache.get(token)
+        if hit is None:
+            low = token.lower()
+            hit = bool(PLAIN_WORD.fullmatch(token)) and self.lexicon.is_word(low) and not self._fragment(low)
+            self._solid_cache[token] = hit
+        return hit
+
+    def _fragment(self, word: str) -> bool:
+        """A rare listed word that is not a function word: maybe half of a split word."""
+        if self.lexicon.log_prob(word) >= self.settings.fragment_log_prob:
+            return False
+        pos = self._pos(word)
+        return pos is None or pos[0] not in NEVER_BEFORE_STOP | {"PRCL"}
+
+    def _join_hyphen_gaps(
+        self, tokens: list[list[tuple[int, int, str]]], consumed: set[tuple[int, int]]
+    ) -> list[_Edit]:
+        """``ЦЗЕ -ДУН``, ``Цзе- -дун``, ``ЦЗЕ - ДУНУ`` -> the listed hyphened name, blanks removed.
+
+        Only for hyphened forms of the domain lexicon (names): elsewhere a blank beside a dash
+        may be the typist's (``Москва - Пекин``).
+        """
+        edits: list[_Edit] = []
+        domain = self.lexicon.domain
+        for li, line_tokens in enumerate(tokens):
+            ti = 0
+            while ti < len(line_tokens) - 1:
+                if line_tokens[ti][2][-1] != "-" and line_tokens[ti + 1][2][0] != "-":
+                    ti += 1  # no hyphen at the gap: the common case, decided without the regexes
+                    continue
+                span = 3 if line_tokens[ti + 1][2] == "-" and ti + 2 < len(line_tokens) else 2
+                first, last = line_tokens[ti], line_tokens[ti + span - 1]
+                a, b = first[2], last[2]
+                taken = any((li, k) in consumed for k in range(ti, ti + span))
+                lead = LEAD.match(a)
+                trail = TRAIL.search(b)
+                a_core = a[lead.end() if lead else 0 :].rstrip("-")
+                b_core = (b[: trail.start()] if trail else b).lstrip("-")
+                hyphen_between = span == 3 or a.endswith("-") or b.startswith("-")
+                if taken or not hyphen_between or not (a_core and b_core):
+                    ti += 1
+                    continue
+                joined = f"{a_core}-{b_core}".lower()
+                if not (WORD_CORE.match(a_core) and WORD_CORE.match(b_core)) or joined not in domain:
+                    ti += 1
+                    continue
+                replacement = (
+                    a[: len(a) - len(a.lstrip(LEAD_CHARS))]
+                    + a_core
+                    + "-"
+                    + b_core
+                    + (b[trail.start() :] if trail else "")
+                )
+                edits.append(_Edit(li, first[0], last[1], "\0", replacement, "split-word", 0.0, []))
+                consumed.update((li, k) for k in range(ti, ti + span))
+                ti += span
+        return edits
+
+    def _join_dates(self, tokens: list[list[tuple[int, int, str]]], consumed: set[tuple[int, int]]) -> list[_Edit]:
+        """``28. 6. с.г.`` / ``29. 6. 51`` -> ``28.6.с.г.`` / ``29.6.51``: blanks OCR put inside a date.
+
+        Only day ``1-31`` dot, month ``1-12`` dot, then a year or ``с.г.``; digits are never changed.
+        """
+        edits: list[_Edit] = []
+        for li, line_tokens in enumerate(tokens):
+            ti = 0
+            while ti + 2 < len(line_tokens):
+                if not line_tokens[ti][2][:1].isdigit():
+                    ti += 1
+                    continue
+                parts = [line_tokens[ti + k] for k in range(3)]
+                day, month, year = (
+                    DATE_DAY.match(parts[0][2]),
+                    DATE_MONTH.match(parts[1][2]),
+                    DATE_YEAR.match(parts[2][2]),
+                )
+                if (
+                    day
+                    and month
+                    and year
+                    and 1 <= int(day.group(1)) <= 31
+                    and 1 <= int(month.group(1)) <= 12
+                    and not any((li, ti + k) in consumed for k in range(3))
+                ):
+                    replacement = "".join(p[2] for p in parts)
+                    edits.append(_Edit(li, parts[0][0], parts[2][1], "\0", replacement, "split-date", 0.0, []))
+                    consumed.update((li, ti + k) for k in range(3))
+                    ti += 3
+                    continue
                 ti += 1
         return edits
 
@@ -571,6 +712,28 @@ class Corrector:
                     return token[: trail.start()]
         return token
 
+    def _fix_abbreviation(self, core: str) -> tuple[str, str, float, list[dict[str, Any]]] | None:
+        """``тп.`` -> ``Отп.``, ``Эз.`` -> ``Экз.``: a rare dotted token one edit from one listed abbreviation.
+
+        Common short words before a dot (им., гр., ул.) are never touched, and the abbreviation
+        must be at least as long as what was read (OCR loses letters more often than it adds them).
+        """
+        low = core.lower()
+        if self.lexicon.log_prob(low) >= self.settings.abbreviation_max_log_prob:
+            return None
+        found = [
+            a for a in self._abbreviations if len(a) >= len(low) and Levenshtein.distance(low, a, score_cutoff=1) == 1
+        ]
+        if len(found) != 1:
+            return None
+        written = self.lexicon.domain.get(found[0] + ".")
+        replacement = apply_case(core, found[0], written[:-1] if written else None)
+        return replacement, "abbreviation", 0.0, [{"word": found[0] + "."}, {"word": low + ".", "keep": True}]
+
+    def _maybe_name(self, word: str) -> bool:
+        """True when any of pymorphy3's likeliest readings of ``word`` is a name, surname or place."""
+        return any(NAME_TAGS & tag.grammemes for tag in self.lexicon.morph.tag(word)[:2])
+
     def _pos(self, word: str) -> tuple[str | None, bool] | None:
         """(likeliest part of speech, any reading is an abbreviation) from pymorphy3; None if unknown."""
         hit = self._pos_cache.get(word, False)
@@ -629,6 +792,9 @@ class Corrector:
             # A short word followed by a dot is treated as an abbreviation (тов., расш., с.г.).
             if core.lower() in lex.domain or core.lower() + "." in lex.domain:
                 return None
+            abbreviation = self._fix_abbreviation(core)
+            if abbreviation is not None:
+                return abbreviation
             if not lex.is_word(core.lower()):
                 return None
         hyphen_end = core.endswith("-")
@@ -652,7 +818,10 @@ class Corrector:
         letters = [c for c in core if c.isalpha()]
         capitalised = letters[0].isupper()
         all_caps = len(letters) > 1 and all(c.isupper() for c in letters)
-        domain_only = capitalised and not (initial or all_caps)
+        # A capitalised unknown word inside a sentence may be a name we do not know: it moves only
+        # towards the lexicon, unless pymorphy3's guesser reads it as no kind of name at all
+        # (Отпразлена, Азериканских), when the usual candidates compete under a stricter margin.
+        inside_sentence = capitalised and not (initial or all_caps)
         extra = s.capital_margin if capitalised else 0.0
         keep = s.unknown_log_prior
         if conf is not None and conf >= 0:
@@ -660,7 +829,10 @@ class Corrector:
         if capitalised:
             keep += 2.0  # capitalised unknown words are often names we do not know
         floor = keep + s.margin - s.ambiguity
-        scored = self._score_candidates(word, domain_only, floor)
+        scored = self._score_candidates(word, False, floor)
+        if scored and inside_sentence and scored[0][2] != "lexicon" and self._maybe_name(word):
+            # Asked only now, for a word that would change: pymorphy3's guesser is slow.
+            scored = [t for t in scored if t[2] == "lexicon"]
         if not scored:
             return None
         best_word, best_score, best_reason = scored[0]

@@ -180,3 +180,9 @@ def test_digits_only_change_by_known_confusions(text: str) -> None:
                 assert a == b or (not a.isdigit() and b.isdigit())
         elif c.reason != "hyphenation":
             assert re.findall(r"\d", c.original) == re.findall(r"\d", c.replacement)
+
+
+def test_word_tail_after_line_end_hyphen_is_left_alone() -> None:
+    """With joining off (the default), the tail of a hyphenated word is not judged as a word."""
+    text = "детских коммунис-\nтических групп"
+    assert Corrector.load(CorrectSettings()).correct_page(text)[0] == text
