@@ -6,6 +6,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from rapidfuzz.distance import Levenshtein
 
 from pipeline.lexicon import DEFAULT_MODELS_DIR, build_lexicon, load_lexicon, read_confusions
 
@@ -72,3 +73,24 @@ def test_index_cache_is_written_and_reused(tmp_path: Path) -> None:
     second = load_lexicon(tmp_path)
     assert second is not first and second.counts == first.counts
     assert second.realword.get("прощу") == first.realword.get("прощу")
+
+
+def test_candidate_index_agrees_with_symspellpy(lexicon) -> None:
+    """The index is SymSpell's symmetric-delete algorithm, kept compact and cached for speed;
+    symspellpy over the same words is the reference and must find the same candidates."""
+    from symspellpy import SymSpell, Verbosity
+
+    reference = SymSpell(max_dictionary_edit_distance=2, prefix_length=7)
+    for word in lexicon.words:
+        reference.create_dictionary_entry(word, lexicon.counts.get(word, 1))
+    for read in ["вызвацо", "ночальником", "трварищу", "созетской", "риджузю", "делс", "мас", "отзоде"]:
+        ours = sorted(lexicon.candidates(read, 2))
+        # symspellpy measures Damerau (OSA) distance, the index plain Levenshtein: a swap of two
+        # letters is one edit there, two here (the noisy channel prices it either way).
+        theirs = sorted(
+            (s.term, Levenshtein.distance(read, s.term))
+            for s in reference.lookup(read, Verbosity.ALL, max_edit_distance=2)
+            if Levenshtein.distance(read, s.term) <= 2
+        )
+        assert ours == theirs, read
+        assert ours, read
