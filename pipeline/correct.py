@@ -113,6 +113,8 @@ DATE_YEAR = re.compile(r"^(?:\d{2}|\d{4}|с\.г\.?)[.,;:\"»)]*$")
 HYPHEN_END = re.compile(r"[а-яёА-ЯЁ]-[.,:;'`]?$")
 # Tesseract's readings of the number sign when a number follows.
 NUMBER_SIGN_MISREADS = frozenset({"М", "Ме", "Мо", "Nо"})
+# Parts of speech of words that stand alone, never half of a split word.
+FUNCTION_POS = frozenset({"PREP", "CONJ", "PRCL"})
 # pymorphy3 grammemes of proper names: personal names, surnames, patronymics, places, organisations.
 NAME_TAGS = frozenset({"Name", "Surn", "Patr", "Geox", "Orgn", "Trad"})
 # Parts of speech after which a sentence or a list never ends (pymorphy3 tags).
@@ -150,6 +152,11 @@ class _Channel:
             if len(o) != 1 or len(t) != 1:
                 by_read.setdefault(o[:1], []).append((o, t, c))
         self.group_rules = by_read
+        self.cheapest_from: dict[str, float] = {}
+        for (o, _t), c in self.table.items():
+            if o:
+                self.cheapest_from[o[0]] = min(self.cheapest_from.get(o[0], math.inf), c)
+        self._min_step_by_letters: dict[str, float] = {}
         self._groups: dict[str, Any] = {}
 
     def _find_groups(self, read: str) -> list[list[tuple[int, int, str, float]]] | None:
@@ -167,9 +174,21 @@ class _Channel:
                     groups[i].append((len(o), len(t), t, c))
         return groups
 
-    def lower_bound(self, distance: int) -> float:
-        """No candidate ``distance`` edits away costs less than this."""
-        return distance * self.min_step
+    def lower_bound(self, distance: int, read: str = "") -> float:
+        """No candidate ``distance`` edits away from ``read`` costs less than this.
+
+        Each edit costs at least the cheapest step that can start at one of ``read``'s letters
+        (a listed confusion of that letter, or a plain substitution or indel), which prunes
+        most candidates of words without the cheap letters (ё, ь, о) before their costing.
+        """
+        if not read:
+            return distance * self.min_step
+        step = self._min_step_by_letters.get(read)
+        if step is None:
+            step = min([self.sub, self.indel, *(self.cheapest_from.get(ch, math.inf) for ch in set(read))])
+            if len(self._min_step_by_letters) < 100_000:
+                self._min_step_by_letters[read] = step
+        return distance * step
 
     @lru_cache(maxsize=200_000)  # noqa: B019 -- one channel per Corrector, lives as long as it
     def cost(self, read: str, meant: str) -> float:
@@ -521,8 +540,8 @@ class Corrector:
         """A rare listed word that is not a function word: maybe half of a split word."""
         if self.lexicon.log_prob(word) >= self.settings.fragment_log_prob:
             return False
-        pos = self._pos(word)
-        return pos is None or pos[0] not in NEVER_BEFORE_STOP | {"PRCL"}
+        pos = self.lexicon.listed_pos(word)  # function words are all listed: no pymorphy3 call
+        return pos is None or pos[0] not in FUNCTION_POS
 
     def _join_hyphen_gaps(
         self, tokens: list[list[tuple[int, int, str]]], consumed: set[tuple[int, int]]
@@ -830,25 +849,36 @@ class Corrector:
             keep += 2.0  # capitalised unknown words are often names we do not know
         floor = keep + s.margin - s.ambiguity
         scored = self._score_candidates(word, False, floor)
-        if scored and inside_sentence and scored[0][2] != "lexicon" and self._maybe_name(word):
+        best = self._confident_best(scored, keep, extra)
+        if best is not None and inside_sentence and best[2] != "lexicon" and self._maybe_name(word):
             # Asked only now, for a word that would change: pymorphy3's guesser is slow.
             scored = [t for t in scored if t[2] == "lexicon"]
-        if not scored:
+            best = self._confident_best(scored, keep, extra)
+        if best is None:
             return None
-        best_word, best_score, best_reason = scored[0]
+        best_word, best_score, best_reason = best
         listed = [{"word": w, "score": round(sc, 3)} for w, sc, _ in scored[:5]]
         listed.append({"word": word, "score": round(keep, 3), "keep": True})
-        if best_reason == "lexicon":
-            extra = 0.0  # a close lexicon entry is exactly what lets a capitalised word change
-        if best_score - keep < s.margin + extra:
-            return None
-        if len(scored) > 1 and best_score - scored[1][1] < s.ambiguity:
-            return None
         written = lex.domain.get(best_word)
         replacement = " ".join(
             apply_case(core if i == 0 else core.lower(), part, written) for i, part in enumerate(best_word.split(" "))
         )
         return replacement, best_reason, best_score - keep, listed
+
+    def _confident_best(
+        self, scored: list[tuple[str, float, str]], keep: float, extra: float
+    ) -> tuple[str, float, str] | None:
+        """The best candidate if it beats keeping the word by the margin and is not ambiguous."""
+        if not scored:
+            return None
+        best = scored[0]
+        if best[2] == "lexicon":
+            extra = 0.0  # a close lexicon entry is exactly what lets a capitalised word change
+        if best[1] - keep < self.settings.margin + extra:
+            return None
+        if len(scored) > 1 and best[1] - scored[1][1] < self.settings.ambiguity:
+            return None
+        return best
 
     def _score_candidates(self, word: str, domain_only: bool, floor: float = -math.inf) -> list[tuple[str, float, str]]:
         """Candidates with noisy-channel scores, best first.
@@ -865,7 +895,7 @@ class Corrector:
         found.sort(reverse=True)
         best = -math.inf
         for lp, cand, distance in found:
-            bound = lp - channel.lower_bound(distance)
+            bound = lp - channel.lower_bound(distance, word)
             if bound < floor or bound < best - s.ambiguity:
                 continue
             score = lp - channel.cost(word, cand)
