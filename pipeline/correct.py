@@ -39,7 +39,7 @@ class CorrectSettings:
     min_length_distance2: int = 6
     min_length: int = 4
     # Splitting a merged token (отправкаи -> отправка и) only from this length on.
-    min_length_merged: int = 6
+    min_length_merged: int = 5
     # log prior of "a word we do not know, read correctly" for lower-case words.
     unknown_log_prior: float = -23.0
     # Tesseract confidence c (0..100) adds confidence_weight * (c/100 - 0.5) to that prior.
@@ -71,6 +71,8 @@ class CorrectSettings:
     # conjunction or particle may be a fragment of a split word (полу чит, пере говоры): two such
     # neighbours are joined when the joined word is much likelier than the pair.
     fragment_log_prob: float = -10.2
+    # Extra margin to join two listed words when only one of them is rare (штаб ом -> штабом).
+    fragment_margin: float = 2.0
     # A dotted short token likelier than this is a word of its own (им., ул.), never an abbreviation misread.
     abbreviation_max_log_prob: float = -12.5
 
@@ -113,6 +115,8 @@ DATE_YEAR = re.compile(r"^(?:\d{2}|\d{4}|с\.г\.?)[.,;:\"»)]*$")
 HYPHEN_END = re.compile(r"[а-яёА-ЯЁ]-[.,:;'`]?$")
 # Tesseract's readings of the number sign when a number follows.
 NUMBER_SIGN_MISREADS = frozenset({"М", "Ме", "Мо", "Nо"})
+# Letters that are never a word alone: a token of one of them is the end of its neighbour.
+NEVER_ALONE = frozenset("йьъы")
 # Parts of speech of words that stand alone, never half of a split word.
 FUNCTION_POS = frozenset({"PREP", "CONJ", "PRCL"})
 # pymorphy3 grammemes of proper names: personal names, surnames, patronymics, places, organisations.
@@ -357,6 +361,7 @@ class Corrector:
         edits += self._join_hyphen_gaps(tokens, consumed)
         edits += self._join_dates(tokens, consumed)
         edits += self._join_split_words(tokens, consumed)
+        edits += self._join_split_words(tokens, consumed, word_part=True)
         previous_text = ""
         order = [(li, ti) for li, line_tokens in enumerate(tokens) for ti in range(len(line_tokens))]
         fix_punct = self.settings.fix_punctuation
@@ -448,9 +453,13 @@ class Corrector:
         return edits
 
     def _join_split_words(
-        self, tokens: list[list[tuple[int, int, str]]], consumed: set[tuple[int, int]]
+        self, tokens: list[list[tuple[int, int, str]]], consumed: set[tuple[int, int]], word_part: bool = False
     ) -> list[_Edit]:
-        """``пре кращения`` -> ``прекращения``; ``Энь- лай`` -> ``Энь-лай`` when a part is not a word."""
+        """``пре кращения`` -> ``прекращения``; ``Энь- лай`` -> ``Энь-лай`` when a part is not a word.
+
+        With ``word_part``, also a word and a non-word joined and corrected (``над жда``); that
+        pass runs second, so that ``о прекр щении`` first joins the two halves that are no words.
+        """
         edits: list[_Edit] = []
         lex = self.lexicon
         for li, line_tokens in enumerate(tokens):
@@ -483,13 +492,23 @@ class Corrector:
                         options = [la + "-" + lb, la + lb]
                     a_word = lex.is_word(la.rstrip("-"))
                     b_word = lex.is_word(lb)
-                    fragments = a_word and b_word and self._fragment(la) and self._fragment(lb)
+                    # Two listed words may still be halves of one: rare, non-function words
+                    # (полу чит, пере говоры; штаб ом when the other half is common).
+                    a_frag, b_frag = a_word and self._fragment(la), b_word and self._fragment(lb)
+                    fragments = (
+                        a_word and b_word and (a_frag or b_frag) and not self._function(la) and not self._function(lb)
+                    )
+                    join_margin = self.settings.margin + (0.0 if a_frag and b_frag else self.settings.fragment_margin)
                     if a_word and b_word and not la.endswith("-") and not fragments:
                         # two words: only a listed hyphened name could join them, and the rules
                         # below exclude it when both parts are words alone -- nothing to do
                         ti += 1
                         continue
-                    long_enough = len(la.rstrip("-")) >= 2 and len(lb) >= 2 and len(la) + len(lb) >= 6
+                    long_enough = (
+                        (len(la.rstrip("-")) >= 2 or not b_word)  # в ремя -> время
+                        and (len(lb) >= 2 or lb in NEVER_ALONE)
+                        and len(la) + len(lb) >= 5
+                    )
                     done = False
                     for joined in options:
                         known = joined in lex.counts or joined in lex.domain
@@ -499,9 +518,7 @@ class Corrector:
                         if fragments and "-" not in joined:
                             # both parts are words, rare ones: the joined word must be far likelier
                             pair = lex.log_prob(la) + lex.log_prob(lb)
-                            known = (
-                                known and lex.log_prob(joined) - self.settings.join_cost > pair + self.settings.margin
-                            )
+                            known = known and lex.log_prob(joined) - self.settings.join_cost > pair + join_margin
                         if (
                             known
                             and long_enough
@@ -516,8 +533,13 @@ class Corrector:
                             consumed.update({(li, ti), (li, ti + 1)})
                             done = True
                             break
-                    if not done and not a_word and not b_word and not la.endswith("-"):
-                        edit = self._join_corrected(li, s1, e2, a, a_core, b, b_core)
+                    if (
+                        not done
+                        and not (a_word and b_word)
+                        and (word_part or not (a_word or b_word))
+                        and not la.endswith("-")
+                    ):
+                        edit = self._join_corrected(li, s1, e2, a, a_core, b, b_core, a_word, b_word)
                         if edit is not None:
                             edits.append(edit)
                             consumed.update({(li, ti), (li, ti + 1)})
@@ -526,6 +548,22 @@ class Corrector:
                         ti += 1
                 ti += 1
         return edits
+
+    def _keep_score(self, word: str, is_word: bool) -> float:
+        """Log-score of a token left as it stands, for comparing against joining it with a neighbour."""
+        if is_word:
+            return max(self.lexicon.log_prob(word), self.settings.unknown_log_prior)
+        keep = self.settings.unknown_log_prior
+        if len(word) >= self.settings.min_length:
+            scored = self._score_candidates(word, False, keep)
+            if scored and scored[0][2] != "merged-words":
+                keep = max(keep, scored[0][1])
+        return keep
+
+    def _function(self, word: str) -> bool:
+        """A preposition, conjunction or particle (all are listed words)."""
+        pos = self.lexicon.listed_pos(word)
+        return pos is not None and pos[0] in FUNCTION_POS
 
     def _solid(self, token: str) -> bool:
         """A bare, common word: never half of a split word (memoised; most tokens are these)."""
@@ -621,11 +659,24 @@ class Corrector:
                 ti += 1
         return edits
 
-    def _join_corrected(self, li: int, start: int, end: int, a: str, a_core: str, b: str, b_core: str) -> _Edit | None:
-        """``прекр щение`` -> ``прекращение``: two non-words read as one misspelt word.
+    def _join_corrected(
+        self,
+        li: int,
+        start: int,
+        end: int,
+        a: str,
+        a_core: str,
+        b: str,
+        b_core: str,
+        a_word: bool = False,
+        b_word: bool = False,
+    ) -> _Edit | None:
+        """``прекр щение`` -> ``прекращение``, ``над жда`` -> ``надежда``: a misspelt word split in two.
 
-        The noisy-channel score of the joined, corrected word (less ``join_cost`` for the lost
-        blank) must beat keeping both tokens, each scored as it stands, by the usual margin.
+        At least one part is not a word. The noisy-channel score of the joined, corrected word
+        (less ``join_cost`` for the lost blank) must beat keeping both tokens by the usual
+        margin, a part that is a word scored by its frequency and a non-word by the better of
+        the unknown-word prior and its own best correction.
         """
         s = self.settings
         lex = self.lexicon
@@ -635,9 +686,11 @@ class Corrector:
             return None
         if a_core[:1].isupper() and not (a_core.isupper() and b_core.isupper()) and len(a_core) > 1:
             return None  # a capitalised unknown word may be a name; only ALL-CAPS lines are joined
-        keep = 2 * s.unknown_log_prior
+        keep = self._keep_score(la, a_word) + self._keep_score(lb, b_word)
         scored = self._score_candidates(joined, False, keep + s.margin + s.join_cost - s.ambiguity)
-        scored = [t for t in scored if t[2] != "merged-words"]
+        # The joined word must take letters from both parts, not drop a word part (этого нё: -> этого).
+        longest_word_part = max(len(la) if a_word else 0, len(lb) if b_word else 0)
+        scored = [t for t in scored if t[2] != "merged-words" and len(t[0]) > longest_word_part]
         if not scored:
             return None
         best_word, best_score, _reason = scored[0]
