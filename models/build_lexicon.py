@@ -329,6 +329,37 @@ ABBREVIATIONS = [
     "д.",
 ]
 
+# Fixed multi-word names and formulas of the genre: a word of one misread into another word
+# (ГЛАЗНОЕ for ГЛАВНОЕ, Мас for Мао) is corrected when the rest of the phrase stands beside it.
+# Full personal names: (fixed head, declined last part, paradigm of the last part).
+FULL_NAMES = [
+    ("Мао", "Цзе-дун", "m"),
+    ("Мао", "Цзэ-дун", "m"),
+    ("Ким Ир", "Сен", "m"),
+    ("Чжоу", "Энь-лай", "j"),
+    ("Пэн", "Дэ-хуай", "j"),
+    ("Ли Сын", "Ман", "-"),
+    ("Лю", "Шао-ци", "-"),
+    ("Чжу", "Дэ", "-"),
+    ("Гао", "Ган", "m"),
+    ("Нам", "Ир", "-"),
+]
+PHRASES = [
+    "Второе Главное управление",
+    "Главное разведывательное управление",
+    "Генштаба Советской Армии",
+    "Генерального штаба",
+    "Советской Армии",
+    "Юнайтед Пресс",
+    "Ассошиэйтед Пресс",
+    "Франс Пресс",
+    "вне очереди",
+    "совершенно секретно",
+    "северо-корейских войск",
+    "китайских добровольцев",
+    "Народно-освободительной армии",
+]
+
 ENDINGS = {
     "m": ["", "а", "у", "ом", "е"],
     "ov": ["", "а", "у", "ым", "е"],
@@ -356,6 +387,9 @@ def build() -> list[tuple[str, str, str]]:
     rows += [(org, "organisation", org) for org in ORGANISATIONS]
     rows += [(word, "formula", word) for word in FORMULA]
     rows += [(abbr, "abbreviation", abbr) for abbr in ABBREVIATIONS]
+    for head, last, paradigm in FULL_NAMES:
+        rows += [(f"{head} {form}", "phrase", f"{head} {last}") for form in inflect(last, paradigm)]
+    rows += [(phrase, "phrase", phrase) for phrase in PHRASES]
     seen: set[str] = set()
     unique = []
     for row in rows:

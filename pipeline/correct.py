@@ -115,6 +115,7 @@ DATE_YEAR = re.compile(r"^(?:\d{2}|\d{4}|с\.г\.?)[.,;:\"»)]*$")
 HYPHEN_END = re.compile(r"[а-яёА-ЯЁ]-[.,:;'`]?$")
 # Tesseract's readings of the number sign when a number follows.
 NUMBER_SIGN_MISREADS = frozenset({"М", "Ме", "Мо", "Nо"})
+STRIP_PUNCT = "\"'«»()[]“”„‚‘’`|_*.,;:!?…"
 # Letters that are never a word alone: a token of one of them is the end of its neighbour.
 NEVER_ALONE = frozenset("йьъы")
 # Parts of speech of words that stand alone, never half of a split word.
@@ -321,7 +322,11 @@ class Corrector:
         self._token_cache: dict[tuple[str, bool, int, bool], tuple[str, str, float, list[dict[str, Any]]] | None] = {}
         self._pos_cache: dict[str, tuple[str | None, bool] | None] = {}
         self._solid_cache: dict[str, bool] = {}
+        self._candidate_cache: dict[tuple[str, int], list[tuple[float, str, int]]] = {}
+        self._keep_cache: dict[tuple[str, bool], float] = {}
         chars = settings.noise_chars
+        # Listed phrases under each of their words: (lower-case words, written words, position).
+        self._phrases = _phrase_table(lexicon)
         # Single-word dotted abbreviations of the lexicon (тов., отп., экз.), without the dot.
         self._abbreviations = sorted(
             k[:-1] for k in lexicon.domain if k.endswith(".") and k.count(".") == 1 and " " not in k
@@ -358,6 +363,7 @@ class Corrector:
         consumed: set[tuple[int, int]] = set()
         if self.settings.join_hyphenation:
             edits += self._join_hyphenation(tokens, consumed)
+        edits += self._fix_phrases(tokens, consumed)
         edits += self._join_hyphen_gaps(tokens, consumed)
         edits += self._join_dates(tokens, consumed)
         edits += self._join_split_words(tokens, consumed)
@@ -536,7 +542,7 @@ class Corrector:
                     if (
                         not done
                         and not (a_word and b_word)
-                        and (word_part or not (a_word or b_word))
+                        and (not (a_word or b_word) or (word_part and self._may_be_half(la, a_word, lb, b_word)))
                         and not la.endswith("-")
                     ):
                         edit = self._join_corrected(li, s1, e2, a, a_core, b, b_core, a_word, b_word)
@@ -549,8 +555,20 @@ class Corrector:
                 ti += 1
         return edits
 
+    def _may_be_half(self, la: str, a_word: bool, lb: str, b_word: bool) -> bool:
+        """Whether the word of a word/non-word pair may be half of a split word: short (над жда)
+        or rare (боепри асов). A common word beside a misreading is left to the token pass."""
+        word = la if a_word else lb
+        return len(word) <= 3 or self._fragment(word)
+
     def _keep_score(self, word: str, is_word: bool) -> float:
         """Log-score of a token left as it stands, for comparing against joining it with a neighbour."""
+        hit = self._keep_cache.get((word, is_word))
+        if hit is None:
+            hit = self._keep_cache[(word, is_word)] = self._keep_score_uncached(word, is_word)
+        return hit
+
+    def _keep_score_uncached(self, word: str, is_word: bool) -> float:
         if is_word:
             return max(self.lexicon.log_prob(word), self.settings.unknown_log_prior)
         keep = self.settings.unknown_log_prior
@@ -580,6 +598,79 @@ class Corrector:
             return False
         pos = self.lexicon.listed_pos(word)  # function words are all listed: no pymorphy3 call
         return pos is None or pos[0] not in FUNCTION_POS
+
+    def _fix_phrases(self, tokens: list[list[tuple[int, int, str]]], consumed: set[tuple[int, int]]) -> list[_Edit]:
+        """``ВТОРОЕ ГЛАЗНОЕ УПРАВЛЕНИЕ``, ``Мас Цзе-дун``: one word of a listed phrase misread.
+
+        The other words of the phrase must stand beside it exactly as listed, and the misread
+        word be one edit from the phrase's word (two from six letters on). Only this context
+        lets a real word (ГЛАЗНОЕ) change; punctuation and case are kept. Phrases are found
+        from their exactly read words, so a page without any costs one lookup per token.
+        """
+        edits: list[_Edit] = []
+        by_word = self._phrases
+        domain = self.lexicon.domain
+        for li, line_tokens in enumerate(tokens):
+            lowered: list[str] | None = None
+            cores: list[tuple[str, str, str]] = []
+            tried: set[tuple[int, tuple[str, ...]]] = set()
+            for i, (_s, _e, token) in enumerate(line_tokens):
+                if token.lower().strip(STRIP_PUNCT) not in by_word:
+                    continue
+                if lowered is None:
+                    cores = [_core(t[2]) for t in line_tokens]
+                    lowered = [c[1].lower() for c in cores]
+                for phrase, written, k in by_word.get(lowered[i], ()):
+                    start = i - k
+                    if start < 0 or start + len(phrase) > len(line_tokens) or (start, phrase) in tried:
+                        continue
+                    tried.add((start, phrase))
+                    misread = self._phrase_misreads(phrase, lowered[start : start + len(phrase)])
+                    positions = [start + m for m in misread]
+                    if not positions or any(
+                        (li, t) in consumed or not WORD_CORE.match(cores[t][1]) or lowered[t] in domain
+                        for t in positions  # a lexicon form is another case of the name, not a misreading
+                    ):
+                        continue
+                    for m, t in zip(misread, positions, strict=True):
+                        lead, core, trail = cores[t]
+                        s0, e0, token_text = line_tokens[t]
+                        replacement = lead + apply_case(core, phrase[m], written[m]) + trail
+                        edits.append(
+                            _Edit(
+                                li,
+                                s0,
+                                e0,
+                                token_text,
+                                replacement,
+                                "phrase",
+                                0.0,
+                                self._phrase_candidates(written, m, core),
+                            )
+                        )
+                        consumed.add((li, t))
+        return edits
+
+    @staticmethod
+    def _phrase_candidates(written: tuple[str, ...], m: int, core: str) -> list[dict[str, Any]]:
+        return [{"word": written[m].lower(), "phrase": " ".join(written)}, {"word": core.lower(), "keep": True}]
+
+    @staticmethod
+    def _phrase_misreads(phrase: tuple[str, ...], read: list[str]) -> list[int]:
+        """Positions of ``read`` that are misreadings of ``phrase``'s words; [] if it does not match."""
+        misread: list[int] = []
+        anchored = 0
+        for k, (want, got) in enumerate(zip(phrase, read, strict=True)):
+            if want == got:
+                anchored += len(want)
+                continue
+            limit = 2 if len(want) >= 6 else 1
+            if Levenshtein.distance(want, got, score_cutoff=limit) > limit or not got:
+                return []
+            misread.append(k)
+        if anchored < 3 or len(misread) >= len(phrase):
+            return []
+        return misread
 
     def _join_hyphen_gaps(
         self, tokens: list[list[tuple[int, int, str]]], consumed: set[tuple[int, int]]
@@ -918,6 +1009,17 @@ class Corrector:
         )
         return replacement, best_reason, best_score - keep, listed
 
+    def _candidates_by_prob(self, word: str, max_d: int) -> list[tuple[float, str, int]]:
+        """(log P, candidate, distance) best first; memoised, as joins and the token pass both ask."""
+        key = (word, max_d)
+        hit = self._candidate_cache.get(key)
+        if hit is None:
+            lex = self.lexicon
+            hit = sorted(((lex.log_prob(c), c, d) for c, d in lex.candidates(word, max_d)), reverse=True)
+            if len(self._candidate_cache) < 100_000:
+                self._candidate_cache[key] = hit
+        return hit
+
     def _confident_best(
         self, scored: list[tuple[str, float, str]], keep: float, extra: float
     ) -> tuple[str, float, str] | None:
@@ -944,8 +1046,9 @@ class Corrector:
         channel = self.channel
         max_d = s.max_edit_distance if len(word) >= s.min_length_distance2 else 1
         out: list[tuple[str, float, str]] = []
-        found = [(lex.log_prob(c), c, d) for c, d in lex.candidates(word, max_d) if not domain_only or c in lex.domain]
-        found.sort(reverse=True)
+        found = self._candidates_by_prob(word, max_d)
+        if domain_only:
+            found = [f for f in found if f[1] in lex.domain]
         best = -math.inf
         for lp, cand, distance in found:
             bound = lp - channel.lower_bound(distance, word)
@@ -997,6 +1100,27 @@ class Corrector:
             return None
         fixed = "".join(NUMBER_CONFUSIONS.get(c, c) for c in number)
         return fixed + suffix, "number", 0.0, []
+
+
+def _core(token: str) -> tuple[str, str, str]:
+    """(leading punctuation, word, trailing punctuation) of a token."""
+    lead = LEAD.match(token)
+    i0 = lead.end() if lead else 0
+    trail = TRAIL.search(token, i0)
+    i1 = trail.start() if trail else len(token)
+    return token[:i0], token[i0:i1], token[i1:]
+
+
+def _phrase_table(lexicon: Lexicon) -> dict[str, tuple[tuple[tuple[str, ...], tuple[str, ...], int], ...]]:
+    """The lexicon's phrases under each of their words: (lower-case words, written words, position)."""
+    table: dict[str, list[tuple[tuple[str, ...], tuple[str, ...], int]]] = {}
+    for form, kind in lexicon.domain_kind.items():
+        if kind != "phrase":
+            continue
+        words, written = tuple(form.split(" ")), tuple(lexicon.domain[form].split(" "))
+        for k, word in enumerate(words):
+            table.setdefault(word, []).append((words, written, k))
+    return {k: tuple(v) for k, v in table.items()}
 
 
 def _apply(lines: list[str], edits: list[_Edit]) -> str:
