@@ -102,6 +102,8 @@ WORD_CORE = re.compile(r"^[а-яёА-ЯЁ]+(?:-[а-яёА-ЯЁ]+)*-?$")
 NUMBER_CORE = re.compile(r"^[0-9IlО Oоo|Зб.,:/-]+$")
 NUMBER_SUFFIX = re.compile(r"^(.*?\d.*?)(-[а-яё]{1,3})?$")
 SENTENCE_END = re.compile(r"[.!?:\"»]$")
+NUMBER_SIGN_PUNCT = re.compile(r"^№[.,:;]+$")
+STRAY_APOSTROPHE = re.compile(r"^'(?=[а-яёА-ЯЁ])|(?<=[а-яёА-ЯЁ])'$")
 STRAY_LEAD = re.compile(r"^[.,:;]+(?=[а-яёА-ЯЁ])")
 STRAY_TRAIL = re.compile(r"(?<=[а-яёА-ЯЁ])(\.\.|[.:])$")
 LONE_PUNCT = re.compile(r"^\.$")
@@ -850,6 +852,9 @@ class Corrector:
         """Drop dots and colons that Russian orthography cannot have where they stand."""
         if DIGIT.search(token):
             return token
+        if NUMBER_SIGN_PUNCT.match(token):
+            return "№"  # the number sign is never followed by a stop or a colon
+        token = STRAY_APOSTROPHE.sub("", token)  # Russian has no apostrophes: a speck beside a letter
         lead = STRAY_LEAD.match(token)
         if lead:
             token = token[lead.end() :]
