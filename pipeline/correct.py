@@ -71,6 +71,10 @@ class CorrectSettings:
     # conjunction or particle may be a fragment of a split word (полу чит, пере говоры): two such
     # neighbours are joined when the joined word is much likelier than the pair.
     fragment_log_prob: float = -10.2
+    # A word with no listed candidate is compared with OpenCorpora's forms one listed confusion
+    # away from this length on; such a form gets this log prior (rarer than any listed word).
+    min_length_unlisted: int = 7
+    unlisted_log_prob: float = -16.0
     # Extra margin to join two listed words when only one of them is rare (штаб ом -> штабом).
     fragment_margin: float = 2.0
     # A dotted short token likelier than this is a word of its own (им., ул.), never an abbreviation misread.
@@ -102,6 +106,9 @@ WORD_CORE = re.compile(r"^[а-яёА-ЯЁ]+(?:-[а-яёА-ЯЁ]+)*-?$")
 NUMBER_CORE = re.compile(r"^[0-9IlО Oоo|Зб.,:/-]+$")
 NUMBER_SUFFIX = re.compile(r"^(.*?\d.*?)(-[а-яё]{1,3})?$")
 SENTENCE_END = re.compile(r"[.!?:\"»]$")
+# One punctuation mark inside a Cyrillic word (С:алину, АРМ/И, корню'ина): a misread letter.
+INNER_PUNCT = re.compile(r"^[а-яёА-ЯЁ]+([:/'!|])[а-яёА-ЯЁ]+$")
+UNREAD_LETTER = "\u00b7"  # stands for that letter while candidates are sought; in no word
 NUMBER_SIGN_PUNCT = re.compile(r"^№[.,:;]+$")
 STRAY_APOSTROPHE = re.compile(r"^'(?=[а-яёА-ЯЁ])|(?<=[а-яёА-ЯЁ])'$")
 STRAY_LEAD = re.compile(r"^[.,:;]+(?=[а-яёА-ЯЁ])")
@@ -325,6 +332,11 @@ class Corrector:
         self._pos_cache: dict[str, tuple[str | None, bool] | None] = {}
         self._solid_cache: dict[str, bool] = {}
         self._candidate_cache: dict[tuple[str, int], list[tuple[float, str, int]]] = {}
+        # Letters the confusion table says a read letter may stand for (single-letter rows).
+        self._meant_for: dict[str, list[str]] = {}
+        for (read, meant), _cost in sorted(self.channel.table.items(), key=lambda kv: kv[1]):
+            if len(read) == 1 and len(meant) == 1 and meant.isalpha():
+                self._meant_for.setdefault(read, []).append(meant)
         self._keep_cache: dict[tuple[str, bool], float] = {}
         chars = settings.noise_chars
         # Listed phrases under each of their words: (lower-case words, written words, position).
@@ -955,7 +967,12 @@ class Corrector:
                 return mapped, "mixed-script", 0.0, []
             return None
         if not WORD_CORE.match(core):
-            return None
+            inner = INNER_PUNCT.match(core)
+            if not inner or sum(c.isalpha() for c in core) < s.min_length:
+                return None
+            # С:алину, АРМ/И: a letter read as punctuation; it becomes a letter no word has, so
+            # that every candidate pays a substitution for it.
+            core = core[: inner.start(1)] + UNREAD_LETTER + core[inner.end(1) :]
         if "." in token[i0:] and i1 < len(token) and token[i1] == "." and len(core) <= 4:
             # A short word followed by a dot is treated as an abbreviation (тов., расш., с.г.).
             if core.lower() in lex.domain or core.lower() + "." in lex.domain:
@@ -1021,9 +1038,27 @@ class Corrector:
         if hit is None:
             lex = self.lexicon
             hit = sorted(((lex.log_prob(c), c, d) for c, d in lex.candidates(word, max_d)), reverse=True)
+            if not hit and len(word) >= self.settings.min_length_unlisted:
+                hit = self._unlisted_forms(word)
             if len(self._candidate_cache) < 100_000:
                 self._candidate_cache[key] = hit
         return hit
+
+    def _unlisted_forms(self, word: str) -> list[tuple[float, str, int]]:
+        """Inflections only OpenCorpora knows (тсропливости -> торопливости), one listed confusion away.
+
+        Tried only for a long word with no listed candidate at all; each variant is a pymorphy3
+        lookup, so only the confusion table's substitutions are tried, not every letter.
+        """
+        morph = self.lexicon.morph
+        prior = self.settings.unlisted_log_prob
+        found = []
+        for i, read in enumerate(word):
+            for meant in self._meant_for.get(read, ()):
+                variant = word[:i] + meant + word[i + 1 :]
+                if morph.word_is_known(variant):
+                    found.append((prior, variant, 1))
+        return found
 
     def _confident_best(
         self, scored: list[tuple[str, float, str]], keep: float, extra: float
