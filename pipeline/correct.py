@@ -1047,17 +1047,28 @@ class Corrector:
     def _unlisted_forms(self, word: str) -> list[tuple[float, str, int]]:
         """Inflections only OpenCorpora knows (тсропливости -> торопливости), one listed confusion away.
 
-        Tried only for a long word with no listed candidate at all; each variant is a pymorphy3
-        lookup, so only the confusion table's substitutions are tried, not every letter.
+        Tried only for a long word with no listed candidate at all. The walk goes down
+        OpenCorpora's word graph (pymorphy3's DAWG) letter by letter, branching once into the
+        confusion table's substitutions, so a dead prefix is abandoned at once.
         """
-        morph = self.lexicon.morph
+        graph = self.lexicon.morph.dictionary.words
+        follow, has_value = graph.dct.follow_bytes, graph._has_value
         prior = self.settings.unlisted_log_prob
-        found = []
-        for i, read in enumerate(word):
-            for meant in self._meant_for.get(read, ()):
-                variant = word[:i] + meant + word[i + 1 :]
-                if morph.word_is_known(variant):
-                    found.append((prior, variant, 1))
+        encoded = [ch.encode("utf-8") for ch in word]
+        found: list[tuple[float, str, int]] = []
+        index = graph.dct.ROOT
+        for pos, ch in enumerate(word):
+            for meant in self._meant_for.get(ch, ()):
+                branch = follow(meant.encode("utf-8"), index)
+                rest = pos + 1
+                while branch is not None and rest < len(word):
+                    branch = follow(encoded[rest], branch)
+                    rest += 1
+                if branch is not None and has_value(branch):
+                    found.append((prior, word[:pos] + meant + word[pos + 1 :], 1))
+            index = follow(encoded[pos], index)
+            if index is None:
+                break
         return found
 
     def _confident_best(
