@@ -372,7 +372,7 @@ class Corrector:
         if not self.settings.enabled or not text:
             return text, []
         lines = text.split("\n")
-        tokens = [[(m.start(), m.end(), m.group()) for m in TOKEN.finditer(line)] for line in lines]
+        tokens = [_tokens(line) for line in lines]
         edits: list[_Edit] = []
         consumed: set[tuple[int, int]] = set()
         if self.settings.join_hyphenation:
@@ -1151,6 +1151,22 @@ class Corrector:
             return None
         fixed = "".join(NUMBER_CONFUSIONS.get(c, c) for c in number)
         return fixed + suffix, "number", 0.0, []
+
+
+def _tokens(line: str) -> list[tuple[int, int, str]]:
+    """(start, end, text) of each blank-separated token of a line."""
+    if not line:
+        return []
+    if "  " in line or not line.isprintable() or line[:1] == " " or line[-1:] == " ":
+        return [(m.start(), m.end(), m.group()) for m in TOKEN.finditer(line)]
+    # OCR text joins words with single blanks: split, and count the offsets.
+    out = []
+    start = 0
+    for word in line.split(" "):
+        end = start + len(word)
+        out.append((start, end, word))
+        start = end + 1
+    return out
 
 
 def _core(token: str) -> tuple[str, str, str]:

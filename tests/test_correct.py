@@ -186,3 +186,11 @@ def test_word_tail_after_line_end_hyphen_is_left_alone() -> None:
     """With joining off (the default), the tail of a hyphenated word is not judged as a word."""
     text = "детских коммунис-\nтических групп"
     assert Corrector.load(CorrectSettings()).correct_page(text)[0] == text
+
+
+@given(st.text(alphabet=st.sampled_from(list("аб ё.\t\u00a0\u2009x")), max_size=30))
+@settings(max_examples=300, deadline=None)
+def test_tokens_agree_with_the_whitespace_regex(line: str) -> None:
+    from pipeline.correct import TOKEN, _tokens
+
+    assert _tokens(line) == [(m.start(), m.end(), m.group()) for m in TOKEN.finditer(line)]
