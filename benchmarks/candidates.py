@@ -18,10 +18,24 @@ from symspellpy import SymSpell, Verbosity
 from pipeline.lexicon import load_lexicon
 
 # Misreadings of the kind Tesseract makes on typescript (one or two wrong letters).
-WORDS = (
-    "вызвацо ночальником шачальник нейрерывно трварищу делс переговаров тсропливости арислать "
-    "отпразлена отзоде проекг созетской риджузю генерапок азериканских"
-).split()
+WORDS = [
+    "вызвацо",
+    "ночальником",
+    "шачальник",
+    "нейрерывно",
+    "трварищу",
+    "делс",
+    "переговаров",
+    "тсропливости",
+    "арислать",
+    "отпразлена",
+    "отзоде",
+    "проекг",
+    "созетской",
+    "риджузю",
+    "генерапок",
+    "азериканских",
+]
 
 
 def per_word_us(lookup, repeat: int = 20) -> float:

@@ -3,7 +3,13 @@
 Run from the project root:
 
     OMP_THREAD_LIMIT=1 .venv/bin/python benchmarks/preprocess.py \
-        [--configs "none,full (default)"] [--sets synthetic] [--psm 4,6]
+        [--configs "none,full (default)"] [--sets synthetic] [--psm 4,6] [--pages] \
+        [--tesseract-cpu] [--step-times]
+
+``--pages`` adds CER per page for every config (changes of more than one point against
+``none`` marked); ``--tesseract-cpu`` times the Tesseract CLI on each preprocessed page to give
+preprocessing's share per page; ``--step-times`` prints CPU ms per step of the default chain
+per page and runs no OCR.
 
 OCR results are cached in ``benchmarks/cache/preprocess/`` keyed by the preprocessed image's
 hash and the Tesseract settings, so re-runs only OCR what changed. CER: Levenshtein over
@@ -226,11 +232,23 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="also time the Tesseract CLI (CPU s, one thread) on every preprocessed page",
     )
+    parser.add_argument("--pages", action="store_true", help="also print CER per page against 'none'")
+    parser.add_argument(
+        "--step-times",
+        action="store_true",
+        help="print CPU ms per preprocessing step of the full chain per page (no OCR) and exit",
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
     cv2.setNumThreads(1)  # measure preprocessing on one core, like one Tesseract process
 
+    if args.step_times:
+        sets = corpus_sets(args.line_sample)
+        if args.sets:
+            sets = {name: sets[name] for name in args.sets.split(",")}
+        print_step_times(sets, FULL)
+        return 0
     configs = _configs()
     if args.configs:
         wanted = [c.strip() for c in args.configs.split(",")]
@@ -264,6 +282,8 @@ def main(argv: list[str] | None = None) -> int:
                 r["ocr_s"],
             )
     print_tables(results, sets)
+    if args.pages:
+        print_pages(results, sets)
     if args.json:
         args.json.write_text(json.dumps(results, indent=1, ensure_ascii=False), encoding="utf-8")
     return 0
@@ -306,6 +326,63 @@ def print_tables(results: dict[str, dict[str, dict[str, Any]]], sets: dict[str, 
                 cells.append(f"{pre_s:.3f} / {tess:.2f} ({pre_s / max(tess, 1e-9):.0%}; {worst:.0%})")
             print(f"| {name} | " + " | ".join(cells) + " |")
         print("\nTesseract CPU: the CLI on the preprocessed page, OMP_THREAD_LIMIT=1, one at a time.")
+
+
+def print_pages(results: dict[str, dict[str, dict[str, Any]]], sets: dict[str, tuple[list[Path], int]]) -> None:
+    """Markdown: CER of every page for every config, 'none' first; a change > 1 pt is marked."""
+    names = list(results)
+    base = next((n for n in names if n.startswith("none")), None)
+    print("\n| set | page | " + " | ".join(names) + " |")
+    print("|---" * (len(names) + 2) + "|")
+    for s in sets:
+        for i, page in enumerate(results[names[0]][s]["pages"]):
+            cells = []
+            for n in names:
+                cer = results[n][s]["pages"][i]["cer"]
+                mark = ""
+                if base and n != base:
+                    b = results[base][s]["pages"][i]["cer"]
+                    mark = " **worse**" if cer > b + 0.01 else ""
+                cells.append(f"{cer:.4f}{mark}")
+            print(f"| {s} | {page['page'][:40]} | " + " | ".join(cells) + " |")
+
+
+class _StepClock(dict):  # type: ignore[type-arg]
+    """A ``debug`` dict for preprocess_page that notes the CPU time since the previous step."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.last = time.process_time()
+        self.ms: dict[str, float] = {}
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        now = time.process_time()
+        self.ms[key] = self.ms.get(key, 0.0) + (now - self.last) * 1000
+        self.last = now
+        super().__setitem__(key, value)
+
+
+def print_step_times(sets: dict[str, tuple[list[Path], int]], pre: PreprocessSettings) -> None:
+    """CPU ms of each step per page (a step's time includes the measuring done just before it:
+    character height with ``flatten``, the shared thumbnail with ``orient_quarter``, skew and
+    the rotation into the text box with ``deskew``, the text box after it with ``orient_half``).
+    The total is a run without the clock: with it, deskew also renders the whole rotated page
+    for its debug image, so its column overstates the real cost by one full-page rotation."""
+    steps = ["remove_border", "flatten", "normalize_scale", "median", "orient_quarter", "deskew"]
+    steps += ["despeckle", "orient_half", "crop"]
+    print("| set | page | " + " | ".join(steps) + " | total ms |")
+    print("|---" * (len(steps) + 3) + "|")
+    for s, (paths, _psm) in sets.items():
+        for path in paths:
+            image = read_image(path)
+            preprocess_page(image, pre)  # warm caches, so the clock sees steady-state cost
+            t = time.process_time()
+            preprocess_page(image, pre)
+            total = (time.process_time() - t) * 1000
+            clock = _StepClock()
+            preprocess_page(image, pre, clock)
+            cells = [f"{clock.ms[k]:.0f}" if k in clock.ms else "-" for k in steps]
+            print(f"| {s} | {path.name[:32]} | " + " | ".join(cells) + f" | {total:.0f} |")
 
 
 if __name__ == "__main__":
