@@ -910,6 +910,10 @@ class Corrector:
         replacement = apply_case(core, found[0], written[:-1] if written else None)
         return replacement, "abbreviation", 0.0, [{"word": found[0] + "."}, {"word": low + ".", "keep": True}]
 
+    @staticmethod
+    def _two_edits(word: str, candidate: str) -> bool:
+        return " " not in candidate and Levenshtein.distance(word, candidate, score_cutoff=2) >= 2
+
     def _maybe_name(self, word: str) -> bool:
         """True when any of pymorphy3's likeliest readings of ``word`` is a name, surname or place."""
         return any(NAME_TAGS & tag.grammemes for tag in self.lexicon.morph.tag(word)[:2])
@@ -1016,8 +1020,11 @@ class Corrector:
         floor = keep + s.margin - s.ambiguity
         scored = self._score_candidates(word, False, floor)
         best = self._confident_best(scored, keep, extra)
-        if best is not None and inside_sentence and best[2] != "lexicon" and self._maybe_name(word):
-            # Asked only now, for a word that would change: pymorphy3's guesser is slow.
+        name_risk = best is not None and best[2] != "lexicon" and (inside_sentence or self._two_edits(word, best[0]))
+        if name_risk and self._maybe_name(word):
+            # Asked only now, for a word that would change: pymorphy3's guesser is slow. A
+            # lower-case word two edits from its best candidate is asked too: transcriptions
+            # lower-case names (ваморов), and two edits can reach a common word from most names.
             scored = [t for t in scored if t[2] == "lexicon"]
             best = self._confident_best(scored, keep, extra)
         if best is None:
