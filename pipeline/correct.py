@@ -75,6 +75,8 @@ class CorrectSettings:
     # away from this length on; such a form gets this log prior (rarer than any listed word).
     min_length_unlisted: int = 7
     unlisted_log_prob: float = -16.0
+    # A misspelt word split in two has a short half: longer pairs are not tried as one word.
+    max_split_part: int = 5
     # Extra margin to join two listed words when only one of them is rare (штаб ом -> штабом).
     fragment_margin: float = 2.0
     # A dotted short token likelier than this is a word of its own (им., ул.), never an abbreviation misread.
@@ -598,11 +600,13 @@ class Corrector:
         return pos is not None and pos[0] in FUNCTION_POS
 
     def _solid(self, token: str) -> bool:
-        """A bare, common word: never half of a split word (memoised; most tokens are these)."""
+        """A common word, perhaps with punctuation: never half of a split word (memoised; most
+        tokens are these, and a pair of them is skipped without the join rules)."""
         hit = self._solid_cache.get(token)
         if hit is None:
-            low = token.lower()
-            hit = bool(PLAIN_WORD.fullmatch(token)) and self.lexicon.is_word(low) and not self._fragment(low)
+            core = _core(token)[1] if not PLAIN_WORD.fullmatch(token) else token
+            low = core.lower()
+            hit = bool(PLAIN_WORD.fullmatch(core)) and self.lexicon.is_word(low) and not self._fragment(low)
             self._solid_cache[token] = hit
         return hit
 
@@ -789,8 +793,15 @@ class Corrector:
         joined = la + lb
         if len(joined) < s.min_length_distance2 or len(la) < 1 or "-" in joined:
             return None
+        if min(len(la), len(lb)) > s.max_split_part:
+            return None  # two long misreadings are two words, not halves of one
         if a_core[:1].isupper() and not (a_core.isupper() and b_core.isupper()) and len(a_core) > 1:
             return None  # a capitalised unknown word may be a name; only ALL-CAPS lines are joined
+        # Whether the joined string is near any word is asked first, under the lowest keep score
+        # there can be: most joins of two misreadings end here, before each part is scored.
+        lowest_keep = 2 * s.unknown_log_prior
+        if not self._score_candidates(joined, False, lowest_keep + s.margin + s.join_cost - s.ambiguity):
+            return None
         keep = self._keep_score(la, a_word) + self._keep_score(lb, b_word)
         scored = self._score_candidates(joined, False, keep + s.margin + s.join_cost - s.ambiguity)
         # The joined word must take letters from both parts, not drop a word part (этого нё: -> этого).
