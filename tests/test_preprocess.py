@@ -19,20 +19,11 @@ from PIL import Image, ImageDraw, ImageFont
 
 from pipeline import preprocess as pp
 from pipeline.preprocess import NO_PREPROCESSING, PreprocessSettings, preprocess_page
+from tests.sample_text import TELEGRAM_LINES
 
 FONT = Path("/usr/share/fonts/truetype/freefont/FreeMono.ttf")
 PAPER, INK = 232, 40
-LINES = [
-    "ШИФРТЕЛЕГРАММА № 21336",
-    "Из Пекина. Получена 11 ч. 30 м. 30.6.1951 г.",
-    "Товарищу Филиппову.",
-    "Прошу Вас срочно сообщить Ваше конкретное",
-    "мнение по этому вопросу. Вступление Малика",
-    "по радио вызвало у американцев интерес",
-    "к прекращению военных действий в Корее.",
-    "Ким Ир Сен. 29.6.51 г. Отп. Коркина",
-    "Экз. № 3-4 - дело. Проверил: Морозов",
-]
+LINES = TELEGRAM_LINES
 TEXT = "\n".join(LINES)
 OFF = NO_PREPROCESSING
 

@@ -19,19 +19,9 @@ import pytest
 from benchmarks.make_scans import render_page
 from pipeline import preprocess as pp
 from pipeline.preprocess import NO_PREPROCESSING, PreprocessSettings, preprocess_page
+from tests.sample_text import TELEGRAM_LINES
 
-LINES = [
-    "ШИФРТЕЛЕГРАММА № 21336",
-    "Из Пекина. Получена 11 ч. 30 м. 30.6.1951 г.",
-    "Товарищу Филиппову.",
-    "Прошу Вас срочно сообщить Ваше конкретное",
-    "мнение по этому вопросу. Вступление Малика",
-    "по радио вызвало у американцев интерес",
-    "к прекращению военных действий в Корее.",
-    "Ким Ир Сен. 29.6.51 г. Отп. Коркина",
-    "Экз. № 3-4 - дело. Проверил: Морозов",
-    "Разослано: тт. Сталину, Молотову, Берия.",
-]
+LINES = [*TELEGRAM_LINES, "Разослано: тт. Сталину, Молотову, Берия."]
 TEXT = "\n".join(LINES)
 DPI = 150
 MM = DPI / 25.4
