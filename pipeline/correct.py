@@ -129,6 +129,8 @@ NUMBER_SIGN_MISREADS = frozenset({"М", "Ме", "Мо", "Nо"})
 STRIP_PUNCT = "\"'«»()[]“”„‚‘’`|_*.,;:!?…"
 # Letters that are never a word alone: a token of one of them is the end of its neighbour.
 NEVER_ALONE = frozenset("йьъы")
+# Lexicon kinds that are proper names, written with their capitals.
+NAME_KINDS = frozenset({"person", "place", "organisation"})
 # Parts of speech of words that stand alone, never half of a split word.
 FUNCTION_POS = frozenset({"PREP", "CONJ", "PRCL"})
 # pymorphy3 grammemes of proper names: personal names, surnames, patronymics, places, organisations.
@@ -921,6 +923,24 @@ class Corrector:
         replacement = apply_case(core, found[0], written[:-1] if written else None)
         return replacement, "abbreviation", 0.0, [{"word": found[0] + "."}, {"word": low + ".", "keep": True}]
 
+    def _name_case(self, core: str, word: str) -> str | None:
+        """``сталину`` -> ``Сталину``, ``оон`` -> ``ООН``: a listed name read in the wrong case.
+
+        Only names (people, places, organisations) that have no common-word reading: ``сын``
+        and ``ли`` are words as well as parts of Korean names, and stay as they are.
+        """
+        if self.lexicon.domain_kind.get(word) not in NAME_KINDS or len(word) < 3:
+            return None
+        written = self.lexicon.domain[word]
+        if written == core or written.lower() == written or not (core.islower() or _mixed_case(core)):
+            return None
+        if self.lexicon.morph.word_is_known(word) and any(
+            not (NAME_TAGS & p.tag.grammemes) and "Abbr" not in p.tag.grammemes and p.score >= 0.1
+            for p in self.lexicon.morph.parse(word)
+        ):
+            return None
+        return written
+
     @staticmethod
     def _two_edits(word: str, candidate: str) -> bool:
         return " " not in candidate and Levenshtein.distance(word, candidate, score_cutoff=2) >= 2
@@ -999,6 +1019,10 @@ class Corrector:
                 return None
         hyphen_end = core.endswith("-")
         word = core.lower().rstrip("-")
+        if s.fix_case and not hyphen_end and core != core.upper():
+            named = self._name_case(core, word)
+            if named is not None:
+                return named, "case", 0.0, []
         if len(word) < s.min_length:
             return None
         if (
