@@ -194,3 +194,23 @@ def test_tokens_agree_with_the_whitespace_regex(line: str) -> None:
     from pipeline.correct import TOKEN, _tokens
 
     assert _tokens(line) == [(m.start(), m.end(), m.group()) for m in TOKEN.finditer(line)]
+
+
+def test_archive_transcription_of_21336_changes_only_its_errors() -> None:
+    """The archive's own noisy transcription (bundled as scans/21336.transcript.txt): its known
+    errors are fixed, the lower-cased signature gets its capitals, and nothing else changes --
+    not the lower-cased surname ваморов, not a number, not a date."""
+    record = (Path(__file__).parents[1] / "scans" / "21336.transcript.txt").read_text(encoding="utf-8")
+    body = record[record.index("ВТОРОЕ ГЛАВНОЕ") : record.index("SECOND MAIN ADMINISTRATION")]
+    _text, changes = Corrector.load(CorrectSettings()).correct_text(body)
+    assert sorted((c.original, c.replacement) for c in changes) == sorted(
+        [
+            ("Изе-дун!", "Цзе-дун!"),
+            ("Онайтед", "Юнайтед"),
+            ("Прощу", "Прошу"),
+            ("326I", "3261"),
+            ("проверия:", "проверил:"),
+            ("мао", "Мао"),
+            ("цзе-дун", "Цзе-дун"),
+        ]
+    )
