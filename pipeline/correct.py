@@ -336,6 +336,7 @@ class Corrector:
         self._pos_cache: dict[str, tuple[str | None, bool] | None] = {}
         self._solid_cache: dict[str, bool] = {}
         self._candidate_cache: dict[tuple[str, int], list[tuple[float, str, int]]] = {}
+        self._pair_cache: dict[tuple[str, str, bool], tuple[str, float, list[dict[str, Any]]] | None] = {}
         # Letters the confusion table says a read letter may stand for (single-letter rows).
         self._meant_for: dict[str, list[str]] = {}
         for (read, meant), _cost in sorted(self.channel.table.items(), key=lambda kv: kv[1]):
@@ -485,7 +486,6 @@ class Corrector:
         pass runs second, so that ``о прекр щении`` first joins the two halves that are no words.
         """
         edits: list[_Edit] = []
-        lex = self.lexicon
         for li, line_tokens in enumerate(tokens):
             ti = 0
             while ti < len(line_tokens) - 1:
@@ -493,85 +493,74 @@ class Corrector:
                 if (li, ti) in consumed or (li, ti + 1) in consumed or (self._solid(a) and self._solid(b)):
                     ti += 1
                     continue
-                if not (b[0].islower() or (a.isupper() and b.isupper())):
-                    # the case test below, on the whole tokens (the stripped punctuation has no case)
+                key = (a, b, word_part)
+                joined = self._pair_cache.get(key, False)
+                if joined is False:
+                    joined = self._join_pair(a, b, word_part)
+                    if len(self._pair_cache) < 200_000:
+                        self._pair_cache[key] = joined
+                if joined is not None:
+                    replacement, score, listed = joined
+                    edits.append(_Edit(li, s1, e2, "\0", replacement, "split-word", score, listed))
+                    consumed.update({(li, ti), (li, ti + 1)})
                     ti += 1
-                    continue
-                lead = LEAD.match(a)
-                a_core = a[lead.end() if lead else 0 :]
-                trail = TRAIL.search(b)
-                b_core = b[: trail.start()] if trail else b
-                ok = (
-                    WORD_CORE.match(a_core)
-                    and b_core
-                    and WORD_CORE.match(b_core)
-                    and (b_core[0].islower() or (a_core.isupper() and b_core.isupper()))
-                    and not b_core.endswith("-")
-                )
-                if ok:
-                    la, lb = a_core.lower(), b_core.lower()
-                    if la.endswith("-"):
-                        options = [la + lb, la[:-1] + lb]
-                    else:
-                        options = [la + "-" + lb, la + lb]
-                    a_word = lex.is_word(la.rstrip("-"))
-                    b_word = lex.is_word(lb)
-                    # Two listed words may still be halves of one: rare, non-function words
-                    # (полу чит, пере говоры; штаб ом when the other half is common).
-                    a_frag, b_frag = a_word and self._fragment(la), b_word and self._fragment(lb)
-                    fragments = (
-                        a_word and b_word and (a_frag or b_frag) and not self._function(la) and not self._function(lb)
-                    )
-                    join_margin = self.settings.margin + (0.0 if a_frag and b_frag else self.settings.fragment_margin)
-                    if a_word and b_word and not la.endswith("-") and not fragments:
-                        # two words: only a listed hyphened name could join them, and the rules
-                        # below exclude it when both parts are words alone -- nothing to do
-                        ti += 1
-                        continue
-                    long_enough = (
-                        (len(la.rstrip("-")) >= 2 or not b_word)  # в ремя -> время
-                        and (len(lb) >= 2 or lb in NEVER_ALONE)
-                        and len(la) + len(lb) >= 5
-                    )
-                    done = False
-                    for joined in options:
-                        known = joined in lex.counts or joined in lex.domain
-                        if "-" in joined and not la.endswith("-"):
-                            # Дэ хуая -> Дэ-хуая only for lexicon names whose second part is not a word alone
-                            known = joined in lex.domain and not (b_word and a_word)
-                        if fragments and "-" not in joined:
-                            # both parts are words, rare ones: the joined word must be far likelier
-                            pair = lex.log_prob(la) + lex.log_prob(lb)
-                            known = known and lex.log_prob(joined) - self.settings.join_cost > pair + join_margin
-                        if (
-                            known
-                            and long_enough
-                            and (la.endswith("-") or "-" in joined or not (a_word and b_word) or fragments)
-                        ):
-                            written = lex.domain.get(joined)
-                            replacement = (
-                                a[: len(a) - len(a_core)] + apply_case(a_core, joined, written) + b[len(b_core) :]
-                            )
-                            gain = lex.log_prob(joined)
-                            edits.append(_Edit(li, s1, e2, "\0", replacement, "split-word", gain, []))
-                            consumed.update({(li, ti), (li, ti + 1)})
-                            done = True
-                            break
-                    if (
-                        not done
-                        and not (a_word and b_word)
-                        and (not (a_word or b_word) or (word_part and self._may_be_half(la, a_word, lb, b_word)))
-                        and not la.endswith("-")
-                    ):
-                        edit = self._join_corrected(li, s1, e2, a, a_core, b, b_core, a_word, b_word)
-                        if edit is not None:
-                            edits.append(edit)
-                            consumed.update({(li, ti), (li, ti + 1)})
-                            done = True
-                    if done:
-                        ti += 1
                 ti += 1
         return edits
+
+    def _join_pair(self, a: str, b: str, word_part: bool) -> tuple[str, float, list[dict[str, Any]]] | None:
+        """The joined token for neighbours ``a`` ``b`` (replacement, score, candidates), or None."""
+        if not (b[0].islower() or (a.isupper() and b.isupper())):
+            return None  # the case test below, on the whole tokens (the stripped punctuation has no case)
+        lex = self.lexicon
+        lead = LEAD.match(a)
+        a_core = a[lead.end() if lead else 0 :]
+        trail = TRAIL.search(b)
+        b_core = b[: trail.start()] if trail else b
+        if not (
+            WORD_CORE.match(a_core)
+            and b_core
+            and WORD_CORE.match(b_core)
+            and (b_core[0].islower() or (a_core.isupper() and b_core.isupper()))
+            and not b_core.endswith("-")
+        ):
+            return None
+        la, lb = a_core.lower(), b_core.lower()
+        options = [la + lb, la[:-1] + lb] if la.endswith("-") else [la + "-" + lb, la + lb]
+        a_word = lex.is_word(la.rstrip("-"))
+        b_word = lex.is_word(lb)
+        # Two listed words may still be halves of one: rare, non-function words
+        # (полу чит, пере говоры; штаб ом when the other half is common).
+        a_frag, b_frag = a_word and self._fragment(la), b_word and self._fragment(lb)
+        fragments = a_word and b_word and (a_frag or b_frag) and not self._function(la) and not self._function(lb)
+        join_margin = self.settings.margin + (0.0 if a_frag and b_frag else self.settings.fragment_margin)
+        if a_word and b_word and not la.endswith("-") and not fragments:
+            return None  # two words: only a listed hyphened name could join them, and not when both stand alone
+        long_enough = (
+            (len(la.rstrip("-")) >= 2 or not b_word)  # в ремя -> время
+            and (len(lb) >= 2 or lb in NEVER_ALONE)
+            and len(la) + len(lb) >= 5
+        )
+        for joined in options:
+            known = joined in lex.counts or joined in lex.domain
+            if "-" in joined and not la.endswith("-"):
+                # Дэ хуая -> Дэ-хуая only for lexicon names whose second part is not a word alone
+                known = joined in lex.domain and not (b_word and a_word)
+            if fragments and "-" not in joined:
+                # both parts are words, rare ones: the joined word must be far likelier
+                pair = lex.log_prob(la) + lex.log_prob(lb)
+                known = known and lex.log_prob(joined) - self.settings.join_cost > pair + join_margin
+            if known and long_enough and (la.endswith("-") or "-" in joined or not (a_word and b_word) or fragments):
+                replacement = (
+                    a[: len(a) - len(a_core)] + apply_case(a_core, joined, lex.domain.get(joined)) + b[len(b_core) :]
+                )
+                return replacement, lex.log_prob(joined), []
+        if (
+            not (a_word and b_word)
+            and (not (a_word or b_word) or (word_part and self._may_be_half(la, a_word, lb, b_word)))
+            and not la.endswith("-")
+        ):
+            return self._join_corrected(a, a_core, b, b_core, a_word, b_word)
+        return None
 
     def _may_be_half(self, la: str, a_word: bool, lb: str, b_word: bool) -> bool:
         """Whether the word of a word/non-word pair may be half of a split word: short (над жда)
@@ -771,17 +760,8 @@ class Corrector:
         return edits
 
     def _join_corrected(
-        self,
-        li: int,
-        start: int,
-        end: int,
-        a: str,
-        a_core: str,
-        b: str,
-        b_core: str,
-        a_word: bool = False,
-        b_word: bool = False,
-    ) -> _Edit | None:
+        self, a: str, a_core: str, b: str, b_core: str, a_word: bool = False, b_word: bool = False
+    ) -> tuple[str, float, list[dict[str, Any]]] | None:
         """``прекр щение`` -> ``прекращение``, ``над жда`` -> ``надежда``: a misspelt word split in two.
 
         At least one part is not a word. The noisy-channel score of the joined, corrected word
@@ -821,7 +801,7 @@ class Corrector:
         )
         listed = [{"word": w, "score": round(sc - s.join_cost, 3)} for w, sc, _ in scored[:5]]
         listed.append({"word": la + " " + lb, "score": round(keep, 3), "keep": True})
-        return _Edit(li, start, end, "\0", replacement, "split-word", best_score - keep, listed)
+        return replacement, best_score - keep, listed
 
     # ---- single tokens ------------------------------------------------------------------
     def _correct_token(
