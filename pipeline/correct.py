@@ -127,6 +127,8 @@ HYPHEN_END = re.compile(r"[а-яёА-ЯЁ]-[.,:;'`]?$")
 # Tesseract's readings of the number sign when a number follows.
 NUMBER_SIGN_MISREADS = frozenset({"М", "Ме", "Мо", "Nо"})
 STRIP_PUNCT = "\"'«»()[]“”„‚‘’`|_*.,;:!?…"
+# _join_pair's answer when only a word and a non-word joined and corrected could apply.
+WORD_PART = object()
 # Letters that are never a word alone: a token of one of them is the end of its neighbour.
 NEVER_ALONE = frozenset("йьъы")
 # Lexicon kinds that are proper names, written with their capitals.
@@ -336,7 +338,8 @@ class Corrector:
         self._pos_cache: dict[str, tuple[str | None, bool] | None] = {}
         self._solid_cache: dict[str, bool] = {}
         self._candidate_cache: dict[tuple[str, int], list[tuple[float, str, int]]] = {}
-        self._pair_cache: dict[tuple[str, str, bool], tuple[str, float, list[dict[str, Any]]] | None] = {}
+        self._pair_cache: dict[tuple[str, str], Any] = {}
+        self._word_part_cache: dict[tuple[str, str], tuple[str, float, list[dict[str, Any]]] | None] = {}
         # Letters the confusion table says a read letter may stand for (single-letter rows).
         self._meant_for: dict[str, list[str]] = {}
         for (read, meant), _cost in sorted(self.channel.table.items(), key=lambda kv: kv[1]):
@@ -493,12 +496,13 @@ class Corrector:
                 if (li, ti) in consumed or (li, ti + 1) in consumed or (self._solid(a) and self._solid(b)):
                     ti += 1
                     continue
-                key = (a, b, word_part)
-                joined = self._pair_cache.get(key, False)
+                joined = self._pair_cache.get((a, b), False)
                 if joined is False:
-                    joined = self._join_pair(a, b, word_part)
+                    joined = self._join_pair(a, b)
                     if len(self._pair_cache) < 200_000:
-                        self._pair_cache[key] = joined
+                        self._pair_cache[(a, b)] = joined
+                if joined is WORD_PART:
+                    joined = self._join_word_part(a, b) if word_part else None
                 if joined is not None:
                     replacement, score, listed = joined
                     edits.append(_Edit(li, s1, e2, "\0", replacement, "split-word", score, listed))
@@ -507,8 +511,12 @@ class Corrector:
                 ti += 1
         return edits
 
-    def _join_pair(self, a: str, b: str, word_part: bool) -> tuple[str, float, list[dict[str, Any]]] | None:
-        """The joined token for neighbours ``a`` ``b`` (replacement, score, candidates), or None."""
+    def _join_pair(self, a: str, b: str) -> tuple[str, float, list[dict[str, Any]]] | object | None:
+        """The joined token for neighbours ``a`` ``b`` (replacement, score, candidates), or None.
+
+        ``WORD_PART`` when only a word and a non-word joined and corrected could apply: that is
+        tried in the second pass (``_join_word_part``), so the first pass does not pay for it.
+        """
         if not (b[0].islower() or (a.isupper() and b.isupper())):
             return None  # the case test below, on the whole tokens (the stripped punctuation has no case)
         lex = self.lexicon
@@ -554,13 +562,23 @@ class Corrector:
                     a[: len(a) - len(a_core)] + apply_case(a_core, joined, lex.domain.get(joined)) + b[len(b_core) :]
                 )
                 return replacement, lex.log_prob(joined), []
-        if (
-            not (a_word and b_word)
-            and (not (a_word or b_word) or (word_part and self._may_be_half(la, a_word, lb, b_word)))
-            and not la.endswith("-")
-        ):
+        if a_word and b_word or la.endswith("-"):
+            return None
+        if not (a_word or b_word):
             return self._join_corrected(a, a_core, b, b_core, a_word, b_word)
-        return None
+        return WORD_PART if self._may_be_half(la, a_word, lb, b_word) else None
+
+    def _join_word_part(self, a: str, b: str) -> tuple[str, float, list[dict[str, Any]]] | None:
+        """``над жда`` -> ``надежда``: a word and a non-word joined and corrected (memoised)."""
+        key = (a, b)
+        if key not in self._word_part_cache:
+            lead = LEAD.match(a)
+            a_core = a[lead.end() if lead else 0 :]
+            trail = TRAIL.search(b)
+            b_core = b[: trail.start()] if trail else b
+            a_word = self.lexicon.is_word(a_core.lower())
+            self._word_part_cache[key] = self._join_corrected(a, a_core, b, b_core, a_word, not a_word)
+        return self._word_part_cache[key]
 
     def _may_be_half(self, la: str, a_word: bool, lb: str, b_word: bool) -> bool:
         """Whether the word of a word/non-word pair may be half of a split word: short (над жда)
