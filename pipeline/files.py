@@ -56,8 +56,24 @@ def write_json_atomic(path: Path, data: Any) -> None:
     write_text_atomic(path, json.dumps(data, ensure_ascii=False, indent=1) + "\n")
 
 
-def write_png_atomic(path: Path, image: np.ndarray) -> None:
-    ok, encoded = cv2.imencode(".png", image)
+def write_compact_json_atomic(path: Path, data: Any) -> None:
+    """JSON on one line: C-encoded, several times faster than the indented form for word lists."""
+    write_text_atomic(path, json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n")
+
+
+def write_json_lines_atomic(path: Path, items: list[Any]) -> None:
+    """A JSON list with one item a line (``words.json``): still easy to read and to diff."""
+    lines = ",\n".join(json.dumps(item, ensure_ascii=False) for item in items)
+    write_text_atomic(path, f"[\n{lines}\n]\n" if items else "[]\n")
+
+
+# Stored, not deflated: 11 ms instead of 100 ms for an A4 page at 300 dpi (about a twentieth of its
+# Tesseract time; Tesseract reads either as fast), at 2.7 times the disk space.
+UNCOMPRESSED_PNG = [cv2.IMWRITE_PNG_COMPRESSION, 0, cv2.IMWRITE_PNG_FILTER, cv2.IMWRITE_PNG_FILTER_NONE]
+
+
+def write_png_atomic(path: Path, image: np.ndarray, compress: bool = True) -> None:
+    ok, encoded = cv2.imencode(".png", image, [] if compress else UNCOMPRESSED_PNG)
     if not ok:
         raise OSError(f"{path}: could not encode PNG")
     write_bytes_atomic(path, encoded.tobytes())

@@ -26,17 +26,13 @@ while finished work is still recognised from its markers and not redone. A local
 
 from __future__ import annotations
 
-import json
 import logging
 import time
-from dataclasses import fields
 from functools import cache
 from pathlib import Path
 from typing import Any, ClassVar
 
-import cv2
 import luigi
-import numpy as np
 
 from pipeline import correct, files, noise, ocr, preprocess
 from pipeline.errors import DocumentError
@@ -47,10 +43,6 @@ log = logging.getLogger(__name__)
 
 ERROR_FILE = "error.json"
 WORK_DIR = "work"
-
-# Pages are stored, not deflated: zlib costs ~0.1 s on an A4 page at 300 dpi (about a twentieth
-# of the page's Tesseract time) and Tesseract reads either as fast; the file is ~2.7x larger.
-PAGE_PNG_PARAMS = [cv2.IMWRITE_PNG_COMPRESSION, 0, cv2.IMWRITE_PNG_FILTER, cv2.IMWRITE_PNG_FILTER_NONE]
 
 
 @cache
@@ -105,31 +97,6 @@ def clear_failure(doc_dir: Path, stage: str, page: int = 0) -> bool:
     (doc_dir / ERROR_FILE).unlink(missing_ok=True)
     log.info("%s: earlier %s failure cleared", doc_dir.name, stage)
     return True
-
-
-def write_record_atomic(path: Path, data: Any) -> None:
-    """JSON on one line: C-encoded, several times faster than the indented form for word lists."""
-    files.write_text_atomic(path, json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n")
-
-
-def write_words_atomic(path: Path, words: list[dict[str, Any]]) -> None:
-    """``words.json``: one word a line, still easy to read and to diff."""
-    lines = ",\n".join(json.dumps(w, ensure_ascii=False) for w in words)
-    files.write_text_atomic(path, f"[\n{lines}\n]\n" if words else "[]\n")
-
-
-def write_page_png_atomic(path: Path, image: np.ndarray) -> None:
-    ok, encoded = cv2.imencode(".png", image, PAGE_PNG_PARAMS)
-    if not ok:
-        raise OSError(f"{path}: could not encode PNG")
-    files.write_bytes_atomic(path, encoded.tobytes())
-
-
-def word_record(word: Word) -> dict[str, Any]:
-    """``Word.as_dict`` without ``dataclasses.asdict``'s deep copies (a tenth of OCR's Python time)."""
-    record = {f.name: getattr(word, f.name) for f in fields(word)}
-    record["box"] = {f.name: getattr(word.box, f.name) for f in fields(word.box)}
-    return record
 
 
 class arkhiv(luigi.Config):  # noqa: N801 - Luigi names a config section after its class
@@ -203,7 +170,7 @@ class DocumentTask(luigi.Task):
             log.error("%s", describe_failure(e, self.failure_source()))
             raise
         record.update({"fingerprint": self.fingerprint(), "seconds": round(time.monotonic() - started, 3)})
-        write_record_atomic(self.marker_path(), record)
+        files.write_compact_json_atomic(self.marker_path(), record)
         clear_failure(self.doc_dir, self.stage, self.failure_page())
 
     def work(self) -> dict[str, Any] | None:
@@ -244,7 +211,7 @@ class PreprocessPage(PageTask):
         for number, (step, step_image) in enumerate((debug or {}).items(), start=1):
             name = f"{page_name(self.page)}-{number:02d}-{step}.png"
             files.write_png_atomic(self.doc_dir / "pages" / "debug" / name, step_image)
-        write_page_png_atomic(self.image_path(), prepared)
+        files.write_png_atomic(self.image_path(), prepared, compress=False)
         log.info("%s p%d: preprocessed", self.doc_id, self.page)
         return {"page": self.page, "source": page_file, "source_page": index, "steps": meta}
 
@@ -263,7 +230,7 @@ class OcrPage(PageTask):
         words = ocr.ocr_page(self.image_path(), self.page, self.settings.ocr, source=self.failure_source())
         words = ocr.renumber_lines(noise.mark_noise_words(words, shape, self.settings.noise))
         log.info("%s p%d: %d words", self.doc_id, self.page, len(words))
-        return {"page": self.page, "words": [word_record(w) for w in words]}
+        return {"page": self.page, "words": [w.as_dict() for w in words]}
 
 
 class OcrDocument(DocumentTask):
@@ -282,7 +249,7 @@ class OcrDocument(DocumentTask):
         pages = [files.read_json(Path(t.path))["words"] for t in self.input()]
         words = [w for page in pages for w in page]
         text = "\f".join(ocr.page_text([Word.from_dict(w) for w in page]) for page in pages)
-        write_words_atomic(self.doc_dir / "words.json", words)
+        files.write_json_lines_atomic(self.doc_dir / "words.json", words)
         files.write_text_atomic(self.doc_dir / "ocr.txt", text)
         blank = [n for n, page in enumerate(pages, start=1) if not any(not w["noise"] for w in page)]
         return {"pages": len(pages), "words": len(words), "blank_pages": blank}
