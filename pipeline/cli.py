@@ -136,7 +136,7 @@ def cmd_review(args: argparse.Namespace) -> int:
 
 
 def cmd_regenerate(args: argparse.Namespace) -> int:
-    from pipeline.regenerate import regenerate_dir
+    from pipeline.documents import regenerate_dir
 
     out_dir = Path(args.dir)
     if not out_dir.is_dir():

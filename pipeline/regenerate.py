@@ -5,19 +5,15 @@ it) and keeps a copy of those texts, so after a new run (new OCR, new correction
 it can be re-anchored to the hunk that still matches. A decision that matches nothing is
 kept in ``decisions.json`` under ``"unanchored"`` and reported, never dropped.
 
-``regenerate`` and ``reanchor_decisions`` are pure; ``regenerate_dir`` is the file-level
-wrapper the CLI calls.
+Everything here is pure: ``pipeline/documents.py`` reads and writes a document's files
+around it.
 """
 
 from __future__ import annotations
 
 import logging
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
-
-from pipeline import files
-from pipeline.errors import UsageError
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +31,7 @@ def empty_decisions(doc_id: str = "") -> dict[str, Any]:
     return {"version": DECISIONS_VERSION, "doc_id": doc_id, "decisions": {}, "unanchored": []}
 
 
-def _as_file(decisions: dict[str, Any]) -> dict[str, Any]:
+def as_file(decisions: dict[str, Any]) -> dict[str, Any]:
     """Accept either a whole decisions.json or the bare ``{hunk_id: decision}`` mapping."""
     if "decisions" in decisions and isinstance(decisions["decisions"], dict):
         out = dict(decisions)
@@ -82,7 +78,7 @@ def apply_decision(
     hunk = next((h for h in diff.get("hunks", []) if h["id"] == hunk_id), None)
     if hunk is None:
         raise KeyError(hunk_id)
-    out = _as_file(decisions)
+    out = as_file(decisions)
     mapping = dict(out["decisions"])
     if choice is None:
         mapping.pop(hunk_id, None)
@@ -94,12 +90,12 @@ def apply_decision(
 
 def progress(diff: dict[str, Any], decisions: dict[str, Any]) -> dict[str, int]:
     """Hunks to review (those where the transcription and Arkhiv disagree) and how many are decided."""
-    mapping = _as_file(decisions)["decisions"]
+    mapping = as_file(decisions)["decisions"]
     review = [h for h in diff.get("hunks", []) if not h.get("agreed")]
     return {
         "total": len(review),
         "decided": sum(1 for h in review if h["id"] in mapping),
-        "unanchored": len(_as_file(decisions)["unanchored"]),
+        "unanchored": len(as_file(decisions)["unanchored"]),
     }
 
 
@@ -146,7 +142,7 @@ def reanchor_decisions(old_decisions: dict[str, Any], new_diff: dict[str, Any]) 
     Returns the new decisions.json content and the decisions that found no hunk; those
     are also kept in its ``"unanchored"`` list.
     """
-    old = _as_file(old_decisions)
+    old = as_file(old_decisions)
     hunks = {h["id"]: h for h in new_diff.get("hunks", [])}
     pending = [(hid, d) for hid, d in old["decisions"].items()]
     pending += [
@@ -203,51 +199,3 @@ def regenerate(corrected: str, diff: dict[str, Any], decisions: dict[str, Any]) 
         pos = end
     pieces.append(corrected[pos:])
     return "".join(pieces), unanchored
-
-
-def regenerate_document(doc_dir: Path) -> list[dict]:
-    """Write ``transcript.txt`` (and the re-anchored ``decisions.json``) for one document.
-
-    Returns the decisions that could not be re-anchored, each with ``doc_id``. A document
-    without ``diff.json`` (no transcription) gets ``corrected.txt`` as its transcript.
-    """
-    doc_id = doc_dir.name
-    corrected = (doc_dir / "corrected.txt").read_text(encoding="utf-8")
-    diff_path, decisions_path = doc_dir / "diff.json", doc_dir / "decisions.json"
-    diff = files.read_json(diff_path) if diff_path.exists() else {"hunks": []}
-    decisions = files.read_json(decisions_path) if decisions_path.exists() else empty_decisions(doc_id)
-    text, problems = regenerate(corrected, diff, decisions)
-    anchored, _ = reanchor_decisions(decisions, diff)
-    if decisions_path.exists() and anchored != _as_file(decisions):
-        anchored["doc_id"] = doc_id
-        files.write_json_atomic(decisions_path, anchored)
-    files.write_text_atomic(doc_dir / "transcript.txt", text)
-    for p in problems:
-        log.warning("%s: decision for hunk %s not applied: %s", doc_id, p.get("hunk_id"), p.get("reason"))
-    return [{"doc_id": doc_id, **p} for p in problems]
-
-
-def document_dirs(out_dir: Path) -> dict[str, Path]:
-    """Documents in an output folder: subfolders holding a ``corrected.txt``."""
-    if not out_dir.is_dir():
-        return {}
-    return {p.name: p for p in sorted(out_dir.iterdir()) if p.is_dir() and (p / "corrected.txt").is_file()}
-
-
-def regenerate_dir(out_dir: Path, doc_ids: list[str] | None = None) -> list[dict]:
-    """``arkhiv regenerate DIR [DOC ...]``: every (or the named) document's transcript.txt.
-
-    Raises UsageError when DIR has no documents or a named document is not in it.
-    Returns the decisions not applied (``doc_id``, ``hunk_id``, ``choice``, ``reason``...).
-    """
-    known = document_dirs(out_dir)
-    if not known:
-        raise UsageError(f"{out_dir}: no documents (no <doc>/corrected.txt); run 'arkhiv run' first")
-    wanted = doc_ids or list(known)
-    missing = [d for d in wanted if d not in known]
-    if missing:
-        raise UsageError(f"{out_dir}: no such document(s): {', '.join(missing)}")
-    problems: list[dict] = []
-    for doc_id in wanted:
-        problems.extend(regenerate_document(known[doc_id]))
-    return problems

@@ -20,9 +20,9 @@ from pathlib import Path
 from typing import Any
 
 from pipeline import files, report
+from pipeline.documents import document_dirs
 from pipeline.regenerate import (
     apply_decision,
-    document_dirs,
     empty_decisions,
     progress,
     reanchor_decisions,

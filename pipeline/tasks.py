@@ -310,7 +310,7 @@ class DiffDocument(DocumentTask):
         return self.transcript
 
     def work(self) -> dict[str, Any]:
-        from pipeline import align, regenerate, report, transcript
+        from pipeline import align, documents, report, transcript
 
         path = Path(self.transcript)
         body = transcript.extract_body(transcript.decode_transcript(path.read_bytes(), str(path)))
@@ -332,7 +332,7 @@ class DiffDocument(DocumentTask):
         record: dict[str, Any] = {"cer": diff.get("cer"), "wer": diff.get("wer"), "hunks": len(diff["hunks"])}
         if (self.doc_dir / "decisions.json").is_file():
             # New OCR or new rules: keep every human decision whose hunk still matches.
-            unanchored = regenerate.regenerate_document(self.doc_dir)
+            unanchored = documents.regenerate_document(self.doc_dir)
             record["unanchored_decisions"] = unanchored
         return record
 

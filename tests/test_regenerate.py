@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.align import AlignSettings, diff_document
+from pipeline.documents import regenerate_dir
 from pipeline.errors import UsageError
 from pipeline.regenerate import (
     apply_decision,
@@ -15,7 +16,6 @@ from pipeline.regenerate import (
     progress,
     reanchor_decisions,
     regenerate,
-    regenerate_dir,
 )
 
 TRANSCRIPT = "Прошу Вас срочно сообщить Ваше мнение. Тов. Ким Ир Сен"
