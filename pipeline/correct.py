@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -142,16 +142,11 @@ NEVER_BEFORE_STOP = frozenset({"PREP", "CONJ"})
 assert NEVER_BEFORE_STOP <= INDEXED_POS, "the lexicon must record these parts of speech"
 
 
-@dataclass
-class _Edit:
-    line: int
-    start: int
-    end: int
-    original: str
-    replacement: str
-    reason: str
-    score: float
-    candidates: list[dict[str, Any]]
+def _edit(
+    line: int, start: int, end: int, original: str, replacement: str, reason: str, score: float, candidates: list
+) -> Correction:
+    """A change while a page is corrected: 0-based line, page unknown yet (set when it is returned)."""
+    return Correction(0, line, start, end, original, replacement, reason, score, candidates)
 
 
 class _Channel:
@@ -381,7 +376,7 @@ class Corrector:
             return text, []
         lines = text.split("\n")
         tokens = [_tokens(line) for line in lines]
-        edits: list[_Edit] = []
+        edits: list[Correction] = []
         consumed: set[tuple[int, int]] = set()
         if self.settings.join_hyphenation:
             edits += self._join_hyphenation(tokens, consumed)
@@ -401,7 +396,7 @@ class Corrector:
             if fix_punct and ti > 0 and LONE_PUNCT.match(token) and k + 1 < len(order) and previous_text[-1:].isalnum():
                 # A dot or colon standing alone between words is a speck: no typist puts a blank before it.
                 prev_end = tokens[li][ti - 1][1]
-                edits.append(_Edit(li, prev_end, end, "\0", "", "punctuation", 0.0, []))
+                edits.append(_edit(li, prev_end, end, "\0", "", "punctuation", 0.0, []))
                 continue
             if ti == 0 and HYPHEN_END.search(previous_text) and LOWER_START.match(token):
                 # The tail of a word hyphenated at the previous line's end (поли- / тических):
@@ -410,7 +405,7 @@ class Corrector:
                 continue
             if token in NUMBER_SIGN_MISREADS and ti + 1 < len(tokens[li]) and tokens[li][ti + 1][2][:1].isdigit():
                 # "М 3261": Tesseract's usual reading of the number sign before a number.
-                edits.append(_Edit(li, start, end, token, "№", "number-sign", 0.0, []))
+                edits.append(_edit(li, start, end, token, "№", "number-sign", 0.0, []))
                 previous_text = "№"
                 continue
             initial = not previous_text or bool(SENTENCE_END.search(previous_text))
@@ -423,31 +418,21 @@ class Corrector:
             edit = self._correct_token(token, initial, conf, next_lower)
             if edit is not None:
                 replacement, reason, score, candidates = edit
-                edits.append(_Edit(li, start, end, token, replacement, reason, score, candidates))
+                edits.append(_edit(li, start, end, token, replacement, reason, score, candidates))
             previous_text = token
-        corrected = _apply(lines, edits)
+        corrected, applied = _apply(lines, edits)
         changes = [
-            Correction(
-                page,
-                e.line + 1,
-                e.start,
-                e.end,
-                e.original,
-                e.replacement,
-                e.reason,
-                round(e.score, 3),
-                e.candidates,
-            )
-            for e in sorted(edits, key=lambda e: (e.line, e.start))
+            replace(e, page=page, line=e.line + 1, score=round(e.score, 3))
+            for e in sorted(applied, key=lambda e: (e.line, e.start))
         ]
         return corrected, changes
 
     # ---- multi-token repairs ------------------------------------------------------------
     def _join_hyphenation(
         self, tokens: list[list[tuple[int, int, str]]], consumed: set[tuple[int, int]]
-    ) -> list[_Edit]:
+    ) -> list[Correction]:
         """``мне-`` at a line end + ``ние`` at the next line's start -> ``мнение`` when that is a word."""
-        edits: list[_Edit] = []
+        edits: list[Correction] = []
         for li in range(len(tokens) - 1):
             if not tokens[li] or not tokens[li + 1]:
                 continue
@@ -474,21 +459,21 @@ class Corrector:
             if len(line_text) > 1:
                 rest_end = line_text[1][0]  # take the following blank with the fragment
             moved = head[:-1] + tail
-            edits.append(_Edit(li, start, end, head, moved, "hyphenation", 0.0, []))
-            edits.append(_Edit(li + 1, n_start, rest_end, "\0", "", "hyphenation", 0.0, []))
+            edits.append(_edit(li, start, end, head, moved, "hyphenation", 0.0, []))
+            edits.append(_edit(li + 1, n_start, rest_end, "\0", "", "hyphenation", 0.0, []))
             consumed.add((li, len(tokens[li]) - 1))
             consumed.add((li + 1, 0))
         return edits
 
     def _join_split_words(
         self, tokens: list[list[tuple[int, int, str]]], consumed: set[tuple[int, int]], word_part: bool = False
-    ) -> list[_Edit]:
+    ) -> list[Correction]:
         """``пре кращения`` -> ``прекращения``; ``Энь- лай`` -> ``Энь-лай`` when a part is not a word.
 
         With ``word_part``, also a word and a non-word joined and corrected (``над жда``); that
         pass runs second, so that ``о прекр щении`` first joins the two halves that are no words.
         """
-        edits: list[_Edit] = []
+        edits: list[Correction] = []
         for li, line_tokens in enumerate(tokens):
             ti = 0
             while ti < len(line_tokens) - 1:
@@ -505,7 +490,7 @@ class Corrector:
                     joined = self._join_word_part(a, b) if word_part else None
                 if joined is not None:
                     replacement, score, listed = joined
-                    edits.append(_Edit(li, s1, e2, "\0", replacement, "split-word", score, listed))
+                    edits.append(_edit(li, s1, e2, "\0", replacement, "split-word", score, listed))
                     consumed.update({(li, ti), (li, ti + 1)})
                     ti += 1
                 ti += 1
@@ -626,7 +611,9 @@ class Corrector:
         pos = self.lexicon.listed_pos(word)  # function words are all listed: no pymorphy3 call
         return pos is None or pos[0] not in FUNCTION_POS
 
-    def _fix_phrases(self, tokens: list[list[tuple[int, int, str]]], consumed: set[tuple[int, int]]) -> list[_Edit]:
+    def _fix_phrases(
+        self, tokens: list[list[tuple[int, int, str]]], consumed: set[tuple[int, int]]
+    ) -> list[Correction]:
         """``ВТОРОЕ ГЛАЗНОЕ УПРАВЛЕНИЕ``, ``Мас Цзе-дун``: one word of a listed phrase misread.
 
         The other words of the phrase must stand beside it exactly as listed, and the misread
@@ -634,7 +621,7 @@ class Corrector:
         lets a real word (ГЛАЗНОЕ) change; punctuation and case are kept. Phrases are found
         from their exactly read words, so a page without any costs one lookup per token.
         """
-        edits: list[_Edit] = []
+        edits: list[Correction] = []
         by_word = self._phrases
         domain = self.lexicon.domain
         for li, line_tokens in enumerate(tokens):
@@ -664,7 +651,7 @@ class Corrector:
                         s0, e0, token_text = line_tokens[t]
                         replacement = lead + apply_case(core, phrase[m], written[m]) + trail
                         edits.append(
-                            _Edit(
+                            _edit(
                                 li,
                                 s0,
                                 e0,
@@ -701,13 +688,13 @@ class Corrector:
 
     def _join_hyphen_gaps(
         self, tokens: list[list[tuple[int, int, str]]], consumed: set[tuple[int, int]]
-    ) -> list[_Edit]:
+    ) -> list[Correction]:
         """``ЦЗЕ -ДУН``, ``Цзе- -дун``, ``ЦЗЕ - ДУНУ`` -> the listed hyphened name, blanks removed.
 
         Only for hyphened forms of the domain lexicon (names): elsewhere a blank beside a dash
         may be the typist's (``Москва - Пекин``).
         """
-        edits: list[_Edit] = []
+        edits: list[Correction] = []
         domain = self.lexicon.domain
         for li, line_tokens in enumerate(tokens):
             ti = 0
@@ -738,17 +725,17 @@ class Corrector:
                     + b_core
                     + (b[trail.start() :] if trail else "")
                 )
-                edits.append(_Edit(li, first[0], last[1], "\0", replacement, "split-word", 0.0, []))
+                edits.append(_edit(li, first[0], last[1], "\0", replacement, "split-word", 0.0, []))
                 consumed.update((li, k) for k in range(ti, ti + span))
                 ti += span
         return edits
 
-    def _join_dates(self, tokens: list[list[tuple[int, int, str]]], consumed: set[tuple[int, int]]) -> list[_Edit]:
+    def _join_dates(self, tokens: list[list[tuple[int, int, str]]], consumed: set[tuple[int, int]]) -> list[Correction]:
         """``28. 6. с.г.`` / ``29. 6. 51`` -> ``28.6.с.г.`` / ``29.6.51``: blanks OCR put inside a date.
 
         Only day ``1-31`` dot, month ``1-12`` dot, then a year or ``с.г.``; digits are never changed.
         """
-        edits: list[_Edit] = []
+        edits: list[Correction] = []
         for li, line_tokens in enumerate(tokens):
             ti = 0
             while ti + 2 < len(line_tokens):
@@ -770,7 +757,7 @@ class Corrector:
                     and not any((li, ti + k) in consumed for k in range(3))
                 ):
                     replacement = "".join(p[2] for p in parts)
-                    edits.append(_Edit(li, parts[0][0], parts[2][1], "\0", replacement, "split-date", 0.0, []))
+                    edits.append(_edit(li, parts[0][0], parts[2][1], "\0", replacement, "split-date", 0.0, []))
                     consumed.update((li, ti + k) for k in range(3))
                     ti += 3
                     continue
@@ -1230,11 +1217,14 @@ def _phrase_table(lexicon: Lexicon) -> dict[str, tuple[tuple[tuple[str, ...], tu
     return {k: tuple(v) for k, v in table.items()}
 
 
-def _apply(lines: list[str], edits: list[_Edit]) -> str:
-    """Apply non-overlapping edits line by line; fills in ``original`` from the line text."""
-    by_line: dict[int, list[_Edit]] = {}
+def _apply(lines: list[str], edits: list[Correction]) -> tuple[str, list[Correction]]:
+    """Apply non-overlapping edits line by line; the edits come back with ``original`` filled in
+    from the line text (the passes that build them leave a placeholder when it spans tokens)."""
+    by_line: dict[int, list[Correction]] = {}
+    applied = []
     for e in edits:
-        e.original = lines[e.line][e.start : e.end]
+        e = replace(e, original=lines[e.line][e.start : e.end])
+        applied.append(e)
         by_line.setdefault(e.line, []).append(e)
     out = list(lines)
     for li, line_edits in by_line.items():
@@ -1247,7 +1237,7 @@ def _apply(lines: list[str], edits: list[_Edit]) -> str:
             pos = e.end
         pieces.append(line[pos:])
         out[li] = "".join(pieces)
-    return "\n".join(out)
+    return "\n".join(out), applied
 
 
 def undo_corrections(corrected_text: str, corrections: list[Correction]) -> str:
