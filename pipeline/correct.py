@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 import math
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -420,10 +420,20 @@ class Corrector:
                 replacement, reason, score, candidates = edit
                 edits.append(_edit(li, start, end, token, replacement, reason, score, candidates))
             previous_text = token
-        corrected, applied = _apply(lines, edits)
+        corrected = _apply(lines, edits)
         changes = [
-            replace(e, page=page, line=e.line + 1, score=round(e.score, 3))
-            for e in sorted(applied, key=lambda e: (e.line, e.start))
+            Correction(
+                page,
+                e.line + 1,
+                e.start,
+                e.end,
+                lines[e.line][e.start : e.end],  # what the passes saw may span several tokens
+                e.replacement,
+                e.reason,
+                round(e.score, 3),
+                e.candidates,
+            )
+            for e in sorted(edits, key=lambda e: (e.line, e.start))
         ]
         return corrected, changes
 
@@ -1217,14 +1227,10 @@ def _phrase_table(lexicon: Lexicon) -> dict[str, tuple[tuple[tuple[str, ...], tu
     return {k: tuple(v) for k, v in table.items()}
 
 
-def _apply(lines: list[str], edits: list[Correction]) -> tuple[str, list[Correction]]:
-    """Apply non-overlapping edits line by line; the edits come back with ``original`` filled in
-    from the line text (the passes that build them leave a placeholder when it spans tokens)."""
+def _apply(lines: list[str], edits: list[Correction]) -> str:
+    """Apply non-overlapping edits line by line."""
     by_line: dict[int, list[Correction]] = {}
-    applied = []
     for e in edits:
-        e = replace(e, original=lines[e.line][e.start : e.end])
-        applied.append(e)
         by_line.setdefault(e.line, []).append(e)
     out = list(lines)
     for li, line_edits in by_line.items():
@@ -1237,7 +1243,7 @@ def _apply(lines: list[str], edits: list[Correction]) -> tuple[str, list[Correct
             pos = e.end
         pieces.append(line[pos:])
         out[li] = "".join(pieces)
-    return "\n".join(out), applied
+    return "\n".join(out)
 
 
 def undo_corrections(corrected_text: str, corrections: list[Correction]) -> str:
