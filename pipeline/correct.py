@@ -142,11 +142,10 @@ NEVER_BEFORE_STOP = frozenset({"PREP", "CONJ"})
 assert NEVER_BEFORE_STOP <= INDEXED_POS, "the lexicon must record these parts of speech"
 
 
-def _edit(
-    line: int, start: int, end: int, original: str, replacement: str, reason: str, score: float, candidates: list
-) -> Correction:
-    """A change while a page is corrected: 0-based line, page unknown yet (set when it is returned)."""
-    return Correction(0, line, start, end, original, replacement, reason, score, candidates)
+def _edit(line: int, start: int, end: int, replacement: str, reason: str, score: float, candidates: list) -> Correction:
+    """A change while a page is corrected: 0-based line; page and original text are filled in
+    when the page's changes are returned (a change may span several tokens)."""
+    return Correction(0, line, start, end, "", replacement, reason, score, candidates)
 
 
 class _Channel:
@@ -396,7 +395,7 @@ class Corrector:
             if fix_punct and ti > 0 and LONE_PUNCT.match(token) and k + 1 < len(order) and previous_text[-1:].isalnum():
                 # A dot or colon standing alone between words is a speck: no typist puts a blank before it.
                 prev_end = tokens[li][ti - 1][1]
-                edits.append(_edit(li, prev_end, end, "\0", "", "punctuation", 0.0, []))
+                edits.append(_edit(li, prev_end, end, "", "punctuation", 0.0, []))
                 continue
             if ti == 0 and HYPHEN_END.search(previous_text) and LOWER_START.match(token):
                 # The tail of a word hyphenated at the previous line's end (поли- / тических):
@@ -405,7 +404,7 @@ class Corrector:
                 continue
             if token in NUMBER_SIGN_MISREADS and ti + 1 < len(tokens[li]) and tokens[li][ti + 1][2][:1].isdigit():
                 # "М 3261": Tesseract's usual reading of the number sign before a number.
-                edits.append(_edit(li, start, end, token, "№", "number-sign", 0.0, []))
+                edits.append(_edit(li, start, end, "№", "number-sign", 0.0, []))
                 previous_text = "№"
                 continue
             initial = not previous_text or bool(SENTENCE_END.search(previous_text))
@@ -418,7 +417,7 @@ class Corrector:
             edit = self._correct_token(token, initial, conf, next_lower)
             if edit is not None:
                 replacement, reason, score, candidates = edit
-                edits.append(_edit(li, start, end, token, replacement, reason, score, candidates))
+                edits.append(_edit(li, start, end, replacement, reason, score, candidates))
             previous_text = token
         corrected = _apply(lines, edits)
         changes = [
@@ -469,8 +468,8 @@ class Corrector:
             if len(line_text) > 1:
                 rest_end = line_text[1][0]  # take the following blank with the fragment
             moved = head[:-1] + tail
-            edits.append(_edit(li, start, end, head, moved, "hyphenation", 0.0, []))
-            edits.append(_edit(li + 1, n_start, rest_end, "\0", "", "hyphenation", 0.0, []))
+            edits.append(_edit(li, start, end, moved, "hyphenation", 0.0, []))
+            edits.append(_edit(li + 1, n_start, rest_end, "", "hyphenation", 0.0, []))
             consumed.add((li, len(tokens[li]) - 1))
             consumed.add((li + 1, 0))
         return edits
@@ -500,7 +499,7 @@ class Corrector:
                     joined = self._join_word_part(a, b) if word_part else None
                 if joined is not None:
                     replacement, score, listed = joined
-                    edits.append(_edit(li, s1, e2, "\0", replacement, "split-word", score, listed))
+                    edits.append(_edit(li, s1, e2, replacement, "split-word", score, listed))
                     consumed.update({(li, ti), (li, ti + 1)})
                     ti += 1
                 ti += 1
@@ -658,14 +657,13 @@ class Corrector:
                         continue
                     for m, t in zip(misread, positions, strict=True):
                         lead, core, trail = cores[t]
-                        s0, e0, token_text = line_tokens[t]
+                        s0, e0, _token = line_tokens[t]
                         replacement = lead + apply_case(core, phrase[m], written[m]) + trail
                         edits.append(
                             _edit(
                                 li,
                                 s0,
                                 e0,
-                                token_text,
                                 replacement,
                                 "phrase",
                                 0.0,
@@ -735,7 +733,7 @@ class Corrector:
                     + b_core
                     + (b[trail.start() :] if trail else "")
                 )
-                edits.append(_edit(li, first[0], last[1], "\0", replacement, "split-word", 0.0, []))
+                edits.append(_edit(li, first[0], last[1], replacement, "split-word", 0.0, []))
                 consumed.update((li, k) for k in range(ti, ti + span))
                 ti += span
         return edits
@@ -767,7 +765,7 @@ class Corrector:
                     and not any((li, ti + k) in consumed for k in range(3))
                 ):
                     replacement = "".join(p[2] for p in parts)
-                    edits.append(_edit(li, parts[0][0], parts[2][1], "\0", replacement, "split-date", 0.0, []))
+                    edits.append(_edit(li, parts[0][0], parts[2][1], replacement, "split-date", 0.0, []))
                     consumed.update((li, ti + k) for k in range(3))
                     ti += 3
                     continue
