@@ -16,7 +16,7 @@ GT's Cyrillic word tokens that the dictionary knows (frequency list, domain lexi
 OpenCorpora via pymorphy3). The breakdown sorts the GT words still wrong after correction by
 what is wrong with them.
 
-Run: ``.venv/bin/python benchmarks/correction.py [--no-naive] [--examples N]``
+Run: ``.venv/bin/python benchmarks/correction.py [--no-naive] [--examples N] [--speed-only]``
 """
 
 from __future__ import annotations
@@ -380,8 +380,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--no-naive", action="store_true", help="skip the naive SymSpell baseline")
     parser.add_argument("--examples", type=int, default=0, help="examples to list per breakdown category")
+    parser.add_argument("--speed-only", action="store_true", help="only the speed figures")
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
+    if args.speed_only:
+        print_speed({source: {n: load_set(d, p, source) for n, (d, p) in SETS.items()} for source in SOURCES})
+        return
     corrector = Corrector.load(CorrectSettings())
 
     def ours(text: str, conf: dict[tuple[int, int], float]) -> str:
@@ -451,20 +455,24 @@ def main() -> None:
     for c in changes:
         print(f"| {c.line} | `{c.original}` | `{c.replacement}` | {c.reason} | {c.score:.2f} |")
 
+    print_speed(sources)
+
+
+def print_speed(sources: dict[str, dict[str, list[Page]]]) -> None:
     print("\n### Speed (after loading, one core)\n")
-    raw_texts = [raw for pages in data.values() for _n, raw, _g, _c in pages]
-    gt_texts = [gt for pages in data.values() for _n, _r, gt, _c in pages]
-    ocr_cold, ocr_warm, ocr_words = speed(raw_texts)
-    gt_cold, gt_warm, gt_words = speed(gt_texts)
     print(f"- load (fresh process, warm index cache): {load_time():.2f} s")
-    print(
-        f"- raw OCR text ({ocr_words} words, best of 3): cold corrector {ocr_cold:,.0f} words/s, "
-        f"warm memo {ocr_warm:,.0f} words/s"
-    )
-    print(
-        f"- clean GT text ({gt_words} words, best of 3): cold corrector {gt_cold:,.0f} words/s, "
-        f"warm memo {gt_warm:,.0f} words/s"
-    )
+    texts = {
+        "Arkhiv's OCR": [raw for pages in sources["pipeline"].values() for _n, raw, _g, _c in pages],
+        "Tesseract on the unprocessed scans": [
+            raw for pages in sources["unprocessed"].values() for _n, raw, _g, _c in pages
+        ],
+        "clean GT": [gt for pages in sources["pipeline"].values() for _n, _r, gt, _c in pages],
+    }
+    for label, group in texts.items():
+        cold, warm, words = speed(group)
+        print(
+            f"- {label} ({words} words, best of 3): cold corrector {cold:,.0f} words/s, warm memo {warm:,.0f} words/s"
+        )
 
 
 if __name__ == "__main__":
