@@ -87,12 +87,13 @@ def opcodes(a: list[str], b: list[str]) -> list[tuple[str, int, int, int, int]]:
     return difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
 
 
-def matched(tokens: list[str], gt: list[str]) -> set[int]:
-    """Indices of GT tokens matched exactly by ``tokens`` in a difflib alignment."""
+def matched(tokens: list[str], gt: list[str], side: str = "gt") -> set[int]:
+    """Indices of exact matches in a difflib alignment of ``tokens`` with ``gt``: of the GT
+    tokens (``side="gt"``) or of ``tokens`` themselves (``side="tokens"``)."""
     out: set[int] = set()
-    for tag, i1, i2, _j1, _j2 in opcodes(gt, tokens):
+    for tag, i1, i2, j1, j2 in opcodes(gt, tokens):
         if tag == "equal":
-            out.update(range(i1, i2))
+            out.update(range(i1, i2) if side == "gt" else range(j1, j2))
     return out
 
 
@@ -101,14 +102,6 @@ def changed_tokens(raw: list[str], corrected: list[str]) -> set[int]:
     out: set[int] = set()
     for tag, _i1, _i2, j1, j2 in opcodes(raw, corrected):
         if tag != "equal":
-            out.update(range(j1, j2))
-    return out
-
-
-def matched_hyp(tokens: list[str], gt: list[str]) -> set[int]:
-    out: set[int] = set()
-    for tag, _i1, _i2, j1, j2 in opcodes(gt, tokens):
-        if tag == "equal":
             out.update(range(j1, j2))
     return out
 
@@ -157,7 +150,7 @@ def evaluate_page(name: str, raw: str, gt: str, corrected: str) -> Tally:
             t.wrong_read += i2 - i1
     t.fixed = len(after - before)
     t.broken = len(before - after)
-    t.changed_wrong = len(changed_tokens(r, c) - matched_hyp(c, g))
+    t.changed_wrong = len(changed_tokens(r, c) - matched(c, g, side="tokens"))
     n = normalise(gt)
     t.gt_chars = len(n)
     t.edits_raw = Levenshtein.distance(n, normalise(raw))
