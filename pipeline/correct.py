@@ -116,6 +116,17 @@ STRAY_APOSTROPHE = re.compile(r"^'(?=[а-яёА-ЯЁ])|(?<=[а-яёА-ЯЁ])'$")
 STRAY_LEAD = re.compile(r"^[.,:;]+(?=[а-яёА-ЯЁ])")
 STRAY_TRAIL = re.compile(r"(?<=[а-яёА-ЯЁ])(\.\.|[.:])$")
 LONE_PUNCT = re.compile(r"^\.$")
+# A lower-case word without punctuation (a comma may be a misread stop): the next word is inside its sentence.
+MID_SENTENCE_BEFORE = re.compile(r"^[а-яё]+(?:-[а-яё]+)*$")
+# A lower-case or Capitalised word and ! or ? (then perhaps a quote or bracket): a sentence ends.
+SENTENCE_BEFORE = re.compile(r"^[а-яёА-ЯЁ][а-яё]{2,}(?:-[а-яё]+)*[!?][\"»)]?$")
+SINGLE_LETTER_DOT = re.compile(r"^[а-яёА-ЯЁ]\.[,;:]?$")
+# Parts of speech (pymorphy3) no proper name capitalises inside a sentence.
+NEVER_CAPITAL_POS = frozenset(
+    {"VERB", "INFN", "ADVB", "NPRO", "PREP", "CONJ", "PRCL", "ADJS", "PRTS", "GRND", "PRED", "COMP"}
+)
+# The polite pronouns of letters (Вы, Вас, Ваш): capital or not is the writer's choice.
+POLITE_PRONOUNS = frozenset({"вы", "ваш"})
 LOWER_START = re.compile(r"^[^\w]*[а-яё]")
 PLAIN_WORD = re.compile(r"[а-яёА-ЯЁ]+")
 LEAD_CHARS = "\"'«([“„‚‘`|_*"
@@ -340,6 +351,13 @@ class Corrector:
             if len(read) == 1 and len(meant) == 1 and meant.isalpha():
                 self._meant_for.setdefault(read, []).append(meant)
         self._keep_cache: dict[tuple[str, bool], float] = {}
+        self._never_capital_cache: dict[str, bool] = {}
+        # Letters whose capital and small forms Tesseract confuses (learned rows such as в->В).
+        self._case_confusable = frozenset(
+            c.ocr.lower()
+            for c in lexicon.confusions
+            if len(c.ocr) == 1 and c.ocr != c.truth and c.ocr.lower() == c.truth.lower() and c.ocr.isalpha()
+        )
         chars = settings.noise_chars
         # Listed phrases under each of their words: (lower-case words, written words, position).
         self._phrases = _phrase_table(lexicon)
@@ -385,12 +403,13 @@ class Corrector:
         edits += self._join_split_words(tokens, consumed)
         edits += self._join_split_words(tokens, consumed, word_part=True)
         previous_text = ""
+        previous_out = ""  # the previous token as corrected: a removed stop ends no sentence
         order = [(li, ti) for li, line_tokens in enumerate(tokens) for ti in range(len(line_tokens))]
         fix_punct = self.settings.fix_punctuation
         for k, (li, ti) in enumerate(order):
             start, end, token = tokens[li][ti]
             if (li, ti) in consumed:
-                previous_text = token
+                previous_text = previous_out = token
                 continue
             if fix_punct and ti > 0 and LONE_PUNCT.match(token) and k + 1 < len(order) and previous_text[-1:].isalnum():
                 # A dot or colon standing alone between words is a speck: no typist puts a blank before it.
@@ -400,25 +419,40 @@ class Corrector:
             if ti == 0 and HYPHEN_END.search(previous_text) and LOWER_START.match(token):
                 # The tail of a word hyphenated at the previous line's end (поли- / тических):
                 # not a word alone, and judged as one it would be "corrected" into one.
-                previous_text = token
+                previous_text = previous_out = token
                 continue
             if token in NUMBER_SIGN_MISREADS and ti + 1 < len(tokens[li]) and tokens[li][ti + 1][2][:1].isdigit():
                 # "М 3261": Tesseract's usual reading of the number sign before a number.
                 edits.append(_edit(li, start, end, "№", "number-sign", 0.0, []))
-                previous_text = "№"
+                previous_text = previous_out = "№"
                 continue
             initial = not previous_text or bool(SENTENCE_END.search(previous_text))
             next_lower = False
-            if fix_punct and token[-1:] in ".:" and ti + 1 < len(tokens[li]):
-                # Only a word on the same line: OCR loses lines, and the next line's first word
-                # says nothing about how this sentence ended.
-                next_lower = bool(LOWER_START.match(tokens[li][ti + 1][2]))
+            if fix_punct and token[-1:] in ".:":
+                # Only a word on the same line: OCR loses lines, and at a line start a capital
+                # read as a small letter is as likely as a speck read as a stop (связи. / пропускная).
+                # A one-letter abbreviation may follow a sentence's stop (слете. г. Ростов-на-Дону);
+                # a longer one is inside the sentence (августа. с.г.).
+                following = tokens[li][ti + 1][2] if ti + 1 < len(tokens[li]) else None
+                next_lower = (
+                    following is not None
+                    and bool(LOWER_START.match(following))
+                    and not SINGLE_LETTER_DOT.match(following)
+                )
             conf = confidences.get((li + 1, ti)) if confidences else None
             edit = self._correct_token(token, initial, conf, next_lower)
+            if edit is None and self.settings.fix_case:
+                line_tokens = tokens[li]
+                neighbours = (
+                    line_tokens[ti - 1][2] if ti else None,
+                    line_tokens[ti + 1][2] if ti + 1 < len(line_tokens) else None,
+                )
+                edit = self._sentence_case(token, previous_out, neighbours)
+            previous_text = previous_out = token
             if edit is not None:
                 replacement, reason, score, candidates = edit
                 edits.append(_edit(li, start, end, replacement, reason, score, candidates))
-            previous_text = token
+                previous_out = replacement
         corrected = _apply(lines, edits)
         changes = [
             Correction(
@@ -916,6 +950,60 @@ class Corrector:
         replacement = apply_case(core, found[0], written[:-1] if written else None)
         return replacement, "abbreviation", 0.0, [{"word": found[0] + "."}, {"word": low + ".", "keep": True}]
 
+    def _sentence_case(
+        self, token: str, previous: str, neighbours: tuple[str | None, str | None]
+    ) -> tuple[str, str, float, list[dict[str, Any]]] | None:
+        """The case the sentence asks of a word whose first letter OCR reads as capital or small.
+
+        ``Должны`` after ``мы`` on the same line is ``должны``; ``выступление`` after ``Цзе-дун!``
+        is ``Выступление``. Only letters the confusion table has seen read in the wrong case
+        (в/В, н/Н, с/С ...). A capital inside a sentence goes only from verbs, adverbs, pronouns
+        and the like: nouns and adjectives keep theirs (Великой Отечественной, Днем рождения),
+        and so do the polite ``Вы``/``Ваш`` of letters. A sentence start is taken only after
+        ``!`` or ``?``: a speck read as a full stop is common, a misread exclamation mark not.
+        """
+        lead, core, trail = _core(token)
+        if lead or not core or not PLAIN_WORD.fullmatch(core) or core[0].lower() not in self._case_confusable:
+            return None
+        word = core.lower()
+        if core[0].isupper() and core[1:].islower() or len(core) == 1 and core.isupper():
+            before, after = neighbours
+            if before is None or after is None or not MID_SENTENCE_BEFORE.match(before) or not LOWER_START.match(after):
+                return None  # between two lower-case words of one line: surely inside a sentence
+            if len(core) == 1 and trail:
+                return None  # В. И. Ленин: an initial
+            if not self._never_capital(word):
+                return None
+            return token[: len(lead)] + word + trail, "case", 0.0, []
+        if core.islower() and len(core) >= 2 and SENTENCE_BEFORE.match(previous):
+            before = previous.rstrip('"»)')[:-1].lower()
+            if not self.lexicon.is_word(before) or not self.lexicon.is_word(word):
+                return None
+            return core[0].upper() + core[1:] + trail, "case", 0.0, []
+        return None
+
+    def _never_capital(self, word: str) -> bool:
+        """A listed word that no name capitalises inside a sentence: its likeliest reading a verb,
+        adverb, pronoun or function word, and no reading a name or an abbreviation (memoised)."""
+        hit = self._never_capital_cache.get(word)
+        if hit is None:
+            lex = self.lexicon
+            written = lex.domain.get(word)
+            hit = word in lex.counts and (written is None or written.islower())
+            if hit:
+                parses = lex.morph.parse(word)
+                hit = (
+                    bool(parses)
+                    and parses[0].tag.POS in NEVER_CAPITAL_POS
+                    and not any(
+                        p.score >= 0.05 and (NAME_TAGS & p.tag.grammemes or "Abbr" in p.tag.grammemes)
+                        or p.normal_form in POLITE_PRONOUNS
+                        for p in parses
+                    )
+                )
+            self._never_capital_cache[word] = hit
+        return hit
+
     def _name_case(self, core: str, word: str) -> str | None:
         """``сталину`` -> ``Сталину``, ``оон`` -> ``ООН``: a listed name read in the wrong case.
 
@@ -1072,7 +1160,7 @@ class Corrector:
         hit = self._candidate_cache.get(key)
         if hit is None:
             lex = self.lexicon
-            hit = sorted(((lex.log_prob(c), c, d) for c, d in lex.candidates(word, max_d)), reverse=True)
+            hit = lex.candidates_by_prob(word, max_d)
             if not hit and len(word) >= self.settings.min_length_unlisted:
                 hit = self._unlisted_forms(word)
             if len(self._candidate_cache) < 100_000:

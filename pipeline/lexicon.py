@@ -75,6 +75,7 @@ class Lexicon:
     _morph: Any = field(default=None, repr=False)
     _known_cache: dict[str, bool] = field(default_factory=dict, repr=False)
     _lengths: Any = field(default=None, repr=False)
+    _log_probs: list[float] | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         # Word lengths as an array: candidates() filters its hits by length in one numpy step.
@@ -116,6 +117,25 @@ class Lexicon:
 
     def candidates(self, word: str, max_distance: int = MAX_DISTANCE) -> list[tuple[str, int]]:
         """Indexed words within ``max_distance`` (Levenshtein) of ``word``, with their distance."""
+        words = self.words
+        return [(words[i], distance) for i, distance in self._candidate_ids(word, max_distance)]
+
+    def candidates_by_prob(self, word: str, max_distance: int = MAX_DISTANCE) -> list[tuple[float, str, int]]:
+        """``candidates`` as (log P, word, distance), likeliest first (ties: later word first).
+
+        The corrector walks candidates in this order and stops early, so the log-probabilities
+        come from an array made once, not from ``log_prob`` per candidate.
+        """
+        if self._log_probs is None:
+            total, counts = self.total, self.counts
+            self._log_probs = [math.log(counts[w] / total) if counts.get(w) else -math.inf for w in self.words]
+        words, log_probs = self.words, self._log_probs
+        found = [(log_probs[i], words[i], distance) for i, distance in self._candidate_ids(word, max_distance)]
+        found.sort(reverse=True)
+        return found
+
+    def _candidate_ids(self, word: str, max_distance: int) -> list[tuple[int, int]]:
+        """(index in ``words``, distance) of each candidate, from the delete index."""
         deletes = self.deletes
         lengths = self._lengths
         words = self.words
@@ -137,12 +157,11 @@ class Lexicon:
         unique = set(ids[np.abs(lengths[ids] - size) <= max_distance].tolist())
         unique.update(singles)
         lev = Levenshtein.distance
-        found: list[tuple[str, int]] = []
+        found: list[tuple[int, int]] = []
         for i in unique:
-            candidate = words[i]
-            distance = lev(word, candidate, score_cutoff=max_distance)
+            distance = lev(word, words[i], score_cutoff=max_distance)
             if distance <= max_distance:
-                found.append((candidate, distance))
+                found.append((i, distance))
         return found
 
 
