@@ -962,20 +962,28 @@ class Corrector:
         and so do the polite ``Вы``/``Ваш`` of letters. A sentence start is taken only after
         ``!`` or ``?``: a speck read as a full stop is common, a misread exclamation mark not.
         """
-        lead, core, trail = _core(token)
-        if lead or not core or not PLAIN_WORD.fullmatch(core) or core[0].lower() not in self._case_confusable:
+        # Most tokens fail the cheap tests on the first letter and the neighbours.
+        first = token[:1]
+        if first.lower() not in self._case_confusable:
             return None
-        word = core.lower()
-        if core[0].isupper() and core[1:].islower() or len(core) == 1 and core.isupper():
+        if first.isupper():
             before, after = neighbours
             if before is None or after is None or not MID_SENTENCE_BEFORE.match(before) or not LOWER_START.match(after):
                 return None  # between two lower-case words of one line: surely inside a sentence
+            core, trail = _split_trail(token)
+            if not PLAIN_WORD.fullmatch(core) or len(core) > 1 and not core[1:].islower():
+                return None
             if len(core) == 1 and trail:
                 return None  # В. И. Ленин: an initial
+            word = core.lower()
             if not self._never_capital(word):
                 return None
-            return token[: len(lead)] + word + trail, "case", 0.0, []
-        if core.islower() and len(core) >= 2 and SENTENCE_BEFORE.match(previous):
+            return word + trail, "case", 0.0, []
+        if SENTENCE_BEFORE.match(previous):
+            core, trail = _split_trail(token)
+            if len(core) < 2 or not PLAIN_WORD.fullmatch(core) or not core.islower():
+                return None
+            word = core
             before = previous.rstrip('"»)')[:-1].lower()
             if not self.lexicon.is_word(before) or not self.lexicon.is_word(word):
                 return None
@@ -1225,6 +1233,8 @@ class Corrector:
             found = [f for f in found if f[1] in lex.domain]
         best = -math.inf
         for lp, cand, distance in found:
+            if lp < floor or lp < best - s.ambiguity:
+                break  # ``found`` is likeliest first, and no edit costs less than nothing
             bound = lp - channel.lower_bound(distance, word)
             if bound < floor or bound < best - s.ambiguity:
                 continue
@@ -1290,6 +1300,12 @@ def _tokens(line: str) -> list[tuple[int, int, str]]:
         out.append((start, end, word))
         start = end + 1
     return out
+
+
+def _split_trail(token: str) -> tuple[str, str]:
+    """(word, trailing punctuation) of a token that starts with a letter."""
+    trail = TRAIL.search(token)
+    return (token[: trail.start()], trail.group()) if trail else (token, "")
 
 
 def _core(token: str) -> tuple[str, str, str]:
