@@ -14,7 +14,7 @@ from typing import Any
 
 from tqdm import tqdm
 
-from pipeline import files, tasks
+from pipeline import failures, files, tasks
 from pipeline.discover import Document, discover
 from pipeline.errors import DocumentError
 from pipeline.settings import Settings, stage_fingerprints
@@ -79,15 +79,15 @@ def plan_document(doc: Document, fingerprints: dict[str, str] | None = None) -> 
 
 
 def forget_stale_failure(doc_dir: Path, plan: dict[str, Any]) -> None:
-    """Drop an ``error.json`` no task of the new plan can clear: planning now works, the
+    """Drop failure records no task of the new plan can clear: planning now works, the
     transcription is gone, or the document has fewer pages."""
-    failure = tasks.read_failure(doc_dir)
-    if failure is None:
-        return
-    stage, page = failure.get("stage"), failure.get("page") or 0
-    if stage == "discover" or (stage == "diff" and not plan["transcript"]) or page > len(plan["pages"]):
-        (doc_dir / tasks.ERROR_FILE).unlink(missing_ok=True)
-        log.info("%s: earlier %s failure no longer applies", plan["doc_id"], stage)
+
+    def obsolete(record: dict[str, Any]) -> bool:
+        stage, page = record.get("stage"), record.get("page") or 0
+        return stage == "discover" or (stage == "diff" and not plan["transcript"]) or page > len(plan["pages"])
+
+    if failures.forget_failures(doc_dir, obsolete):
+        log.info("%s: earlier failures no longer apply", plan["doc_id"])
 
 
 def plan_batch(
@@ -95,7 +95,7 @@ def plan_batch(
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Plans for every document; documents that fail planning get ``error.json`` at once.
 
-    Other ``error.json`` files are left alone: only the task a failure names removes it, when
+    Other failures are left alone: only the task a failure record names removes it, when
     it succeeds, so a run that does not retry a failure (a late worker of ``luigid``, which
     keeps a failed task disabled) still reports it.
     """
@@ -105,7 +105,7 @@ def plan_batch(
         try:
             plan = plan_document(doc, fingerprints)
         except DocumentError as e:
-            tasks.record_failure(doc_dir, "discover", e, str(doc.source))
+            failures.record_failure(doc_dir, "discover", e, str(doc.source))
             failed.append({"doc_id": doc.doc_id, "source": str(doc.source), "pages": (), "transcript": ""})
             continue
         forget_stale_failure(doc_dir, plan)
@@ -175,7 +175,7 @@ class Progress:
     ) -> None:
         self.waiting = set(pending)  # markers not seen yet; each is checked until it appears
         self.done = 0
-        self.error_files = [out_dir / p["doc_id"] / tasks.ERROR_FILE for p in plans]
+        self.error_files = [out_dir / p["doc_id"] / failures.ERROR_FILE for p in plans]
         self.started = time.time()
         self.since = (self.started if since is None else since) - 1  # file times may lag the clock
         self.seen_errors: set[Path] = set()
@@ -210,7 +210,7 @@ class Progress:
                 continue
             if written < self.since and not final:
                 continue
-            failure = tasks.read_failure(error_file.parent)
+            failure = failures.read_error_file(error_file.parent)
             if failure is None:
                 continue
             self.seen_errors.add(error_file)

@@ -6,7 +6,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from pipeline import __version__, files
+from pipeline import __version__, failures, files
 
 STAGES = ("preprocess", "ocr", "correct", "diff")
 
@@ -34,7 +34,7 @@ def document_summary(out_dir: Path, plan: dict[str, Any], fingerprints: dict[str
     work = doc_dir / "work"
     final_stage = "diff" if plan.get("transcript") else "correct"
     final = _read_marker(work / f"{final_stage}.json")
-    error = _read_marker(doc_dir / "error.json")
+    error = failures.sync_error_file(doc_dir)  # the records are the truth; error.json follows them
     done = bool(final) and final.get("fingerprint") == fingerprints[final_stage] and not error
     entry: dict[str, Any] = {
         "doc_id": plan["doc_id"],

@@ -3,14 +3,14 @@
 Each task writes its outputs atomically and then a marker ``work/<stage>.json`` holding the
 settings fingerprint and the stage's timing; a task is complete when its marker's
 fingerprint matches the current settings, so a re-run redoes nothing finished and a
-changed setting reruns exactly the stages it affects. A failure is written to
-``<doc>/error.json`` before Luigi hears of it: Arkhiv judges a run from disk.
+changed setting reruns exactly the stages it affects. A failure is recorded on disk
+(``pipeline.failures``: a record per task, and ``<doc>/error.json`` made from them) before
+Luigi hears of it: Arkhiv judges a run from disk.
 
-``error.json`` is removed only by the task it names, when that task runs again and
-succeeds (or by planning, for a document that now plans). So a document's failure survives
-every run that does not retry it: in particular a second worker of a central scheduler
-(``luigid``) started after the failure, which is not given the failed task again, still
-reports it.
+A failure record is removed only by its own task, when that task runs again and succeeds
+(or by planning, for a document that now plans). So a document's failure survives every run
+that does not retry it: in particular a second worker of a central scheduler (``luigid``)
+started after the failure, which is not given the failed task again, still reports it.
 
 Failed tasks and ``luigid``: a task has ``retry_count = 1``, so its first failure makes the
 central scheduler *disable* it for ``[scheduler] disable_persist`` seconds (a day by
@@ -35,13 +35,12 @@ from typing import Any, ClassVar
 import luigi
 
 from pipeline import correct, files, noise, ocr, preprocess
-from pipeline.errors import DocumentError
+from pipeline.failures import clear_failure, describe_failure, failure_records, record_failure
 from pipeline.settings import Settings, load_settings, stage_fingerprints
 from pipeline.types import Word
 
 log = logging.getLogger(__name__)
 
-ERROR_FILE = "error.json"
 WORK_DIR = "work"
 
 
@@ -52,51 +51,6 @@ def settings_for(config: str) -> Settings:
 
 def page_name(page: int) -> str:
     return f"{page:04d}"
-
-
-def describe_failure(error: BaseException, source: str) -> str:
-    """One line naming the file and what is wrong with it."""
-    if isinstance(error, DocumentError):
-        return str(error)
-    detail = " ".join(str(error).split()) or type(error).__name__
-    return f"{source}: {type(error).__name__}: {detail}"
-
-
-def record_failure(doc_dir: Path, stage: str, error: BaseException, source: str, page: int = 0) -> None:
-    """Write ``error.json`` for the document, naming the stage (and page) that failed.
-
-    The latest failure wins: a task that fails again rewrites it, and a record is only
-    removed by the task it names (``clear_failure``), so the document stays failed while
-    any failed task of it has not succeeded since.
-    """
-    files.write_json_atomic(
-        doc_dir / ERROR_FILE,
-        {
-            "stage": stage,
-            "page": page or None,
-            "type": type(error).__name__,
-            "message": describe_failure(error, source),
-        },
-    )
-
-
-def read_failure(doc_dir: Path) -> dict[str, Any] | None:
-    """The document's ``error.json``, or None when there is none (or it cannot be read)."""
-    try:
-        data = files.read_json(doc_dir / ERROR_FILE)
-    except (OSError, ValueError):
-        return None
-    return data if isinstance(data, dict) else None
-
-
-def clear_failure(doc_dir: Path, stage: str, page: int = 0) -> bool:
-    """Remove ``error.json`` if it names this stage and page: that work has now succeeded."""
-    failure = read_failure(doc_dir)
-    if failure is None or failure.get("stage") != stage or (failure.get("page") or 0) != page:
-        return False
-    (doc_dir / ERROR_FILE).unlink(missing_ok=True)
-    log.info("%s: earlier %s failure cleared", doc_dir.name, stage)
-    return True
 
 
 class arkhiv(luigi.Config):  # noqa: N801 - Luigi names a config section after its class
@@ -410,7 +364,7 @@ def wait_for_other_workers(
     document incomplete. A task whose worker dies is failed by luigid, so this ends.
     """
     while True:
-        waiting = {t.doc_id for t in final if not t.complete() and read_failure(t.doc_dir) is None}
+        waiting = {t.doc_id for t in final if not t.complete() and not failure_records(t.doc_dir)}
         if not waiting:
             return
         count = running_elsewhere(scheduler_host, scheduler_port, final[0].out_dir, waiting)
