@@ -1004,7 +1004,8 @@ class Corrector:
                     bool(parses)
                     and parses[0].tag.POS in NEVER_CAPITAL_POS
                     and not any(
-                        p.score >= 0.05 and (NAME_TAGS & p.tag.grammemes or "Abbr" in p.tag.grammemes)
+                        p.score >= 0.05
+                        and (NAME_TAGS & p.tag.grammemes or "Abbr" in p.tag.grammemes)
                         or p.normal_form in POLITE_PRONOUNS
                         for p in parses
                     )
