@@ -824,8 +824,8 @@ class Corrector:
             return None
         if min(len(la), len(lb)) > s.max_split_part:
             return None  # two long misreadings are two words, not halves of one
-        if a_core[:1].isupper() and not (a_core.isupper() and b_core.isupper()) and len(a_core) > 1:
-            return None  # a capitalised unknown word may be a name; only ALL-CAPS lines are joined
+        if a_core[:1].isupper() and not (a_core.isupper() and b_core.isupper()) and len(a_core) > 1 and a_word:
+            return None  # a capitalised word may be a name; only ALL-CAPS lines are joined
         # Whether the joined string is near any word is asked first, under the lowest keep score
         # there can be: most joins of two misreadings end here, before each part is scored.
         lowest_keep = 2 * s.unknown_log_prior
