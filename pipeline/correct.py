@@ -108,6 +108,8 @@ WORD_CORE = re.compile(r"^[а-яёА-ЯЁ]+(?:-[а-яёА-ЯЁ]+)*-?$")
 NUMBER_CORE = re.compile(r"^[0-9IlО Oоo|Зб.,:/-]+$")
 NUMBER_SUFFIX = re.compile(r"^(.*?\d.*?)(-[а-яё]{1,3})?$")
 SENTENCE_END = re.compile(r"[.!?:\"»]$")
+# Two words joined by a dot, the second in lower case: с.командующим, заинтересованности.в.
+DOT_BETWEEN_WORDS = re.compile(r"^([а-яёА-ЯЁ]+)\.([а-яё]+)$")
 # One punctuation mark inside a Cyrillic word (С:алину, АРМ/И, корню'ина): a misread letter.
 INNER_PUNCT = re.compile(r"^[а-яёА-ЯЁ]+([:/'!|])[а-яёА-ЯЁ]+$")
 UNREAD_LETTER = "\u00b7"  # stands for that letter while candidates are sought; in no word
@@ -950,6 +952,23 @@ class Corrector:
         replacement = apply_case(core, found[0], written[:-1] if written else None)
         return replacement, "abbreviation", 0.0, [{"word": found[0] + "."}, {"word": low + ".", "keep": True}]
 
+    def _dot_for_blank(self, core: str) -> str | None:
+        """``с.командующим``, ``Местом.встречи``: a blank read as a dot between two words.
+
+        The second word is in lower case (a stop before it would end a sentence), both are
+        words, and the pair is no abbreviation (``т.е``, ``с.г``): one part has three letters.
+        """
+        m = DOT_BETWEEN_WORDS.match(core)
+        if m is None:
+            return None
+        first, second = m.group(1), m.group(2)
+        lex = self.lexicon
+        if max(len(first), len(second)) < 3 or (core + ".").lower() in lex.domain:
+            return None
+        if not (lex.is_word(first.lower()) and lex.is_word(second)):
+            return None
+        return f"{first} {second}"
+
     def _sentence_case(
         self, token: str, previous: str, neighbours: tuple[str | None, str | None]
     ) -> tuple[str, str, float, list[dict[str, Any]]] | None:
@@ -1092,6 +1111,9 @@ class Corrector:
                 return mapped, "mixed-script", 0.0, []
             return None
         if not WORD_CORE.match(core):
+            blank = self._dot_for_blank(core)
+            if blank is not None:
+                return blank, "punctuation", 0.0, []
             inner = INNER_PUNCT.match(core)
             if not inner or sum(c.isalpha() for c in core) < s.min_length:
                 return None
