@@ -108,6 +108,8 @@ WORD_CORE = re.compile(r"^[а-яёА-ЯЁ]+(?:-[а-яёА-ЯЁ]+)*-?$")
 NUMBER_CORE = re.compile(r"^[0-9IlО Oоo|Зб.,:/-]+$")
 NUMBER_SUFFIX = re.compile(r"^(.*?\d.*?)(-[а-яё]{1,3})?$")
 SENTENCE_END = re.compile(r"[.!?:\"»]$")
+# Small letters (no opening quote), then a quote-like mark that may be a misread letter (дол»).
+MARK_FOR_LETTER = re.compile(r"^([а-яё]{2,})[\"»”“'’]$")
 # Two words joined by a dot, the second in lower case: с.командующим, заинтересованности.в.
 DOT_BETWEEN_WORDS = re.compile(r"^([а-яёА-ЯЁ]+)\.([а-яё]+)$")
 # One punctuation mark inside a Cyrillic word (С:алину, АРМ/И, корню'ина): a misread letter.
@@ -561,7 +563,7 @@ class Corrector:
             and (b_core[0].islower() or (a_core.isupper() and b_core.isupper()))
             and not b_core.endswith("-")
         ):
-            return None
+            return self._join_through_mark(a, a_core, b, b_core)
         la, lb = a_core.lower(), b_core.lower()
         options = [la + lb, la[:-1] + lb] if la.endswith("-") else [la + "-" + lb, la + lb]
         a_word = lex.is_word(la.rstrip("-"))
@@ -597,6 +599,20 @@ class Corrector:
         if not (a_word or b_word):
             return self._join_corrected(a, a_core, b, b_core, a_word, b_word)
         return WORD_PART if self._may_be_half(la, a_word, lb, b_word) else None
+
+    def _join_through_mark(self, a: str, a_core: str, b: str, b_core: str) -> tuple[str, float, list[dict[str, Any]]] | None:
+        """``отнес" ись`` -> ``отнестись``: a letter read as a quote mark, and a blank after it.
+
+        The mark stands for a letter no word has, so every candidate pays a substitution for it,
+        and the pair is then judged like two misread halves of one word.
+        """
+        mark = MARK_FOR_LETTER.match(a)
+        if mark is None or not b_core or not WORD_CORE.match(b_core) or not b_core[0].islower():
+            return None
+        head = mark.group(1)
+        if self._solid(head) or self._solid(b_core):
+            return None  # a word and its closing quote, or a quoted word and the next ("Юнайтед" пресс)
+        return self._join_corrected(a, head + UNREAD_LETTER, b, b_core)
 
     def _join_word_part(self, a: str, b: str) -> tuple[str, float, list[dict[str, Any]]] | None:
         """``над жда`` -> ``надежда``: a word and a non-word joined and corrected (memoised)."""
