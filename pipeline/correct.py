@@ -563,7 +563,7 @@ class Corrector:
             and (b_core[0].islower() or (a_core.isupper() and b_core.isupper()))
             and not b_core.endswith("-")
         ):
-            return self._join_through_mark(a, a_core, b, b_core)
+            return self._join_through_mark(a, b, b_core)
         la, lb = a_core.lower(), b_core.lower()
         options = [la + lb, la[:-1] + lb] if la.endswith("-") else [la + "-" + lb, la + lb]
         a_word = lex.is_word(la.rstrip("-"))
@@ -600,7 +600,7 @@ class Corrector:
             return self._join_corrected(a, a_core, b, b_core, a_word, b_word)
         return WORD_PART if self._may_be_half(la, a_word, lb, b_word) else None
 
-    def _join_through_mark(self, a: str, a_core: str, b: str, b_core: str) -> tuple[str, float, list[dict[str, Any]]] | None:
+    def _join_through_mark(self, a: str, b: str, b_core: str) -> tuple[str, float, list[dict[str, Any]]] | None:
         """``отнес" ись`` -> ``отнестись``: a letter read as a quote mark, and a blank after it.
 
         The mark stands for a letter no word has, so every candidate pays a substitution for it,
