@@ -4,12 +4,15 @@ Run from the project root:
 
     OMP_THREAD_LIMIT=1 .venv/bin/python benchmarks/preprocess.py \
         [--configs "none,full (default)"] [--sets synthetic] [--psm 4,6] [--pages] \
-        [--tesseract-cpu] [--step-times]
+        [--tesseract-cpu] [--step-times] [--skew-nudge=-0.03,0.03]
 
 ``--pages`` adds CER per page for every config (changes of more than one point against
 ``none`` marked); ``--tesseract-cpu`` times the Tesseract CLI on each preprocessed page to give
 preprocessing's share per page; ``--step-times`` prints CPU ms per step of the default chain
-per page and runs no OCR.
+per page and runs no OCR. ``--skew-nudge`` runs every config again with each measured skew
+angle offset by the given degrees and prints each config's CER averaged over the offsets: on
+heavy pages Tesseract's output moves by several CER points when the rotation moves by 0.03°,
+so a change of a few thousandths in one run is not evidence either way; the average is.
 
 OCR results are cached in ``benchmarks/cache/preprocess/`` keyed by the preprocessed image's
 hash and the Tesseract settings, so re-runs only OCR what changed. CER: Levenshtein over
@@ -20,6 +23,7 @@ code points after NFC and collapsing whitespace runs to one space, micro-average
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
 import hashlib
 import json
@@ -43,6 +47,7 @@ from rapidfuzz.distance import Levenshtein
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from pipeline import preprocess as preprocess_module  # noqa: E402
 from pipeline.noise import NoiseSettings, mark_noise_words  # noqa: E402
 from pipeline.ocr import OcrSettings, ocr_page, page_text, renumber_lines  # noqa: E402
 from pipeline.preprocess import NO_PREPROCESSING, PreprocessSettings, preprocess_page  # noqa: E402
@@ -172,6 +177,24 @@ def tesseract_cpu_seconds(image: np.ndarray, ocr: OcrSettings) -> float:
     return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
+@contextlib.contextmanager
+def skew_nudged(degrees: float) -> Any:
+    """While inside, every measured skew angle is offset by ``degrees`` (0: unchanged)."""
+    original = preprocess_module.skew_decision
+
+    def nudged(*args: Any, **kwargs: Any) -> dict[str, Any]:
+        meta = original(*args, **kwargs)
+        meta["angle"] = round(meta["angle"] + degrees, 3)
+        return meta
+
+    if degrees:
+        preprocess_module.skew_decision = nudged
+    try:
+        yield
+    finally:
+        preprocess_module.skew_decision = original
+
+
 def run_config(
     paths: list[Path],
     pre: PreprocessSettings,
@@ -239,6 +262,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--pages", action="store_true", help="also print CER per page against 'none'")
     parser.add_argument(
+        "--skew-nudge",
+        default="",
+        help="comma-separated skew offsets (degrees) to rerun every config with, e.g. -0.03,0.03",
+    )
+    parser.add_argument(
         "--step-times",
         action="store_true",
         help="print CPU ms per preprocessing step of the full chain per page (no OCR) and exit",
@@ -263,11 +291,14 @@ def main(argv: list[str] | None = None) -> int:
         sets = {name: sets[name] for name in args.sets.split(",")}
     noise = NoiseSettings()
     results: dict[str, dict[str, dict[str, Any]]] = {}
-    runs = [(name + args.label, pre, None) for name, pre in configs.items()]
+    runs = [(name + args.label, pre, None, 0.0) for name, pre in configs.items()]
     for psm in filter(None, args.psm.split(",")):
         for name in ("none", "full (default)"):
-            runs.append((f"{name} psm {psm}", _configs()[name], int(psm)))
-    for name, pre, psm in runs:
+            runs.append((f"{name} psm {psm}", _configs()[name], int(psm), 0.0))
+    nudges = [float(n) for n in filter(None, args.skew_nudge.split(","))]
+    base = list(runs)
+    runs += [(f"{name} skew {n:+g}°", pre, psm, n) for n in nudges if n for name, pre, psm, _ in base if pre.deskew]
+    for name, pre, psm, nudge in runs:
         results[name] = {}
         for set_name, (paths, set_psm) in sets.items():
             ocr = OcrSettings(
@@ -275,7 +306,8 @@ def main(argv: list[str] | None = None) -> int:
                 psm=psm if psm is not None and set_psm != 7 else set_psm,
                 extra_config=args.tesseract_config,
             )
-            results[name][set_name] = run_config(paths, pre, ocr, noise, args.tesseract_cpu)
+            with skew_nudged(nudge):
+                results[name][set_name] = run_config(paths, pre, ocr, noise, args.tesseract_cpu)
             r = results[name][set_name]
             log.info(
                 "%-24s %-18s CER %.4f  noise-filtered %.4f  pre %.2fs  ocr %.2fs",
@@ -287,6 +319,8 @@ def main(argv: list[str] | None = None) -> int:
                 r["ocr_s"],
             )
     print_tables(results, sets)
+    if nudges:
+        print_nudged(results, sets, [(name, n) for name, _pre, _psm, n in runs])
     if args.pages:
         print_pages(results, sets)
     if args.json:
@@ -333,6 +367,31 @@ def print_tables(results: dict[str, dict[str, dict[str, Any]]], sets: dict[str, 
         print("\nTesseract CPU: the CLI on the preprocessed page, OMP_THREAD_LIMIT=1, one at a time.")
 
 
+def print_nudged(
+    results: dict[str, dict[str, dict[str, Any]]],
+    sets: dict[str, tuple[list[Path], int]],
+    runs: list[tuple[str, float]],
+) -> None:
+    """Markdown: each deskewing config's CER averaged over its skew offsets (0 included)."""
+    names = list(sets)
+    base = {name for name, n in runs if n == 0.0}
+    groups: dict[str, list[str]] = {}
+    for name, n in runs:
+        root = name if n == 0.0 else name.rsplit(" skew ", 1)[0]
+        if root in base:
+            groups.setdefault(root, []).append(name)
+    print("\n| config (mean over skew offsets) | " + " | ".join(f"{s} mean [min, max]" for s in names) + " |")
+    print("|---" * (len(names) + 1) + "|")
+    for root, members in groups.items():
+        if len(members) < 2:
+            continue
+        cells = []
+        for s in names:
+            cers = [results[m][s]["cer"] for m in members]
+            cells.append(f"{np.mean(cers):.4f} [{min(cers):.4f}, {max(cers):.4f}]")
+        print(f"| {root} (n={len(members)}) | " + " | ".join(cells) + " |")
+
+
 def print_pages(results: dict[str, dict[str, dict[str, Any]]], sets: dict[str, tuple[list[Path], int]]) -> None:
     """Markdown: CER of every page for every config, 'none' first; a change > 1 pt is marked."""
     names = list(results)
@@ -369,8 +428,8 @@ class _StepClock(dict):  # type: ignore[type-arg]
 
 def print_step_times(sets: dict[str, tuple[list[Path], int]], pre: PreprocessSettings) -> None:
     """CPU ms of each step per page (a step's time includes the measuring done just before it:
-    character height with ``flatten``, the shared thumbnail with ``orient_quarter``, skew and
-    the rotation into the text box with ``deskew``, the text box after it with ``orient_half``).
+    character height and the shared thumbnail with ``flatten``, skew, the text box and the
+    rotation into it with ``deskew``, the line ends of the deskewed page with ``orient_half``).
     The total is a run without the clock: with it, deskew also renders the whole rotated page
     for its debug image, so its column overstates the real cost by one full-page rotation."""
     steps = ["remove_border", "flatten", "normalize_scale", "median", "orient_quarter", "deskew"]

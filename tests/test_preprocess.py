@@ -396,3 +396,106 @@ def test_debug_images_show_the_whole_deskewed_page() -> None:
     out, meta = preprocess_page(skew(gray, 3.0), settings, debug)
     assert debug["deskew"].size > 1.5 * debug["crop"].size
     assert np.array_equal(debug["crop"], out)
+
+
+# --- the cheaper chain: fast thumbnails, half-size speck labels, one thumbnail per page -------
+
+
+@pytest.mark.parametrize("factor", [2, 4, 6])
+def test_thumbnail_by_halvings_is_the_area_mean_to_one_level(factor: int) -> None:
+    rng = np.random.default_rng(factor)
+    gray = cv2.GaussianBlur(rng.integers(0, 256, (403, 517), dtype=np.uint8), (0, 0), 1.5)
+    h, w = 403 - 403 % factor, 517 - 517 % factor
+    direct = cv2.resize(gray[:h, :w], (w // factor, h // factor), interpolation=cv2.INTER_AREA)
+    fast = pp._thumbnail(gray, factor)
+    assert fast.shape == direct.shape
+    assert np.abs(fast.astype(int) - direct.astype(int)).max() <= 1
+    assert np.array_equal(pp._thumbnail(gray, factor, exact=True), direct)
+
+
+def test_despeckle_removes_every_isolated_speck_and_counts_them() -> None:
+    clean = cv2.copyMakeBorder(page(), 0, 0, 0, 300, cv2.BORDER_CONSTANT, value=PAPER)
+    char_h = pp.measure_char_height(clean)
+    dusty = clean.copy()
+    h, w = clean.shape
+    rng = np.random.default_rng(3)
+    # 2x2 to 3x3 specks in the empty right margin, far from text and from each other.
+    for y in range(40, h - 40, 60):
+        x = int(rng.integers(w - 260, w - 40))
+        s = int(rng.integers(2, 4))
+        dusty[y : y + s, x : x + s] = INK
+    drawn = len(range(40, h - 40, 60))
+    out, meta = pp.despeckle(dusty, char_h)
+    on_clean = pp.despeckle(clean, char_h)[1]["removed"]  # the page's own stray dots (one)
+    assert meta["removed"] == drawn + on_clean
+    assert np.all(out[:, w - 280 :] >= PAPER - 40)  # the margin is clean again
+    text = clean < 128
+    assert np.mean(out[text] < 128) > 0.99
+
+
+def test_despeckle_of_odd_sized_and_speckless_images() -> None:
+    gray = page()[:401, :-3]  # odd height and width; the first lines hold no stray dot
+    char_h = pp.measure_char_height(page())
+    out, meta = pp.despeckle(gray, char_h)
+    assert meta["removed"] == 0 and out is gray  # nothing to remove: no copy either
+    dusty = with_dust(gray, 100)
+    out, meta = pp.despeckle(dusty, char_h)
+    assert out.shape == gray.shape and meta["removed"] > 50
+
+
+def test_is_bilevel_counts_the_grey_pixels() -> None:
+    binary = np.where(page() < 136, 0, 255).astype(np.uint8)
+    assert pp.is_bilevel(binary)
+    grey = binary.copy()
+    grey[::10] = 128  # a tenth of the rows grey
+    assert not pp.is_bilevel(grey)
+    assert not pp.is_bilevel(page())
+
+
+def test_skew_and_crop_measured_before_flatten_match_the_flattened_page() -> None:
+    """The chain measures on the thumbnail made for the character height (before flatten and
+    the median); on an unevenly lit, skewed page that gives flatten-then-measure's answers."""
+    gray = uneven_light(skew(cv2.copyMakeBorder(page(), 150, 150, 150, 150, cv2.BORDER_CONSTANT, value=PAPER), 2.0))
+    # Unscaled (a rescaled page is measured again, after flatten); no border to remove.
+    settings = dataclasses.replace(PreprocessSettings(), normalize_scale=False, remove_border=False)
+    out, meta = preprocess_page(gray, settings)
+    char_h = meta["char_height_in"]
+    flat, _ = pp.flatten_illumination(gray, char_h)
+    flat = cv2.medianBlur(flat, 3)
+    expected = pp.skew_decision(pp.Measure(flat, char_h))
+    assert meta["deskew"]["angle"] == pytest.approx(expected["angle"], abs=0.1)
+    rotated = pp.rotate(flat, meta["deskew"]["angle"], 255, cv2.INTER_CUBIC)  # small page: cubic
+    _, crop = pp.crop_to_text(rotated, char_h)
+    box, want = meta["crop"]["crop_box"], crop["crop_box"]
+    assert all(abs(a - b) <= char_h / 2 for a, b in zip(box, want, strict=True))
+    assert np.sum(out < 128) == pytest.approx(np.sum(rotated < 128), rel=0.02)  # no text cut
+
+
+def test_upside_down_is_judged_on_the_moved_character_boxes() -> None:
+    """The 180° test reads the line ends of the deskewed page from the thumbnail of the
+    skewed one; a skewed upside-down page is still found out, an upright one left alone."""
+    padded = cv2.copyMakeBorder(page(), 100, 100, 100, 100, cv2.BORDER_CONSTANT, value=PAPER)
+    settings = dataclasses.replace(OFF, orient=True, deskew=True, crop=True)
+    for turns, rotation in ((2, 180), (0, 0)):
+        gray = skew(np.ascontiguousarray(np.rot90(padded, turns)), 2.5)
+        _out, meta = preprocess_page(gray, settings)
+        assert meta["orient_half"]["rotation"] == rotation
+        assert meta["orient_half"]["lines"] >= 8
+
+
+@pytest.mark.parametrize("degrees", [8.0, -7.5, 0.4])
+def test_moved_character_boxes_stay_on_the_rotated_canvas(degrees: float) -> None:
+    """Boxes in the page's corners, moved by the deskew rotation, land inside the grown
+    canvas (the line-end profile indexes rows by them) and still cover the rotated box."""
+    h, w = 300, 200
+    stats = np.array([[0, 0, 12, 20, 150], [w - 12, h - 20, 12, 20, 150], [90, 140, 10, 16, 100]])
+    matrix, nw, nh = pp._rotation((h, w), degrees)
+    moved = pp._rotated_stats(stats, 1.0, matrix, (nw, nh))
+    assert np.all(moved[:, :2] >= 0)
+    assert np.all(moved[:, 0] + moved[:, 2] <= nw) and np.all(moved[:, 1] + moved[:, 3] <= nh)
+    # The middle box's corners, rotated, lie within its moved box.
+    x, y, bw, bh = stats[2, :4]
+    corners = np.array([[x, y], [x + bw, y], [x, y + bh], [x + bw, y + bh]], float) @ matrix[:, :2].T + matrix[:, 2]
+    mx, my, mw, mh = moved[2, :4]
+    assert corners[:, 0].min() >= mx - 1 and corners[:, 0].max() <= mx + mw + 1
+    assert corners[:, 1].min() >= my - 1 and corners[:, 1].max() <= my + mh + 1
