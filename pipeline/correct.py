@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 import math
 import re
+import threading
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -1417,5 +1418,10 @@ def _load_for(settings: CorrectSettings, models_dir: Path | None) -> Corrector:
     return Corrector(settings, lexicon)
 
 
+_load_lock = threading.Lock()
+
+
 def _load(settings: CorrectSettings, models_dir: Path | None) -> Corrector:
-    return _load_for(settings, models_dir.resolve() if models_dir else None)
+    # Locked: a batch may load in a background thread while a task asks for the same corrector.
+    with _load_lock:
+        return _load_for(settings, models_dir.resolve() if models_dir else None)

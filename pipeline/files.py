@@ -164,7 +164,9 @@ def count_pages(path: Path, max_pixels: int = MAX_PIXELS) -> int:
 
 
 def _to_array(frame: Image.Image) -> np.ndarray:
-    if frame.mode in ("1", "L", "I;16", "I", "F"):
+    if frame.mode == "L":
+        return np.asarray(frame)  # already 8-bit gray: no converted copy
+    if frame.mode in ("1", "I;16", "I", "F"):
         gray = frame.convert("L")
         return np.asarray(gray)
     return np.asarray(frame.convert("RGB"))

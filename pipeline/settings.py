@@ -8,6 +8,7 @@ changed setting reruns that stage and the ones after it, and no others.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import json
 import tomllib
@@ -87,8 +88,15 @@ def fingerprint(*sections: Any) -> str:
 
 def stage_fingerprints(settings: Settings) -> dict[str, str]:
     """Fingerprint of each stage, chained: a change upstream changes everything downstream."""
+    return dict(_stage_fingerprints(settings))
+
+
+@functools.lru_cache(maxsize=16)
+def _stage_fingerprints(settings: Settings) -> tuple[tuple[str, str], ...]:
+    # Memoised: Luigi asks every task whether it is complete, several times per run, and each
+    # answer compares fingerprints (1.5 ms each to serialise and hash the settings).
     pre = fingerprint(settings.preprocess)
     ocr = fingerprint(settings.preprocess, settings.ocr, settings.noise)
     cor = fingerprint(settings.preprocess, settings.ocr, settings.noise, settings.correct)
     dif = fingerprint(settings.preprocess, settings.ocr, settings.noise, settings.correct, settings.align)
-    return {"preprocess": pre, "ocr": ocr, "correct": cor, "diff": dif}
+    return (("preprocess", pre), ("ocr", ocr), ("correct", cor), ("diff", dif))
