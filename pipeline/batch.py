@@ -238,11 +238,8 @@ def run_batch(scans: Path, settings: Settings, options: BatchOptions) -> dict[st
     with Progress(pending_pages(plans, options), plans + failed, options.out_dir, options.progress, since=started):
         for chunk in chunks(plans):
             final = final_tasks(chunk, options)
-            if not all(task.complete() for task in final):
-                if options.workers > 1:
-                    _preload(settings)
-                else:
-                    _preload_in_background(settings)
+            if options.workers > 1 and not all(task.complete() for task in final):
+                _preload(settings)
             tasks.build(
                 final,
                 workers=options.workers,
@@ -270,25 +267,13 @@ def build_summary_from_disk(
 
 def _preload(settings: Settings) -> None:
     # With several workers Luigi forks a process per task: load the dictionaries once in the
-    # parent so that each child inherits them instead of loading again (0.7 s each). A run
-    # with nothing left to do never loads them.
+    # parent so that each child inherits them instead of loading again (0.7 s each). With one
+    # worker the tasks run in this process, and the first OCR task has them loaded while it
+    # waits for Tesseract (``correct.load_in_background``); a run with nothing left to do
+    # never loads them.
     from pipeline.correct import Corrector
 
     Corrector.load(settings.correct)
-
-
-def _preload_in_background(settings: Settings) -> None:
-    # With one worker the tasks run in this process, which mostly waits for Tesseract: the
-    # dictionaries load meanwhile in a thread (0.9 s, once), and the first correction finds
-    # them ready (loading is locked, so it waits if they are not). A failure to load is left
-    # for that task to meet and report.
-    def load() -> None:
-        try:
-            _preload(settings)
-        except Exception as e:  # noqa: BLE001 - reported by the correction task itself
-            log.debug("background dictionary load failed: %s", e)
-
-    threading.Thread(target=load, name="arkhiv-preload", daemon=True).start()
 
 
 def dry_run_summary(plans: list[dict[str, Any]], failed: list[dict[str, Any]], options: BatchOptions) -> dict[str, Any]:

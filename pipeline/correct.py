@@ -1419,9 +1419,30 @@ def _load_for(settings: CorrectSettings, models_dir: Path | None) -> Corrector:
 
 
 _load_lock = threading.Lock()
+_background_loads: set[CorrectSettings] = set()
 
 
 def _load(settings: CorrectSettings, models_dir: Path | None) -> Corrector:
-    # Locked: a batch may load in a background thread while a task asks for the same corrector.
+    # Locked: a background load (below) may be under way when a task asks for the corrector.
     with _load_lock:
         return _load_for(settings, models_dir.resolve() if models_dir else None)
+
+
+def load_in_background(settings: CorrectSettings) -> None:
+    """Start loading the default models for ``settings`` in a thread, once per process.
+
+    Called while the process is about to wait for Tesseract (a second or more a page), so
+    the 0.9 s load costs no time; the first correction then finds the corrector ready, or
+    waits for the lock. A failure is left for that correction to meet and report.
+    """
+    if settings in _background_loads:
+        return
+    _background_loads.add(settings)
+
+    def load() -> None:
+        try:
+            _load(settings, None)
+        except Exception as e:  # noqa: BLE001 - the correction task reports it when it loads
+            log.debug("background load of the correction models failed: %s", e)
+
+    threading.Thread(target=load, name="arkhiv-load-models", daemon=True).start()

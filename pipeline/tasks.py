@@ -181,6 +181,8 @@ class OcrPage(PageTask):
 
     def work(self) -> dict[str, Any]:
         shape = files.image_shape(self.image_path())
+        if self.settings.correct.enabled:
+            correct.load_in_background(self.settings.correct)  # while Tesseract reads the page
         words = ocr.ocr_page(self.image_path(), self.page, self.settings.ocr, source=self.failure_source())
         words = ocr.renumber_lines(noise.mark_noise_words(words, shape, self.settings.noise))
         log.info("%s p%d: %d words", self.doc_id, self.page, len(words))
