@@ -119,6 +119,7 @@ UNREAD_LETTER = "\u00b7"  # stands for that letter while candidates are sought; 
 NUMBER_SIGN_PUNCT = re.compile(r"^№[.,:;]+$")
 STRAY_APOSTROPHE = re.compile(r"^'(?=[а-яёА-ЯЁ])|(?<=[а-яёА-ЯЁ])'$")
 STRAY_LEAD = re.compile(r"^[.,:;]+(?=[а-яёА-ЯЁ])")
+DOUBLE_STOP = re.compile(r"(?<=[а-яёА-ЯЁ])(?:,\.|\.,)$")
 STRAY_TRAIL = re.compile(r"(?<=[а-яёА-ЯЁ])(\.\.|[.:])$")
 LONE_PUNCT = re.compile(r"^\.$")
 # A lower-case word without punctuation (a comma may be a misread stop): the next word is inside its sentence.
@@ -929,6 +930,8 @@ class Corrector:
         lead = STRAY_LEAD.match(token)
         if lead:
             token = token[lead.end() :]
+        if DOUBLE_STOP.search(token):
+            return token[:-2] + ","  # "что,." / "Кэсона.,": one mark is a speck, and a stop never follows a comma
         trail = STRAY_TRAIL.search(token)
         if trail:
             head = LEAD.sub("", token[: trail.start()])
@@ -936,7 +939,11 @@ class Corrector:
             if trail.group() == "..":
                 return token[:-1]
             # pymorphy3's tag() is the costly part: ask it only when one of the rules could apply.
-            after_function_word = len(word) >= 2 and head.islower()
+            # A one-letter word before a stop is mostly an abbreviation (в. for век, г., с.);
+            # the conjunctions и, а are not (unless an initial follows: и. о.), and no
+            # one-letter word takes a colon.
+            one_letter = len(word) == 1 and (trail.group() == ":" or (word in "иа" and next_lower))
+            after_function_word = (len(word) >= 2 or one_letter) and head.islower()
             inside_sentence = trail.group() == "." and next_lower and len(word) >= 4 and word in self.lexicon.counts
             if (
                 (after_function_word or inside_sentence)
