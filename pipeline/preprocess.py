@@ -626,23 +626,6 @@ def _char_pixels(
     return xs.astype(np.float32) * s, ys.astype(np.float32)
 
 
-def _rotate_points_scores(xs: np.ndarray, ys: np.ndarray, angles: np.ndarray, bin_px: float) -> list[float]:
-    """``_rotate_points_score`` at every angle of a sweep, in a few whole-array steps.
-
-    The same float32 projections, bins and counts, row by row; the sums of squared counts are
-    integers, exact in any order, so the scores equal the one-angle function's.
-    """
-    a = np.deg2rad(angles)
-    cos = np.array([np.float32(np.cos(x) / bin_px) for x in a], np.float32)[:, None]
-    sin = np.array([np.float32(np.sin(x) / bin_px) for x in a], np.float32)[:, None]
-    proj = ys[None, :] * cos - xs[None, :] * sin
-    idx = (proj - proj.min(axis=1, keepdims=True)).astype(np.int64)
-    width = int(idx.max()) + 1
-    idx += (np.arange(len(angles), dtype=np.int64) * width)[:, None]
-    counts = np.bincount(idx.ravel(), minlength=len(angles) * width).reshape(len(angles), width)
-    return [float(v) for v in (counts * counts).sum(axis=1)]
-
-
 def _best_angle(xs: np.ndarray, ys: np.ndarray, bin_px: float, max_deg: float, fine: bool = True) -> float:
     """Angle of the sharpest projection profile: coarse sweep, a 0.1° sweep, then a parabola."""
 
@@ -650,7 +633,7 @@ def _best_angle(xs: np.ndarray, ys: np.ndarray, bin_px: float, max_deg: float, f
         px: np.ndarray, py: np.ndarray, center: float, half: float, step: float
     ) -> tuple[np.ndarray, list[float]]:
         angles = np.arange(center - half, center + half + step / 2, step)
-        return angles, _rotate_points_scores(px, py, angles, bin_px)
+        return angles, [_rotate_points_score(px, py, a, bin_px) for a in angles]
 
     # The coarse sweep only has to land within 0.25° of the peak: a quarter of the points do.
     angles, scores = sweep(xs[::4], ys[::4], 0.0, max_deg, 0.5)
