@@ -72,11 +72,30 @@ def write_json_lines_atomic(path: Path, items: list[Any]) -> None:
 UNCOMPRESSED_PNG = [cv2.IMWRITE_PNG_COMPRESSION, 0, cv2.IMWRITE_PNG_FILTER, cv2.IMWRITE_PNG_FILTER_NONE]
 
 
-def write_png_atomic(path: Path, image: np.ndarray, compress: bool = True) -> None:
-    ok, encoded = cv2.imencode(".png", image, [] if compress else UNCOMPRESSED_PNG)
-    if not ok:
-        raise OSError(f"{path}: could not encode PNG")
-    write_bytes_atomic(path, encoded.tobytes())
+def write_png_atomic(path: Path, image: np.ndarray, compress: bool = True, durable: bool = True) -> int:
+    """Write a PNG so that ``path`` is absent, the old file or the whole new one; returns its size.
+
+    OpenCV writes straight to a temporary file beside ``path`` (half the time of encoding to
+    memory first). ``durable=False`` skips the flush to disk: for a large intermediate whose
+    size its marker records, so that a file a power cut truncated is seen and made again,
+    while a killed process can never leave a half file (the rename is atomic either way).
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".tmp.png", dir=path.parent)
+    os.close(fd)
+    try:
+        if not cv2.imwrite(tmp, image, [] if compress else UNCOMPRESSED_PNG):
+            raise OSError(f"{path}: could not encode PNG")
+        if durable:
+            with open(tmp, "rb+") as handle:
+                os.fsync(handle.fileno())
+        size = os.path.getsize(tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+    return size
 
 
 def read_json(path: Path) -> Any:
@@ -89,14 +108,18 @@ def image_shape(path: Path) -> tuple[int, int]:
         return image.height, image.width
 
 
+TEMPORARY_PATTERNS = (".*.tmp", ".*.tmp.png")
+
+
 def remove_stale_temporaries(folder: Path) -> int:
-    """Delete ``.*.tmp`` files a killed run left behind; returns how many."""
+    """Delete the temporary files (``.*.tmp``, ``.*.tmp.png``) a killed run left behind; returns how many."""
     removed = 0
     if folder.is_dir():
-        for tmp in folder.rglob(".*.tmp"):
-            with contextlib.suppress(FileNotFoundError):
-                tmp.unlink()
-                removed += 1
+        for pattern in TEMPORARY_PATTERNS:
+            for tmp in folder.rglob(pattern):
+                with contextlib.suppress(FileNotFoundError):
+                    tmp.unlink()
+                    removed += 1
     return removed
 
 

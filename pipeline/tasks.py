@@ -165,9 +165,20 @@ class PreprocessPage(PageTask):
         for number, (step, step_image) in enumerate((debug or {}).items(), start=1):
             name = f"{page_name(self.page)}-{number:02d}-{step}.png"
             files.write_png_atomic(self.doc_dir / "pages" / "debug" / name, step_image)
-        files.write_png_atomic(self.image_path(), prepared, compress=False)
+        size = files.write_png_atomic(self.image_path(), prepared, compress=False, durable=False)
         log.info("%s p%d: preprocessed", self.doc_id, self.page)
-        return {"page": self.page, "source": page_file, "source_page": index, "steps": meta}
+        return {"page": self.page, "source": page_file, "source_page": index, "image_bytes": size, "steps": meta}
+
+    def complete(self) -> bool:
+        # The page image is written without a flush to disk (10 ms a page); the marker's
+        # record of its size shows a file that a power cut left short, and it is made again.
+        if not super().complete():
+            return False
+        try:
+            expected = files.read_json(self.marker_path()).get("image_bytes")
+            return expected is None or self.image_path().stat().st_size == expected
+        except (OSError, ValueError):
+            return False
 
 
 class OcrPage(PageTask):
