@@ -1013,7 +1013,7 @@ class Corrector:
             before, after = neighbours
             if before is None or after is None or not MID_SENTENCE_BEFORE.match(before) or not LOWER_START.match(after):
                 return None  # between two lower-case words of one line: surely inside a sentence
-            core, trail = _split_trail(token)
+            _lead, core, trail = _core(token)
             if not PLAIN_WORD.fullmatch(core) or len(core) > 1 and not core[1:].islower():
                 return None
             if len(core) == 1 and trail:
@@ -1023,12 +1023,11 @@ class Corrector:
                 return None
             return word + trail, "case", 0.0, []
         if SENTENCE_BEFORE.match(previous):
-            core, trail = _split_trail(token)
+            _lead, core, trail = _core(token)
             if len(core) < 2 or not PLAIN_WORD.fullmatch(core) or not core.islower():
                 return None
-            word = core
             before = previous.rstrip('"»)')[:-1].lower()
-            if not self.lexicon.is_word(before) or not self.lexicon.is_word(word):
+            if not self.lexicon.is_word(before) or not self.lexicon.is_word(core):
                 return None
             return core[0].upper() + core[1:] + trail, "case", 0.0, []
         return None
@@ -1347,12 +1346,6 @@ def _tokens(line: str) -> list[tuple[int, int, str]]:
         out.append((start, end, word))
         start = end + 1
     return out
-
-
-def _split_trail(token: str) -> tuple[str, str]:
-    """(word, trailing punctuation) of a token that starts with a letter."""
-    trail = TRAIL.search(token)
-    return (token[: trail.start()], trail.group()) if trail else (token, "")
 
 
 def _core(token: str) -> tuple[str, str, str]:

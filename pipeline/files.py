@@ -32,20 +32,33 @@ PDF_DPI = 300
 Image.MAX_IMAGE_PIXELS = None
 
 
-def write_bytes_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` so that ``path`` is either absent, the old file, or the whole new file."""
+@contextlib.contextmanager
+def _atomic_path(path: Path, suffix: str = ".tmp", durable: bool = True) -> Iterator[str]:
+    """A temporary file beside ``path`` to write, renamed over ``path`` once written.
+
+    ``path`` is only ever absent, the old file, or the whole new file. ``durable`` flushes the
+    file to disk before the rename; without it a killed process still leaves no half file,
+    only a power cut could.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=suffix, dir=path.parent)
+    os.close(fd)
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
+        yield tmp
+        if durable:
+            with open(tmp, "rb+") as handle:
+                os.fsync(handle.fileno())
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
+
+
+def write_bytes_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` so that ``path`` is either absent, the old file, or the whole new file."""
+    with _atomic_path(path) as tmp, open(tmp, "wb") as handle:
+        handle.write(data)
 
 
 def write_text_atomic(path: Path, text: str) -> None:
@@ -73,28 +86,16 @@ UNCOMPRESSED_PNG = [cv2.IMWRITE_PNG_COMPRESSION, 0, cv2.IMWRITE_PNG_FILTER, cv2.
 
 
 def write_png_atomic(path: Path, image: np.ndarray, compress: bool = True, durable: bool = True) -> int:
-    """Write a PNG so that ``path`` is absent, the old file or the whole new one; returns its size.
+    """Write a PNG atomically (OpenCV writes the temporary file itself, half the time of
+    encoding to memory first); returns its size in bytes.
 
-    OpenCV writes straight to a temporary file beside ``path`` (half the time of encoding to
-    memory first). ``durable=False`` skips the flush to disk: for a large intermediate whose
-    size its marker records, so that a file a power cut truncated is seen and made again,
-    while a killed process can never leave a half file (the rename is atomic either way).
+    ``durable=False`` skips the flush to disk: for a large intermediate whose size its marker
+    records, so that a file a power cut left short is seen and made again.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".tmp.png", dir=path.parent)
-    os.close(fd)
-    try:
+    with _atomic_path(path, ".tmp.png", durable) as tmp:
         if not cv2.imwrite(tmp, image, [] if compress else UNCOMPRESSED_PNG):
             raise OSError(f"{path}: could not encode PNG")
-        if durable:
-            with open(tmp, "rb+") as handle:
-                os.fsync(handle.fileno())
         size = os.path.getsize(tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
     return size
 
 

@@ -105,9 +105,14 @@ class DocumentTask(luigi.Task):
         if not marker.is_file() or not all(p.is_file() for p in self.product_paths()):
             return False
         try:
-            return files.read_json(marker).get("fingerprint") == self.fingerprint()
+            record = files.read_json(marker)
+            return record.get("fingerprint") == self.fingerprint() and self.products_intact(record)
         except (OSError, ValueError):
             return False
+
+    def products_intact(self, record: dict[str, Any]) -> bool:
+        """Whether the products still match what the marker ``record`` says of them."""
+        return True
 
     def failure_page(self) -> int:
         return 0
@@ -169,16 +174,11 @@ class PreprocessPage(PageTask):
         log.info("%s p%d: preprocessed", self.doc_id, self.page)
         return {"page": self.page, "source": page_file, "source_page": index, "image_bytes": size, "steps": meta}
 
-    def complete(self) -> bool:
+    def products_intact(self, record: dict[str, Any]) -> bool:
         # The page image is written without a flush to disk (10 ms a page); the marker's
         # record of its size shows a file that a power cut left short, and it is made again.
-        if not super().complete():
-            return False
-        try:
-            expected = files.read_json(self.marker_path()).get("image_bytes")
-            return expected is None or self.image_path().stat().st_size == expected
-        except (OSError, ValueError):
-            return False
+        expected = record.get("image_bytes")
+        return expected is None or self.image_path().stat().st_size == expected
 
 
 class OcrPage(PageTask):
