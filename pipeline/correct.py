@@ -1224,28 +1224,24 @@ class Corrector:
     def _unlisted_forms(self, word: str) -> list[tuple[float, str, int]]:
         """Inflections only OpenCorpora knows (тсропливости -> торопливости), one listed confusion away.
 
-        Tried only for a long word with no listed candidate at all. The walk goes down
-        OpenCorpora's word graph (pymorphy3's DAWG) letter by letter, branching once into the
-        confusion table's substitutions, so a dead prefix is abandoned at once.
+        Tried only for a long word with no listed candidate at all. The walk goes along the word
+        in OpenCorpora's word graph (pymorphy3's DAWG), trying the confusion table's substitutions
+        at each letter, and stops at the first prefix no word has.
         """
         graph = self.lexicon.morph.dictionary.words
-        follow, has_value = graph.dct.follow_bytes, graph._has_value
         prior = self.settings.unlisted_log_prob
-        encoded = [ch.encode("utf-8") for ch in word]
         found: list[tuple[float, str, int]] = []
-        index = graph.dct.ROOT
+        # DAWG2 (pymorphy3[fast]) answers prefix questions; DAWG-Python cannot, and then every
+        # substitution is looked up whole (the same forms, found more slowly).
+        prefix_known = getattr(graph, "has_keys_with_prefix", lambda _prefix: True)
         for pos, ch in enumerate(word):
+            head = word[:pos]
+            if pos and not prefix_known(head):
+                break  # no word starts so: no substitution further on can make one
             for meant in self._meant_for.get(ch, ()):
-                branch = follow(meant.encode("utf-8"), index)
-                rest = pos + 1
-                while branch is not None and rest < len(word):
-                    branch = follow(encoded[rest], branch)
-                    rest += 1
-                if branch is not None and has_value(branch):
-                    found.append((prior, word[:pos] + meant + word[pos + 1 :], 1))
-            index = follow(encoded[pos], index)
-            if index is None:
-                break
+                spelled = head + meant
+                if prefix_known(spelled) and (spelled + word[pos + 1 :]) in graph:
+                    found.append((prior, spelled + word[pos + 1 :], 1))
         return found
 
     def _confident_best(
