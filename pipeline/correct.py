@@ -128,9 +128,9 @@ MID_SENTENCE_BEFORE = re.compile(r"^[а-яё]+(?:-[а-яё]+)*$")
 SENTENCE_BEFORE = re.compile(r"^[а-яёА-ЯЁ][а-яё]{2,}(?:-[а-яё]+)*[!?][\"»)]?$")
 SINGLE_LETTER_DOT = re.compile(r"^[а-яёА-ЯЁ]\.[,;:]?$")
 # Parts of speech (pymorphy3) no proper name capitalises inside a sentence.
-NEVER_CAPITAL_POS = frozenset(
-    {"VERB", "INFN", "ADVB", "NPRO", "PREP", "CONJ", "PRCL", "ADJS", "PRTS", "GRND", "PRED", "COMP"}
-)
+# Pronouns (Мы, Он) and conjunctions (Как, Если, Но) are left out: they open most sentences,
+# and OCR loses the stop before them as often as it misreads a small letter as a capital.
+NEVER_CAPITAL_POS = frozenset({"VERB", "INFN", "ADVB", "PREP", "PRCL", "ADJS", "PRTS", "GRND", "PRED", "COMP"})
 # The polite pronouns of letters (Вы, Вас, Ваш): capital or not is the writer's choice.
 POLITE_PRONOUNS = frozenset({"вы", "ваш"})
 LOWER_START = re.compile(r"^[^\w]*[а-яё]")
@@ -530,6 +530,9 @@ class Corrector:
                 if (li, ti) in consumed or (li, ti + 1) in consumed or (self._solid(a) and self._solid(b)):
                     ti += 1
                     continue
+                # Specks read as marks no typewriter makes (Ру ‚джуэй) go with the join: the token
+                # pass would strip them, but only after this pass had judged the halves with them.
+                a, b = self._without_noise(a), self._without_noise(b)
                 joined = self._pair_cache.get((a, b), False)
                 if joined is False:
                     joined = self._join_pair(a, b)
@@ -844,8 +847,9 @@ class Corrector:
             return None
         if min(len(la), len(lb)) > s.max_split_part:
             return None  # two long misreadings are two words, not halves of one
-        if a_core[:1].isupper() and not (a_core.isupper() and b_core.isupper()) and len(a_core) > 1 and a_word:
-            return None  # a capitalised word may be a name; only ALL-CAPS lines are joined
+        # A capitalised word may be a name: joined with what follows only into a lexicon entry
+        # (Ру джуэй -> Риджуэй), unless the whole line is in capitals.
+        name_only = a_core[:1].isupper() and not (a_core.isupper() and b_core.isupper()) and len(a_core) > 1 and a_word
         # Whether the joined string is near any word is asked first, under the lowest keep score
         # there can be: most joins of two misreadings end here, before each part is scored.
         lowest_keep = 2 * s.unknown_log_prior
@@ -855,7 +859,11 @@ class Corrector:
         scored = self._score_candidates(joined, False, keep + s.margin + s.join_cost - s.ambiguity)
         # The joined word must take letters from both parts, not drop a word part (этого нё: -> этого).
         longest_word_part = max(len(la) if a_word else 0, len(lb) if b_word else 0)
-        scored = [t for t in scored if t[2] != "merged-words" and len(t[0]) > longest_word_part]
+        scored = [
+            t
+            for t in scored
+            if t[2] != "merged-words" and len(t[0]) > longest_word_part and (t[2] == "lexicon" or not name_only)
+        ]
         if not scored:
             return None
         best_word, best_score, _reason = scored[0]
@@ -944,7 +952,14 @@ class Corrector:
             # one-letter word takes a colon.
             one_letter = len(word) == 1 and (trail.group() == ":" or (word in "иа" and next_lower))
             after_function_word = (len(word) >= 2 or one_letter) and head.islower()
-            inside_sentence = trail.group() == "." and next_lower and len(word) >= 4 and word in self.lexicon.counts
+            # A stop inside a sentence: after a listed word of four letters or more, or a pronoun
+            # (он., нас.); shorter words are often abbreviations (гр., ул.) that pymorphy3 may not flag.
+            inside_sentence = (
+                trail.group() == "."
+                and next_lower
+                and word in self.lexicon.counts
+                and (len(word) >= 4 or len(word) >= 2 and self._pronoun(word))
+            )
             if (
                 (after_function_word or inside_sentence)
                 and WORD_CORE.match(head)
@@ -1000,10 +1015,11 @@ class Corrector:
 
         ``Должны`` after ``мы`` on the same line is ``должны``; ``выступление`` after ``Цзе-дун!``
         is ``Выступление``. Only letters the confusion table has seen read in the wrong case
-        (в/В, н/Н, с/С ...). A capital inside a sentence goes only from verbs, adverbs, pronouns
+        (в/В, н/Н, с/С ...). A capital inside a sentence goes only from verbs, adverbs, particles
         and the like: nouns and adjectives keep theirs (Великой Отечественной, Днем рождения),
-        and so do the polite ``Вы``/``Ваш`` of letters. A sentence start is taken only after
-        ``!`` or ``?``: a speck read as a full stop is common, a misread exclamation mark not.
+        and so do pronouns and conjunctions, which open sentences whose stop OCR lost (Мы, Как).
+        A sentence start is taken only after ``!`` or ``?``: a speck read as a full stop is
+        common, a misread exclamation mark not.
         """
         # Most tokens fail the cheap tests on the first letter and the neighbours.
         first = token[:1]
@@ -1034,7 +1050,7 @@ class Corrector:
 
     def _never_capital(self, word: str) -> bool:
         """A listed word that no name capitalises inside a sentence: its likeliest reading a verb,
-        adverb, pronoun or function word, and no reading a name or an abbreviation (memoised)."""
+        adverb, particle or preposition, and no reading a name or an abbreviation (memoised)."""
         hit = self._never_capital_cache.get(word)
         if hit is None:
             lex = self.lexicon
@@ -1081,6 +1097,10 @@ class Corrector:
         """True when any of pymorphy3's likeliest readings of ``word`` is a name, surname or place."""
         return any(NAME_TAGS & tag.grammemes for tag in self.lexicon.morph.tag(word)[:2])
 
+    def _pronoun(self, word: str) -> bool:
+        """A listed word whose likeliest reading is a pronoun (asked only of short words before a stop)."""
+        return self.lexicon.morph.tag(word)[0].POS == "NPRO"
+
     def _pos(self, word: str) -> tuple[str | None, bool] | None:
         """(likeliest part of speech, any reading is an abbreviation) from pymorphy3; None if unknown."""
         hit = self._pos_cache.get(word, False)
@@ -1107,6 +1127,13 @@ class Corrector:
         if result is None:
             return None
         return token[:i0] + result[0] + token[i1:], result[1], result[2], result[3]
+
+    def _without_noise(self, token: str) -> str:
+        """``token`` without noise characters (itself when it has none, or nothing else)."""
+        if not self.settings.strip_noise:
+            return token
+        stripped = self._strip_noise(token)
+        return stripped or token
 
     def _strip_noise(self, token: str) -> str | None:
         """The token without characters no typewriter makes (`` ` ‚ | _ © ``), or None if it has none."""
