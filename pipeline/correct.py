@@ -143,6 +143,10 @@ DATE_YEAR = re.compile(r"^(?:\d{2}|\d{4}|с\.г\.?)[.,;:\"»)]*$")
 HYPHEN_END = re.compile(r"[а-яёА-ЯЁ]-[.,:;'`]?$")
 # Tesseract's readings of the number sign when a number follows.
 NUMBER_SIGN_MISREADS = frozenset({"М", "Ме", "Мо", "Nо"})
+# A date with "с.г." (this year) whose closing stop OCR lost or doubled: 23.6.с.г / 12.3.с.г..
+DATE_THIS_YEAR = re.compile(r"^(\d{1,2}\.\d{1,2}\.с\.г)(\.?|\.{2,})([,;:\"»)]*)$")
+# A number with a stop after it, last on its line after the number sign: "№ 3261." in a footer.
+NUMBER_THEN_STOP = re.compile(r"^\d+\.$")
 STRIP_PUNCT = "\"'«»()[]“”„‚‘’`|_*.,;:!?…"
 # _join_pair's answer when only a word and a non-word joined and corrected could apply.
 WORD_PART = object()
@@ -431,6 +435,11 @@ class Corrector:
                 # "М 3261": Tesseract's usual reading of the number sign before a number.
                 edits.append(_edit(li, start, end, "№", "number-sign", 0.0, []))
                 previous_text = previous_out = "№"
+                continue
+            if fix_punct and previous_out == "№" and ti + 1 == len(tokens[li]) and NUMBER_THEN_STOP.match(token):
+                # A telegram's number (№ 3261) ends no sentence: a stop after it is a speck.
+                edits.append(_edit(li, start, end, token[:-1], "punctuation", 0.0, []))
+                previous_text = previous_out = token[:-1]
                 continue
             initial = not previous_text or bool(SENTENCE_END.search(previous_text))
             next_lower = False
@@ -931,6 +940,9 @@ class Corrector:
     def _strip_stray_punctuation(self, token: str, next_lower: bool) -> str:
         """Drop dots and colons that Russian orthography cannot have where they stand."""
         if DIGIT.search(token):
+            date = DATE_THIS_YEAR.match(token)
+            if date is not None and date.group(2) != ".":
+                return date.group(1) + "." + date.group(3)  # the abbreviation с.г. always has its stop
             return token
         if NUMBER_SIGN_PUNCT.match(token):
             return "№"  # the number sign is never followed by a stop or a colon
