@@ -145,6 +145,13 @@ HYPHEN_END = re.compile(r"[а-яёА-ЯЁ]-[.,:;'`]?$")
 NUMBER_SIGN_MISREADS = frozenset({"М", "Ме", "Мо", "Nо"})
 # A date with "с.г." (this year) whose closing stop OCR lost or doubled: 23.6.с.г / 12.3.с.г..
 DATE_THIS_YEAR = re.compile(r"^(\d{1,2}\.\d{1,2}\.с\.г)(\.?|\.{2,})([,;:\"»)]*)$")
+# Blanks OCR read as a dot or a hyphen beside a number (поставить.1800, 40.м., 14.7.1951-г., 4- дело):
+# a word, a stop and a number; a number, a mark and a unit; a number and the dash of a list.
+WORD_DOT_NUMBER = re.compile(r"^([а-яёА-ЯЁ]{4,}|[иа])\.(\d+(?:\.\d+)*)([,;:]?)$")
+NUMBER_MARK_UNIT = re.compile(r"^(\d+(?:\.\d+)*)[.-](г|гг|м|ч|мин|км)\.([,;:]?)$")
+NUMBER_DASH = re.compile(r"^(\d+(?:-\d+)?)\.?-$")
+# Words after which "2-" is a suspended hyphen (2- и 3-комнатные), not a number and a dash.
+SUSPENDED_HYPHEN_NEXT = frozenset({"и", "или", "а"})
 # A number with a stop after it, last on its line after the number sign: "№ 3261." in a footer.
 NUMBER_THEN_STOP = re.compile(r"^\d+\.$")
 STRIP_PUNCT = "\"'«»()[]“”„‚‘’`|_*.,;:!?…"
@@ -440,6 +447,12 @@ class Corrector:
                 # A telegram's number (№ 3261) ends no sentence: a stop after it is a speck.
                 edits.append(_edit(li, start, end, token[:-1], "punctuation", 0.0, []))
                 previous_text = previous_out = token[:-1]
+                continue
+            following = tokens[li][ti + 1][2] if ti + 1 < len(tokens[li]) else None
+            spaced = self._space_number(token, following) if fix_punct and DIGIT.search(token) else None
+            if spaced is not None:
+                edits.append(_edit(li, start, end, spaced, "spacing", 0.0, []))
+                previous_text = previous_out = spaced
                 continue
             initial = not previous_text or bool(SENTENCE_END.search(previous_text))
             next_lower = False
@@ -936,6 +949,23 @@ class Corrector:
         if not reasons or cleaned == token:
             return None
         return cleaned, "+".join(reasons), score, candidates
+
+    def _space_number(self, token: str, following: str | None) -> str | None:
+        """The blank a typist put between a number and its neighbours, where OCR read a mark.
+
+        Digits are never changed. A unit written without a blank (1922г.) is the typist's and
+        stays; only a dot or a hyphen in the blank's place is taken for one.
+        """
+        m = WORD_DOT_NUMBER.match(token)
+        if m is not None:
+            return f"{m.group(1)} {m.group(2)}{m.group(3)}" if self.lexicon.is_word(m.group(1).lower()) else None
+        m = NUMBER_MARK_UNIT.match(token)
+        if m is not None:
+            return f"{m.group(1)} {m.group(2)}.{m.group(3)}"
+        m = NUMBER_DASH.match(token)
+        if m is not None and following is not None and following[:1].isalpha():
+            return None if following in SUSPENDED_HYPHEN_NEXT else f"{m.group(1)} -"
+        return None
 
     def _strip_stray_punctuation(self, token: str, next_lower: bool) -> str:
         """Drop dots and colons that Russian orthography cannot have where they stand."""
