@@ -152,6 +152,10 @@ NUMBER_MARK_UNIT = re.compile(r"^(\d+(?:\.\d+)*)[.-](г|гг|м|ч|мин|км)\
 NUMBER_DASH = re.compile(r"^(\d+(?:-\d+)?)\.?-$")
 # Words after which "2-" is a suspended hyphen (2- и 3-комнатные), not a number and a dash.
 SUSPENDED_HYPHEN_NEXT = frozenset({"и", "или", "а"})
+# A word and a lower-case abbreviation with the blank between them lost or read as a hyphen.
+ABBREVIATION_RUN_IN = re.compile(r"^([а-яёА-ЯЁ]+?)(-?)([а-яё]{2,4})$")
+# Conjunctions and prepositions of one letter: a word before which the blank may be lost.
+ONE_LETTER_WORDS = frozenset("иавксуо")
 # A number with a stop after it, last on its line after the number sign: "№ 3261." in a footer.
 NUMBER_THEN_STOP = re.compile(r"^\d+\.$")
 STRIP_PUNCT = "\"'«»()[]“”„‚‘’`|_*.,;:!?…"
@@ -1015,6 +1019,19 @@ class Corrector:
                     return token[: trail.start()]
         return token
 
+    def _split_abbreviation(self, core: str) -> str | None:
+        """``итов.`` -> ``и тов.``, ``имени-тов.`` -> ``имени тов.``: a listed abbreviation run into
+        the word before it, the blank lost or read as a hyphen (the dot follows ``core``)."""
+        m = ABBREVIATION_RUN_IN.match(core)
+        if m is None:
+            return None
+        first, hyphen, second = m.groups()
+        if second + "." not in self.lexicon.domain or core.lower() + "." in self.lexicon.domain:
+            return None
+        if not (hyphen and self.lexicon.is_word(first.lower()) or first.lower() in ONE_LETTER_WORDS):
+            return None
+        return f"{first} {second}"
+
     def _fix_abbreviation(self, core: str) -> tuple[str, str, float, list[dict[str, Any]]] | None:
         """``тп.`` -> ``Отп.``, ``Эз.`` -> ``Экз.``: a rare dotted token one edit from one listed abbreviation.
 
@@ -1212,6 +1229,10 @@ class Corrector:
             # С:алину, АРМ/И: a letter read as punctuation; it becomes a letter no word has, so
             # that every candidate pays a substitution for it.
             core = core[: inner.start(1)] + UNREAD_LETTER + core[inner.end(1) :]
+        if i1 < len(token) and token[i1] == ".":
+            split = self._split_abbreviation(core)
+            if split is not None:
+                return split, "spacing", 0.0, []
         if "." in token[i0:] and i1 < len(token) and token[i1] == "." and len(core) <= 4:
             # A short word followed by a dot is treated as an abbreviation (тов., расш., с.г.).
             if core.lower() in lex.domain or core.lower() + "." in lex.domain:
