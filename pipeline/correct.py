@@ -373,6 +373,7 @@ class Corrector:
                 self._meant_for.setdefault(read, []).append(meant)
         self._keep_cache: dict[tuple[str, bool], float] = {}
         self._never_capital_cache: dict[str, bool] = {}
+        self._lemma_cache: dict[str, frozenset[str]] = {}
         # Letters whose capital and small forms Tesseract confuses (learned rows such as в->В).
         self._case_confusable = frozenset(
             c.ocr.lower()
@@ -1337,7 +1338,7 @@ class Corrector:
     def _confident_best(
         self, scored: list[tuple[str, float, str]], keep: float, extra: float
     ) -> tuple[str, float, str] | None:
-        """The best candidate if it beats keeping the word by the margin and is not ambiguous."""
+        """The best candidate if it beats keeping the word by the margin, and no other word ties with it."""
         if not scored:
             return None
         best = scored[0]
@@ -1345,9 +1346,30 @@ class Corrector:
             extra = 0.0  # a close lexicon entry is exactly what lets a capitalised word change
         if best[1] - keep < self.settings.margin + extra:
             return None
-        if len(scored) > 1 and best[1] - scored[1][1] < self.settings.ambiguity:
+        tied = [t[0] for t in scored[1:] if best[1] - t[1] < self.settings.ambiguity]
+        if tied and not self._one_lemma(best[0], tied):
             return None
         return best
+
+    def _one_lemma(self, best: str, tied: list[str]) -> bool:
+        """Whether candidates that tie with ``best`` are forms of its word (детские / детское).
+
+        The word is then known and only its ending is a guess: the likelier form is taken, for
+        the word read was no word at all. Ties between different words stay unresolved.
+        """
+        if " " in best or any(" " in t for t in tied):
+            return False
+        common = self._lemmas(best)
+        for word in tied:
+            common = common & self._lemmas(word)
+        return bool(common)
+
+    def _lemmas(self, word: str) -> frozenset[str]:
+        """Dictionary forms of pymorphy3's likeliest readings of ``word`` (memoised)."""
+        hit = self._lemma_cache.get(word)
+        if hit is None:
+            hit = self._lemma_cache[word] = frozenset(p.normal_form for p in self.lexicon.morph.parse(word)[:3])
+        return hit
 
     def _score_candidates(self, word: str, domain_only: bool, floor: float = -math.inf) -> list[tuple[str, float, str]]:
         """Candidates with noisy-channel scores, best first.
