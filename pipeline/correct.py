@@ -156,6 +156,15 @@ SUSPENDED_HYPHEN_NEXT = frozenset({"и", "или", "а"})
 ABBREVIATION_RUN_IN = re.compile(r"^([а-яёА-ЯЁ]+?)(-?)([а-яё]{2,4})$")
 # Conjunctions and prepositions of one letter: a word before which the blank may be lost.
 ONE_LETTER_WORDS = frozenset("иавксуо")
+# The hours or minutes of a time in a telegram's header or footer (16 ч. 05 м.).
+TIME_NUMBER = re.compile(r"^\d{1,2}$")
+# A capitalised or lower-case word of two to six letters and a stop: maybe a footer's label.
+FOOTER_LABEL = re.compile(r"^[А-ЯЁа-яё][а-яё]{1,5}\.$")
+# The minutes of a time, and the one-letter unit after hours or minutes (ч. м., or a misreading).
+MINUTES = re.compile(r"^\d{2}$")
+TIME_UNIT = re.compile(r"^[а-яёА-ЯЁ][.,]?$")
+# A clock time as footers write it (12.15; OCR may add a dash before it).
+CLOCK_TIME = re.compile(r"^-?\d{1,2}\.\d{2}$")
 # A number with a stop after it, last on its line after the number sign: "№ 3261." in a footer.
 NUMBER_THEN_STOP = re.compile(r"^\d+\.$")
 STRIP_PUNCT = "\"'«»()[]“”„‚‘’`|_*.,;:!?…"
@@ -422,6 +431,7 @@ class Corrector:
         edits += self._fix_phrases(tokens, consumed)
         edits += self._join_hyphen_gaps(tokens, consumed)
         edits += self._join_dates(tokens, consumed)
+        edits += self._fix_record_fields(tokens, consumed)
         edits += self._join_split_words(tokens, consumed)
         edits += self._join_split_words(tokens, consumed, word_part=True)
         previous_text = ""
@@ -821,6 +831,47 @@ class Corrector:
                 consumed.update((li, k) for k in range(ti, ti + span))
                 ti += span
         return edits
+
+    def _fix_record_fields(
+        self, tokens: list[list[tuple[int, int, str]]], consumed: set[tuple[int, int]]
+    ) -> list[Correction]:
+        """The fields of a telegram's header and footer: ``23 н. 40 м.`` -> ``23 ч. 40 м.``,
+        ``Расы. Елезов 12.00`` -> ``Расш. Елезов 12.00``.
+
+        A time is hours, ``ч.``, two-digit minutes, ``м.``; a footer field is a listed
+        abbreviation (who deciphered, typed, which copy), a surname, then a clock time. Where
+        the layout fixes what a token must be, a misreading of it is replaced; digits never are.
+        """
+        fixes: dict[tuple[int, int], str] = {}
+        for li, line_tokens in enumerate(tokens):
+            texts = [t[2] for t in line_tokens]
+            for ti in range(len(texts)):
+                fixes.update({(li, k): unit for k, unit in _time_units(texts, ti).items()})
+                label = self._footer_label(texts, ti)
+                if label is not None:
+                    fixes[(li, ti)] = label
+        edits: list[Correction] = []
+        for (li, ti), fixed in sorted(fixes.items()):
+            start, end, text = tokens[li][ti]
+            if fixed != text and (li, ti) not in consumed:
+                edits.append(_edit(li, start, end, fixed, "record-field", 0.0, []))
+                consumed.add((li, ti))
+        return edits
+
+    def _footer_label(self, texts: list[str], ti: int) -> str | None:
+        """A footer's label (``Расш.``, ``Отп.``) read as another word: it stands before a surname and a time."""
+        token = texts[ti]
+        if not FOOTER_LABEL.match(token) or ti + 2 >= len(texts) or token.lower() in self.lexicon.domain:
+            return None
+        surname, time = texts[ti + 1], texts[ti + 2]
+        if not (surname[:1].isupper() and surname[1:].islower() and surname.isalpha() and CLOCK_TIME.match(time)):
+            return None
+        low = token[:-1].lower()
+        near = [a for a in self._abbreviations if len(a) >= 3 and Levenshtein.distance(low, a, score_cutoff=1) == 1]
+        if len(near) != 1:
+            return None
+        written = self.lexicon.domain.get(near[0] + ".")
+        return apply_case(token[:-1], near[0], written[:-1] if written else None) + "."
 
     def _join_dates(self, tokens: list[list[tuple[int, int, str]]], consumed: set[tuple[int, int]]) -> list[Correction]:
         """``28. 6. с.г.`` / ``29. 6. 51`` -> ``28.6.с.г.`` / ``29.6.51``: blanks OCR put inside a date.
@@ -1438,6 +1489,27 @@ class Corrector:
             return None
         fixed = "".join(NUMBER_CONFUSIONS.get(c, c) for c in number)
         return fixed + suffix, "number", 0.0, []
+
+
+def _time_units(texts: list[str], ti: int) -> dict[int, str]:
+    """Units to write in a time starting at ``ti`` (``23 н. 40 м.``: {ti + 1: "ч."}), or none.
+
+    Hours up to 24, a one-letter unit, two-digit minutes, a one-letter unit, then a date or the
+    line's end; one of the two units must already read right, so ``10 и 15 и 20`` is no time.
+    """
+    if ti + 3 >= len(texts) or not TIME_NUMBER.match(texts[ti]) or not MINUTES.match(texts[ti + 2]):
+        return {}
+    hours_unit, minutes_unit = texts[ti + 1], texts[ti + 3]
+    following = texts[ti + 4] if ti + 4 < len(texts) else "0"
+    if int(texts[ti]) > 24 or int(texts[ti + 2]) > 59 or not following[:1].isdigit():
+        return {}
+    if not (TIME_UNIT.match(hours_unit) and TIME_UNIT.match(minutes_unit)):
+        return {}
+    if hours_unit == "ч.":
+        return {ti + 3: "м."}
+    if minutes_unit == "м.":
+        return {ti + 1: "ч."}
+    return {}
 
 
 def _tokens(line: str) -> list[tuple[int, int, str]]:
