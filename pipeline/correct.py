@@ -428,20 +428,25 @@ class Corrector:
         consumed: set[tuple[int, int]] = set()
         if self.settings.join_hyphenation:
             edits += self._join_hyphenation(tokens, consumed)
-        edits += self._fix_phrases(tokens, consumed)
+        listed: set[tuple[int, int]] = set()  # words of listed phrases read right: never joined
+        edits += self._fix_phrases(tokens, consumed, listed)
         edits += self._join_hyphen_gaps(tokens, consumed)
         edits += self._join_dates(tokens, consumed)
         edits += self._fix_record_fields(tokens, consumed)
-        edits += self._join_split_words(tokens, consumed)
-        edits += self._join_split_words(tokens, consumed, word_part=True)
+        edits += self._join_split_words(tokens, consumed, listed)
+        edits += self._join_split_words(tokens, consumed, listed, word_part=True)
         previous_text = ""
         previous_out = ""  # the previous token as corrected: a removed stop ends no sentence
+        # What the passes above made of the tokens they took, by (line, end offset): a joined
+        # Цзе- -дун! ends its sentence as Цзе-дун! does.
+        made = {(e.line, e.end): e.replacement for e in edits}
         order = [(li, ti) for li, line_tokens in enumerate(tokens) for ti in range(len(line_tokens))]
         fix_punct = self.settings.fix_punctuation
         for k, (li, ti) in enumerate(order):
             start, end, token = tokens[li][ti]
             if (li, ti) in consumed:
-                previous_text = previous_out = token
+                previous_text = token
+                previous_out = made.get((li, end), token)
                 continue
             if fix_punct and ti > 0 and LONE_PUNCT.match(token) and k + 1 < len(order) and previous_text[-1:].isalnum():
                 # A dot or colon standing alone between words is a speck: no typist puts a blank before it.
@@ -552,9 +557,14 @@ class Corrector:
         return edits
 
     def _join_split_words(
-        self, tokens: list[list[tuple[int, int, str]]], consumed: set[tuple[int, int]], word_part: bool = False
+        self,
+        tokens: list[list[tuple[int, int, str]]],
+        consumed: set[tuple[int, int]],
+        listed: set[tuple[int, int]],
+        word_part: bool = False,
     ) -> list[Correction]:
         """``пре кращения`` -> ``прекращения``; ``Энь- лай`` -> ``Энь-лай`` when a part is not a word.
+        Words of a listed phrase read right (``listed``) are never joined.
 
         With ``word_part``, also a word and a non-word joined and corrected (``над жда``); that
         pass runs second, so that ``о прекр щении`` first joins the two halves that are no words.
@@ -564,7 +574,13 @@ class Corrector:
             ti = 0
             while ti < len(line_tokens) - 1:
                 (s1, _e1, a), (_s2, e2, b) = line_tokens[ti], line_tokens[ti + 1]
-                if (li, ti) in consumed or (li, ti + 1) in consumed or (self._solid(a) and self._solid(b)):
+                if (
+                    (li, ti) in consumed
+                    or (li, ti + 1) in consumed
+                    or (self._solid(a) and self._solid(b))
+                    or (li, ti) in listed
+                    or (li, ti + 1) in listed
+                ):
                     ti += 1
                     continue
                 # Specks read as marks no typewriter makes (Ру ‚джуэй) go with the join: the token
@@ -715,9 +731,13 @@ class Corrector:
         return pos is None or pos[0] not in FUNCTION_POS
 
     def _fix_phrases(
-        self, tokens: list[list[tuple[int, int, str]]], consumed: set[tuple[int, int]]
+        self,
+        tokens: list[list[tuple[int, int, str]]],
+        consumed: set[tuple[int, int]],
+        listed: set[tuple[int, int]],
     ) -> list[Correction]:
-        """``ВТОРОЕ ГЛАЗНОЕ УПРАВЛЕНИЕ``, ``Мас Цзе-дун``: one word of a listed phrase misread.
+        """``ВТОРОЕ ГЛАЗНОЕ УПРАВЛЕНИЕ``, ``Мас Цзе-дун``: one word of a listed phrase misread;
+        ``Ким ИР Сена``: a name in it in the wrong case. Phrases read right go into ``listed``.
 
         The other words of the phrase must stand beside it exactly as listed, and the misread
         word be one edit from the phrase's word (two from six letters on). Only this context
@@ -742,34 +762,47 @@ class Corrector:
                     if start < 0 or start + len(phrase) > len(line_tokens) or (start, phrase) in tried:
                         continue
                     tried.add((start, phrase))
-                    misread = self._phrase_misreads(phrase, lowered[start : start + len(phrase)])
-                    positions = [start + m for m in misread]
-                    if not positions or any(
+                    span = range(start, start + len(phrase))
+                    if list(phrase) == lowered[start : start + len(phrase)]:
+                        # Read right, perhaps in the wrong case. Its words are no halves of other
+                        # words (Ким ИР СЕНА never joins into the variant ИРСЕНА). Only people's
+                        # names are recased: an agency's words may be written either way.
+                        recased = [
+                            k
+                            for k in _phrase_recased(written, [cores[t][1] for t in span])
+                            if self.lexicon.domain_kind.get(phrase[k]) == "person"  # not пресс of Юнайтед пресс
+                        ]
+                        for k in recased:
+                            edits.append(self._phrase_edit(li, line_tokens, cores, start + k, written[k], written))
+                        consumed.update((li, start + k) for k in recased)
+                        listed.update((li, t) for t in span)
+                        continue
+                    misread = [start + m for m in self._phrase_misreads(phrase, lowered[start : start + len(phrase)])]
+                    if not misread or any(
                         (li, t) in consumed or not WORD_CORE.match(cores[t][1]) or lowered[t] in domain
-                        for t in positions  # a lexicon form is another case of the name, not a misreading
+                        for t in misread  # a lexicon form is another case of the name, not a misreading
                     ):
                         continue
-                    for m, t in zip(misread, positions, strict=True):
-                        lead, core, trail = cores[t]
-                        s0, e0, _token = line_tokens[t]
-                        replacement = lead + apply_case(core, phrase[m], written[m]) + trail
-                        edits.append(
-                            _edit(
-                                li,
-                                s0,
-                                e0,
-                                replacement,
-                                "phrase",
-                                0.0,
-                                self._phrase_candidates(written, m, core),
-                            )
-                        )
+                    for t in misread:
+                        replacement = apply_case(cores[t][1], phrase[t - start], written[t - start])
+                        edits.append(self._phrase_edit(li, line_tokens, cores, t, replacement, written))
                         consumed.add((li, t))
         return edits
 
     @staticmethod
-    def _phrase_candidates(written: tuple[str, ...], m: int, core: str) -> list[dict[str, Any]]:
-        return [{"word": written[m].lower(), "phrase": " ".join(written)}, {"word": core.lower(), "keep": True}]
+    def _phrase_edit(
+        li: int,
+        line_tokens: list[tuple[int, int, str]],
+        cores: list[tuple[str, str, str]],
+        t: int,
+        word: str,
+        written: tuple[str, ...],
+    ) -> Correction:
+        """Token ``t`` of a listed phrase written as ``word``, its punctuation kept."""
+        lead, core, trail = cores[t]
+        s0, e0, _token = line_tokens[t]
+        candidates = [{"word": word.lower(), "phrase": " ".join(written)}, {"word": core.lower(), "keep": True}]
+        return _edit(li, s0, e0, lead + word + trail, "phrase", 0.0, candidates)
 
     @staticmethod
     def _phrase_misreads(phrase: tuple[str, ...], read: list[str]) -> list[int]:
@@ -1154,7 +1187,7 @@ class Corrector:
             if len(core) < 2 or not PLAIN_WORD.fullmatch(core) or not core.islower():
                 return None
             before = previous.rstrip('"»)')[:-1].lower()
-            if not self.lexicon.is_word(before) or not self.lexicon.is_word(core):
+            if not (self.lexicon.is_word(before) or before in self.lexicon.domain) or not self.lexicon.is_word(core):
                 return None
             return core[0].upper() + core[1:] + trail, "case", 0.0, []
         return None
@@ -1535,6 +1568,14 @@ def _core(token: str) -> tuple[str, str, str]:
     trail = TRAIL.search(token, i0)
     i1 = trail.start() if trail else len(token)
     return token[:i0], token[i0:i1], token[i1:]
+
+
+def _phrase_recased(written: tuple[str, ...], cores: list[str]) -> list[int]:
+    """Positions (in the phrase) of a listed phrase's words read in the wrong case (Ким ИР Сена,
+    Ким ир Сену); only while some other word stands exactly as listed, so that a phrase in
+    capitals (КИМ ИР СЕН) or in a lower-case transcription keeps its case."""
+    wrong = [k for k, (core, want) in enumerate(zip(cores, written, strict=True)) if core != want]
+    return wrong if len(wrong) < len(written) else []
 
 
 def _phrase_table(lexicon: Lexicon) -> dict[str, tuple[tuple[tuple[str, ...], tuple[str, ...], int], ...]]:
