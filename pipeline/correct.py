@@ -124,6 +124,10 @@ STRAY_TRAIL = re.compile(r"(?<=[а-яёА-ЯЁ])(\.\.|[.:])$")
 LONE_PUNCT = re.compile(r"^\.$")
 # A lower-case word without punctuation (a comma may be a misread stop): the next word is inside its sentence.
 MID_SENTENCE_BEFORE = re.compile(r"^[а-яё]+(?:-[а-яё]+)*$")
+# The polite pronoun of letters, capitalised inside sentences (Прошу Вас срочно сообщить).
+POLITE_FORMS = frozenset(
+    {"Вы", "Вас", "Вам", "Вами", "Ваш", "Ваша", "Ваше", "Вашу", "Вашего", "Вашей", "Ваши", "Ваших"}
+)
 # A lower-case or Capitalised word and ! or ? (then perhaps a quote or bracket): a sentence ends.
 SENTENCE_BEFORE = re.compile(r"^[а-яёА-ЯЁ][а-яё]{2,}(?:-[а-яё]+)*[!?][\"»)]?$")
 SINGLE_LETTER_DOT = re.compile(r"^[а-яёА-ЯЁ]\.[,;:]?$")
@@ -143,8 +147,8 @@ DATE_YEAR = re.compile(r"^(?:\d{2}|\d{4}|с\.г\.?)[.,;:\"»)]*$")
 HYPHEN_END = re.compile(r"[а-яёА-ЯЁ]-[.,:;'`]?$")
 # Tesseract's readings of the number sign when a number follows.
 NUMBER_SIGN_MISREADS = frozenset({"М", "Ме", "Мо", "Nо"})
-# A date with "с.г." (this year) whose closing stop OCR lost or doubled: 23.6.с.г / 12.3.с.г..
-DATE_THIS_YEAR = re.compile(r"^(\d{1,2}\.\d{1,2}\.с\.г)(\.?|\.{2,})([,;:\"»)]*)$")
+# A date with "с.г." (this year) whose closing stop OCR lost, doubled or blurred: 23.6.с.г / 12.3.с.г.. / 28.6.с.г-.
+DATE_THIS_YEAR = re.compile(r"^(\d{1,2}\.\d{1,2}\.с\.г)(\.?|[.-]{2,})([,;:\"»)]*)$")
 # Blanks OCR read as a dot or a hyphen beside a number (поставить.1800, 40.м., 14.7.1951-г., 4- дело):
 # a word, a stop and a number; a number, a mark and a unit; a number and the dash of a list.
 WORD_DOT_NUMBER = re.compile(r"^([а-яёА-ЯЁ]{4,}|[иа])\.(\d+(?:\.\d+)*)([,;:]?)$")
@@ -1171,7 +1175,12 @@ class Corrector:
             return None
         if first.isupper():
             before, after = neighbours
-            if before is None or after is None or not MID_SENTENCE_BEFORE.match(before) or not LOWER_START.match(after):
+            if (
+                before is None
+                or after is None
+                or not (MID_SENTENCE_BEFORE.match(before) or before in POLITE_FORMS)
+                or not LOWER_START.match(after)
+            ):
                 return None  # between two lower-case words of one line: surely inside a sentence
             _lead, core, trail = _core(token)
             if not PLAIN_WORD.fullmatch(core) or len(core) > 1 and not core[1:].islower():
