@@ -499,7 +499,7 @@ class Corrector:
                     line_tokens[ti - 1][2] if ti else None,
                     line_tokens[ti + 1][2] if ti + 1 < len(line_tokens) else None,
                 )
-                edit = self._sentence_case(token, previous_out, neighbours)
+                edit = self._sentence_case(token, previous_out, neighbours) or self._capitals_line(li, ti, tokens)
             previous_text = previous_out = token
             if edit is not None:
                 replacement, reason, score, candidates = edit
@@ -1200,6 +1200,24 @@ class Corrector:
                 return None
             return core[0].upper() + core[1:] + trail, "case", 0.0, []
         return None
+
+    def _capitals_line(
+        self, li: int, ti: int, tokens: list[list[tuple[int, int, str]]]
+    ) -> tuple[str, str, float, list[dict[str, Any]]] | None:
+        """``СЕРИЯ "Г" т`` -> ``СЕРИЯ "Г" Т``: a small word in a line of capitals (headers write
+        every word so, except abbreviations), when each of its letters is one OCR reads in the
+        wrong case."""
+        token = tokens[li][ti][2]
+        _lead, core, _trail = _core(token)
+        if not core.isalpha() or not core.islower() or not set(core) <= self._case_confusable:
+            return None
+        if core + "." in self.lexicon.domain:
+            return None  # an abbreviation keeps its small letters (ПЕКИН, тов. МАО)
+        others = [_core(t[2])[1] for k, t in enumerate(tokens[li]) if k != ti]
+        words = [w for w in others if w.isalpha()]
+        if len(words) < 2 or not all(w.isupper() for w in words):
+            return None
+        return token.replace(core, core.upper(), 1), "case", 0.0, []
 
     def _never_capital(self, word: str) -> bool:
         """A listed word that no name capitalises inside a sentence: its likeliest reading a verb,
