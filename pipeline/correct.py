@@ -387,6 +387,7 @@ class Corrector:
         self._keep_cache: dict[tuple[str, bool], float] = {}
         self._never_capital_cache: dict[str, bool] = {}
         self._lemma_cache: dict[str, frozenset[str]] = {}
+        self._noiseless_cache: dict[str, str] = {}
         # Letters whose capital and small forms Tesseract confuses (learned rows such as в->В).
         self._case_confusable = frozenset(
             c.ocr.lower()
@@ -445,6 +446,7 @@ class Corrector:
         # Цзе- -дун! ends its sentence as Цзе-дун! does.
         made = {(e.line, e.end): e.replacement for e in edits}
         order = [(li, ti) for li, line_tokens in enumerate(tokens) for ti in range(len(line_tokens))]
+        small_in_capitals: dict[int, int | None] = {}  # by line, asked only of lines that need it
         fix_punct = self.settings.fix_punctuation
         for k, (li, ti) in enumerate(order):
             start, end, token = tokens[li][ti]
@@ -499,7 +501,12 @@ class Corrector:
                     line_tokens[ti - 1][2] if ti else None,
                     line_tokens[ti + 1][2] if ti + 1 < len(line_tokens) else None,
                 )
-                edit = self._sentence_case(token, previous_out, neighbours) or self._capitals_line(li, ti, tokens)
+                edit = self._sentence_case(token, previous_out, neighbours)
+                if edit is None and token[:1] in self._case_confusable:
+                    if li not in small_in_capitals:
+                        small_in_capitals[li] = _small_among_capitals(line_tokens)
+                    if small_in_capitals[li] == ti:
+                        edit = self._capitals_word(token)
             previous_text = previous_out = token
             if edit is not None:
                 replacement, reason, score, candidates = edit
@@ -882,11 +889,15 @@ class Corrector:
         fixes: dict[tuple[int, int], str] = {}
         for li, line_tokens in enumerate(tokens):
             texts = [t[2] for t in line_tokens]
-            for ti in range(len(texts)):
-                fixes.update({(li, k): unit for k, unit in _time_units(texts, ti).items()})
-                label = self._footer_label(texts, ti)
-                if label is not None:
-                    fixes[(li, ti)] = label
+            if not any(text[:1].isdigit() for text in texts):
+                continue  # every field is a time or stands before one
+            for ti, text in enumerate(texts):
+                if text[:1].isdigit():
+                    fixes.update({(li, k): unit for k, unit in _time_units(texts, ti).items()})
+                elif text[-1:] == ".":
+                    label = self._footer_label(texts, ti)
+                    if label is not None:
+                        fixes[(li, ti)] = label
         edits: list[Correction] = []
         for (li, ti), fixed in sorted(fixes.items()):
             start, end, text = tokens[li][ti]
@@ -1201,22 +1212,15 @@ class Corrector:
             return core[0].upper() + core[1:] + trail, "case", 0.0, []
         return None
 
-    def _capitals_line(
-        self, li: int, ti: int, tokens: list[list[tuple[int, int, str]]]
-    ) -> tuple[str, str, float, list[dict[str, Any]]] | None:
-        """``СЕРИЯ "Г" т`` -> ``СЕРИЯ "Г" Т``: a small word in a line of capitals (headers write
-        every word so, except abbreviations), when each of its letters is one OCR reads in the
-        wrong case."""
-        token = tokens[li][ti][2]
+    def _capitals_word(self, token: str) -> tuple[str, str, float, list[dict[str, Any]]] | None:
+        """``СЕРИЯ "Г" т`` -> ``СЕРИЯ "Г" Т``: the one small word of a line of capitals (headers
+        write every word so, except abbreviations), when each of its letters is one OCR reads
+        in the wrong case."""
         _lead, core, _trail = _core(token)
         if not core.isalpha() or not core.islower() or not set(core) <= self._case_confusable:
             return None
         if core + "." in self.lexicon.domain:
             return None  # an abbreviation keeps its small letters (ПЕКИН, тов. МАО)
-        others = [_core(t[2])[1] for k, t in enumerate(tokens[li]) if k != ti]
-        words = [w for w in others if w.isalpha()]
-        if len(words) < 2 or not all(w.isupper() for w in words):
-            return None
         return token.replace(core, core.upper(), 1), "case", 0.0, []
 
     def _never_capital(self, word: str) -> bool:
@@ -1300,11 +1304,12 @@ class Corrector:
         return token[:i0] + result[0] + token[i1:], result[1], result[2], result[3]
 
     def _without_noise(self, token: str) -> str:
-        """``token`` without noise characters (itself when it has none, or nothing else)."""
-        if not self.settings.strip_noise:
-            return token
-        stripped = self._strip_noise(token)
-        return stripped or token
+        """``token`` without noise characters (itself when it has none, or nothing else); memoised."""
+        hit = self._noiseless_cache.get(token)
+        if hit is None:
+            hit = (self._strip_noise(token) or token) if self.settings.strip_noise else token
+            self._noiseless_cache[token] = hit
+        return hit
 
     def _strip_noise(self, token: str) -> str | None:
         """The token without characters no typewriter makes (`` ` ‚ | _ © ``), or None if it has none."""
@@ -1570,6 +1575,13 @@ def _time_units(texts: list[str], ti: int) -> dict[int, str]:
     if minutes_unit == "м.":
         return {ti + 1: "ч."}
     return {}
+
+
+def _small_among_capitals(line_tokens: list[tuple[int, int, str]]) -> int | None:
+    """Index of the one word not in capitals on a line with at least two words in capitals."""
+    words = [(k, core) for k, (_s, _e, text) in enumerate(line_tokens) if (core := _core(text)[1]).isalpha()]
+    small = [k for k, core in words if not core.isupper()]
+    return small[0] if len(small) == 1 and len(words) >= 3 else None
 
 
 def _tokens(line: str) -> list[tuple[int, int, str]]:
