@@ -1579,6 +1579,8 @@ def _time_units(texts: list[str], ti: int) -> dict[int, str]:
 
 def _small_among_capitals(line_tokens: list[tuple[int, int, str]]) -> int | None:
     """Index of the one word not in capitals on a line with at least two words in capitals."""
+    if sum(1 for _s, _e, text in line_tokens if text.isupper()) < 2:
+        return None  # most lines: no need to peel each token
     words = [(k, core) for k, (_s, _e, text) in enumerate(line_tokens) if (core := _core(text)[1]).isalpha()]
     small = [k for k, core in words if not core.isupper()]
     return small[0] if len(small) == 1 and len(words) >= 3 else None
