@@ -193,6 +193,9 @@ def _edit(line: int, start: int, end: int, replacement: str, reason: str, score:
     return Correction(0, line, start, end, "", replacement, reason, score, candidates)
 
 
+_NO_SUBSTITUTIONS: dict[str, float] = {}
+
+
 class _Channel:
     """Confusion-weighted edit cost -log P(read | meant) over lower-case strings."""
 
@@ -211,6 +214,12 @@ class _Channel:
             if len(o) != 1 or len(t) != 1:
                 by_read.setdefault(o[:1], []).append((o, t, c))
         self.group_rules = by_read
+        # Single-letter substitutions by read letter: the alignments look a row up per read
+        # letter, not a (read, meant) tuple per cell.
+        self.substitutions: dict[str, dict[str, float]] = {}
+        for (o, t), c in self.table.items():
+            if len(o) == 1 and len(t) == 1:
+                self.substitutions.setdefault(o, {})[t] = c
         self.cheapest_from: dict[str, float] = {}
         for (o, _t), c in self.table.items():
             if o:
@@ -278,9 +287,9 @@ class _Channel:
         ``_dp`` would push from), so the result is identical to ``_dp``'s at a fraction of its
         bookkeeping; most candidates differ from the word in one substitution.
         """
-        table, sub, indel = self.table, self.sub, self.indel
+        sub, indel = self.sub, self.indel
         if len(read) == 1 and len(meant) == 1:
-            step = 0.0 if read == meant else table.get((read, meant), sub)
+            step = 0.0 if read == meant else self.table.get((read, meant), sub)
             return min(0.0 + step, 0.0 + indel + indel)
         n, m = len(read), len(meant)
         inf = math.inf
@@ -289,21 +298,26 @@ class _Channel:
         prev[0] = 0.0
         for j in range(1, min(m, band) + 1):
             prev[j] = prev[j - 1] + indel
+        rows, no_row = self.substitutions, _NO_SUBSTITUTIONS
         for i in range(1, n + 1):
             a = read[i - 1]
+            costs = rows.get(a, no_row)
             cur = [inf] * (m + 1)
-            lo = max(0, i - band)
-            if lo == 0:
+            lo = i - band
+            if lo <= 0:
                 cur[0] = prev[0] + indel
                 lo = 1
+            left = cur[lo - 1]  # the cell before the band's first: carried along the row
             for j in range(lo, min(m, i + band) + 1):
                 b = meant[j - 1]
-                best = prev[j - 1] + (0.0 if a == b else table.get((a, b), sub))
+                best = prev[j - 1] + (0.0 if a == b else costs.get(b, sub))
                 up = prev[j] + indel
                 if up < best:
                     best = up
-                left = cur[j - 1] + indel
-                cur[j] = left if left < best else best
+                left += indel
+                if best < left:
+                    left = best
+                cur[j] = left
             prev = cur
         return prev[m]
 
@@ -316,11 +330,13 @@ class _Channel:
             groups = [[] for _ in range(n)]
         d = [[inf] * (m + 1) for _ in range(n + 1)]
         d[0][0] = 0.0
-        table, sub, indel = self.table, self.sub, self.indel
+        sub, indel = self.sub, self.indel
+        rows, no_row = self.substitutions, _NO_SUBSTITUTIONS
         for i in range(n + 1):
             row = d[i]
             nxt = d[i + 1] if i < n else None
             a = read[i] if i < n else ""
+            costs = rows.get(a, no_row)
             gi_list = groups[i] if i < n else ()
             lo, hi = max(0, i - band), min(m, i + band)
             for j in range(lo, hi + 1):
@@ -330,7 +346,7 @@ class _Channel:
                 if nxt is not None:
                     if j < m:
                         b = meant[j]
-                        step = here + (0.0 if a == b else table.get((a, b), sub))
+                        step = here + (0.0 if a == b else costs.get(b, sub))
                         if step < nxt[j + 1]:
                             nxt[j + 1] = step
                     if here + indel < nxt[j]:
