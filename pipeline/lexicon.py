@@ -23,7 +23,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 from rapidfuzz.distance import Levenshtein
 
 log = logging.getLogger(__name__)
@@ -74,12 +73,9 @@ class Lexicon:
     sources_hash: str = ""
     _morph: Any = field(default=None, repr=False)
     _known_cache: dict[str, bool] = field(default_factory=dict, repr=False)
-    _lengths: Any = field(default=None, repr=False)
     _log_probs: list[float] = field(default_factory=list, repr=False)
 
     def __post_init__(self) -> None:
-        # Word lengths as an array: candidates() filters its hits by length in one numpy step.
-        self._lengths = np.fromiter(map(len, self.words), dtype=np.int16, count=len(self.words))
         # Log-probabilities by index, for candidates_by_prob (about 50 ms, paid at load).
         total, counts = self.total, self.counts
         self._log_probs = [math.log(counts[w] / total) if counts.get(w) else -math.inf for w in self.words]
@@ -137,31 +133,29 @@ class Lexicon:
     def _candidate_ids(self, word: str, max_distance: int) -> list[tuple[int, int]]:
         """(index in ``words``, distance) of each candidate, from the delete index."""
         deletes = self.deletes
-        lengths = self._lengths
         words = self.words
         size = len(word)
-        singles: list[int] = []
-        blobs: list[bytes] = []
+        # A word's delete keys list a few hundred ids, mostly duplicates: a set takes them
+        # straight from the packed int32 bytes (a memoryview, no copy), and the length test
+        # and verification then run once per distinct id. For these small lists this beats
+        # merging and filtering them in numpy, whose per-call overhead dominates.
+        unique: set[int] = set()
         for key in _deletes(word[:PREFIX_LENGTH], max_distance):
             hit = deletes.get(key)
             if hit is None:
                 continue
             if hit.__class__ is int:
-                if abs(len(words[hit]) - size) <= max_distance:
-                    singles.append(hit)
+                unique.add(hit)
             else:
-                blobs.append(hit)
-        # Merging and length-filtering the hits in numpy, not id by id in Python, is most of
-        # the saving: a word's delete keys list hundreds of ids, mostly duplicates.
-        ids = np.frombuffer(b"".join(blobs), dtype=np.int32)
-        unique = set(ids[np.abs(lengths[ids] - size) <= max_distance].tolist())
-        unique.update(singles)
+                unique.update(memoryview(hit).cast("i"))
         lev = Levenshtein.distance
         found: list[tuple[int, int]] = []
         for i in unique:
-            distance = lev(word, words[i], score_cutoff=max_distance)
-            if distance <= max_distance:
-                found.append((i, distance))
+            candidate = words[i]
+            if abs(len(candidate) - size) <= max_distance:
+                distance = lev(word, candidate, score_cutoff=max_distance)
+                if distance <= max_distance:
+                    found.append((i, distance))
         return found
 
 
