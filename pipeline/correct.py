@@ -650,6 +650,11 @@ class Corrector:
         ):
             return self._join_through_mark(a, b, b_core)
         la, lb = a_core.lower(), b_core.lower()
+        counts = lex.counts
+        if la[-1] != "-" and la in counts and lb in counts and la + lb not in counts and la + lb not in lex.domain:
+            # Two listed words (and so words) join only into a listed word (the loop below):
+            # most pairs that get this far end here, without the fragment tests.
+            return None
         options = [la + lb, la[:-1] + lb] if la.endswith("-") else [la + "-" + lb, la + lb]
         a_word = lex.is_word(la.rstrip("-"))
         b_word = lex.is_word(lb)
