@@ -292,13 +292,24 @@ class _Channel:
             step = 0.0 if read == meant else self.table.get((read, meant), sub)
             return min(0.0 + step, 0.0 + indel + indel)
         n, m = len(read), len(meant)
+        rows, no_row = self.substitutions, _NO_SUBSTITUTIONS
+        if n == m:
+            # The diagonal alignment (substitutions only) sums its steps in the order the table
+            # would; every other alignment has an insertion and a deletion, so it costs at least
+            # two indels. A diagonal no dearer than that is the minimum, exactly (most middles
+            # of equal length are two substitutions apart).
+            diagonal = 0.0
+            for a, b in zip(read, meant, strict=True):
+                if a != b:
+                    diagonal += rows.get(a, no_row).get(b, sub)
+            if diagonal <= indel + indel:
+                return diagonal
         inf = math.inf
         band = abs(n - m) + 3
         prev = [inf] * (m + 1)
         prev[0] = 0.0
         for j in range(1, min(m, band) + 1):
             prev[j] = prev[j - 1] + indel
-        rows, no_row = self.substitutions, _NO_SUBSTITUTIONS
         for i in range(1, n + 1):
             a = read[i - 1]
             costs = rows.get(a, no_row)
