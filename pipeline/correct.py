@@ -304,6 +304,30 @@ class _Channel:
                     diagonal += rows.get(a, no_row).get(b, sub)
             if diagonal <= indel + indel:
                 return diagonal
+        elif n - m in (1, -1):
+            # One string has a letter more. An alignment with a single indel is a gap in the longer
+            # string and diagonals on either side of it (``early`` steps pair equal positions,
+            # ``late`` ones pair across the gap), summed in path order; every other alignment has
+            # at least three indels, as their count has the parity of the length difference.
+            short = min(n, m)
+            dr, dm = (1, 0) if n > m else (0, 1)
+            early = [0.0 if a == b else rows.get(a, no_row).get(b, sub) for a, b in zip(read, meant, strict=False)]
+            late = [
+                0.0 if a == b else rows.get(a, no_row).get(b, sub)
+                for a, b in zip(read[dr : dr + short], meant[dm : dm + short], strict=True)
+            ]
+            best = math.inf
+            before = 0.0  # the early steps ahead of the gap, summed
+            for gap in range(short + 1):
+                total = before + indel
+                for step in late[gap:]:
+                    total += step
+                if total < best:
+                    best = total
+                if gap < short:
+                    before += early[gap]
+            if best <= indel + indel + indel:
+                return best
         inf = math.inf
         band = abs(n - m) + 3
         prev = [inf] * (m + 1)
