@@ -488,7 +488,7 @@ class Corrector:
         edits += self._fix_phrases(tokens, consumed, listed)
         edits += self._join_hyphen_gaps(tokens, consumed)
         edits += self._join_dates(tokens, consumed)
-        edits += self._fix_record_fields(tokens, consumed)
+        edits += self._fix_record_fields(lines, tokens, consumed)
         edits += self._join_split_words(tokens, consumed, listed)
         edits += self._join_split_words(tokens, consumed, listed, word_part=True)
         previous_text = ""
@@ -645,19 +645,18 @@ class Corrector:
                 ):
                     ti += 1
                     continue
-                # Specks read as marks no typewriter makes (Ру ‚джуэй) go with the join: the token
-                # pass would strip them, but only after this pass had judged the halves with them.
-                a, b = self._without_noise(a), self._without_noise(b)
                 joined = self._pair_cache.get((a, b), False)
                 if joined is False:
-                    joined = self._join_pair(a, b)
+                    # Specks read as marks no typewriter makes (Ру ‚джуэй) go with the join: the
+                    # token pass would strip them, but only after this pass judged the halves.
+                    joined = self._join_pair(self._without_noise(a), self._without_noise(b))
                     if len(self._pair_cache) < 200_000:
                         self._pair_cache[(a, b)] = joined
                 if joined is WORD_PART:
-                    joined = self._join_word_part(a, b) if word_part else None
+                    joined = self._join_word_part(self._without_noise(a), self._without_noise(b)) if word_part else None
                 if joined is not None:
-                    replacement, score, listed = joined
-                    edits.append(_edit(li, s1, e2, replacement, "split-word", score, listed))
+                    replacement, score, candidates = joined
+                    edits.append(_edit(li, s1, e2, replacement, "split-word", score, candidates))
                     consumed.update({(li, ti), (li, ti + 1)})
                     ti += 1
                 ti += 1
@@ -933,7 +932,7 @@ class Corrector:
         return edits
 
     def _fix_record_fields(
-        self, tokens: list[list[tuple[int, int, str]]], consumed: set[tuple[int, int]]
+        self, lines: list[str], tokens: list[list[tuple[int, int, str]]], consumed: set[tuple[int, int]]
     ) -> list[Correction]:
         """The fields of a telegram's header and footer: ``23 н. 40 м.`` -> ``23 ч. 40 м.``,
         ``Расы. Елезов 12.00`` -> ``Расш. Елезов 12.00``.
@@ -944,9 +943,9 @@ class Corrector:
         """
         fixes: dict[tuple[int, int], str] = {}
         for li, line_tokens in enumerate(tokens):
-            texts = [t[2] for t in line_tokens]
-            if not any(text[:1].isdigit() for text in texts):
+            if not DIGIT.search(lines[li]):
                 continue  # every field is a time or stands before one
+            texts = [t[2] for t in line_tokens]
             for ti, text in enumerate(texts):
                 if text[:1].isdigit():
                     fixes.update({(li, k): unit for k, unit in _time_units(texts, ti).items()})
