@@ -55,6 +55,19 @@ from pipeline.preprocess import preprocess_page  # noqa: E402
 from pipeline.settings import Settings  # noqa: E402
 from pipeline.types import Word  # noqa: E402
 
+CACHE = ROOT / "benchmarks" / "cache"
+# Pages the project's own generator renders from a telegram written for this benchmark (not from
+# the corpora, and not looked at while the correction rules were written): unseen text in the genre.
+GENERATED = CACHE / "generated"
+GENERATED_TEXT = ROOT / "benchmarks" / "texts" / "telegram-18452.txt"
+GENERATED_PAGES = (
+    (101, "FreeMono", "mild"),
+    (102, "FreeMono", "medium"),
+    (103, "FreeMono", "heavy"),
+    (104, "LiberationMono", "medium"),
+    (105, "LiberationMono", "heavy"),
+    (106, "FreeMono", "medium"),
+)
 SETS = {
     "synthetic": (SHARED / "corpus" / "synthetic", "*.tif"),
     "real typewritten 1972": (
@@ -65,12 +78,12 @@ SETS = {
         SHARED / "corpus" / "real" / "soviet_time_capsules_1972",
         "rostov*.jpg",
     ),
+    "generated telegram 18452": (GENERATED, "*.png"),
 }
 # What the corrector is given: Tesseract on the unprocessed scan, or Arkhiv's own OCR stage
 # (default preprocessing, Tesseract, noise words marked) -- the text it corrects in production.
 SOURCES = ("unprocessed", "pipeline")
 SEED = SHARED / "seeds" / "telegram-21336.txt"
-CACHE = ROOT / "benchmarks" / "cache"
 # A page whose raw CER is above this is unreadable without preprocessing; reported apart as well.
 UNREADABLE_CER = 0.5
 NAIVE_WORDS = 200_000
@@ -210,6 +223,21 @@ def pipeline_ocr_words(image: Path) -> list[Word]:
     cached.parent.mkdir(parents=True, exist_ok=True)
     cached.write_text(json.dumps([w.as_dict() for w in words], ensure_ascii=False), encoding="utf-8")
     return words
+
+
+def render_generated() -> None:
+    """Render the generated set's pages and their ground truth once (deterministic from the seeds)."""
+    import cv2
+
+    from benchmarks.make_scans import ground_truth, render_page, wrap_text
+
+    lines = wrap_text(GENERATED_TEXT.read_text(encoding="utf-8"))
+    GENERATED.mkdir(parents=True, exist_ok=True)
+    for seed, font, level in GENERATED_PAGES:
+        image = GENERATED / f"gen{seed}_{font}_{level}.png"
+        if not image.exists():
+            cv2.imwrite(str(image), render_page(lines, seed=seed, font=font, level=level, color=False))
+            image.with_name(image.stem + ".gt.txt").write_text(ground_truth(lines), encoding="utf-8")
 
 
 def load_set(directory: Path, pattern: str, source: str = "unprocessed") -> list[Page]:
@@ -376,6 +404,7 @@ def main() -> None:
     parser.add_argument("--speed-only", action="store_true", help="only the speed figures")
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
+    render_generated()
     if args.speed_only:
         print_speed({source: {n: load_set(d, p, source) for n, (d, p) in SETS.items()} for source in SOURCES})
         return
