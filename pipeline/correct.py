@@ -512,7 +512,10 @@ class Corrector:
                 continue
             if ti == 0 and HYPHEN_END.search(previous_text) and LOWER_START.match(token):
                 # The tail of a word hyphenated at the previous line's end (поли- / тических):
-                # not a word alone, and judged as one it would be "corrected" into one.
+                # not a word alone, so it is judged with its head (многонацио- / нальмой).
+                tail = self._hyphenated_tail(previous_text, token)
+                if tail is not None:
+                    edits.append(_edit(li, start, end, tail[0], tail[1], tail[2], tail[3]))
                 previous_text = previous_out = token
                 continue
             if token in NUMBER_SIGN_MISREADS and ti + 1 < len(tokens[li]) and tokens[li][ti + 1][2][:1].isdigit():
@@ -1108,6 +1111,29 @@ class Corrector:
         if not reasons or cleaned == token:
             return None
         return cleaned, "+".join(reasons), score, candidates
+
+    def _hyphenated_tail(self, head_token: str, tail_token: str) -> tuple[str, str, float, list[dict[str, Any]]] | None:
+        """The tail of a word hyphenated across lines, corrected as the whole word is.
+
+        ``многонацио-`` / ``нальмой`` is ``многонациональмой``, corrected to ``многонациональной``:
+        the tail becomes ``нальной``. Only the tail changes, and only when the correction keeps
+        the head as it was read; the line break and its hyphen stay.
+        """
+        _lead, head, _trail = _core(head_token.rstrip(".,:;'`"))
+        lead, tail, trail = _core(tail_token)
+        head = head.rstrip("-")
+        if not (head and tail and PLAIN_WORD.fullmatch(head) and PLAIN_WORD.fullmatch(tail)):
+            return None
+        whole = head + tail
+        if self.lexicon.is_word(whole.lower()):
+            return None
+        result = self._correct_core(whole, whole, 0, len(whole), False, None)
+        if result is None or not result[0].lower().startswith(head.lower()) or " " in result[0]:
+            return None
+        fixed = result[0][len(head) :]
+        if not fixed or fixed == tail:
+            return None
+        return lead + fixed + trail, result[1], result[2], result[3]
 
     def _space_number(self, token: str, following: str | None) -> str | None:
         """The blank a typist put between a number and its neighbours, where OCR read a mark.
