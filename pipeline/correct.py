@@ -1125,13 +1125,13 @@ class Corrector:
         if not (head and tail and PLAIN_WORD.fullmatch(head) and PLAIN_WORD.fullmatch(tail)):
             return None
         whole = head + tail
-        if self.lexicon.is_word(whole.lower()):
-            return None
+        if self.lexicon.is_word(whole.lower()) or self.lexicon.is_word(f"{head}-{tail}".lower()):
+            return None  # a word, or a compound whose hyphen fell at the line's end (северно- / корейских)
         result = self._correct_core(whole, whole, 0, len(whole), False, None)
-        if result is None or not result[0].lower().startswith(head.lower()) or " " in result[0]:
+        if result is None or not result[0].lower().startswith(head.lower()):
             return None
         fixed = result[0][len(head) :]
-        if not fixed or fixed == tail:
+        if fixed == tail or not PLAIN_WORD.fullmatch(fixed):
             return None
         return lead + fixed + trail, result[1], result[2], result[3]
 
