@@ -163,12 +163,15 @@ ONE_LETTER_WORDS = frozenset("иавксуо")
 # The hours or minutes of a time in a telegram's header or footer (16 ч. 05 м.).
 TIME_NUMBER = re.compile(r"^\d{1,2}$")
 # A capitalised or lower-case word of two to six letters and a stop: maybe a footer's label.
-FOOTER_LABEL = re.compile(r"^[А-ЯЁа-яё][а-яё]{1,5}\.$")
+FOOTER_LABEL = re.compile(r"^[А-ЯЁа-яё][а-яё]{1,5}[.,]$")
 # The minutes of a time, and the one-letter unit after hours or minutes (ч. м., or a misreading).
 MINUTES = re.compile(r"^\d{2}$")
 TIME_UNIT = re.compile(r"^[а-яёА-ЯЁ][.,]?$")
 # A clock time as footers write it (12.15; OCR may add a dash before it).
 CLOCK_TIME = re.compile(r"^-?\d{1,2}\.\d{2}$")
+# A telegram's number (three to five digits), and a plain number (which a unit may follow).
+TELEGRAM_NUMBER = re.compile(r"^\d{3,5}$")
+PLAIN_NUMBER = re.compile(r"^\d+$")
 # A number with a stop after it, last on its line after the number sign: "№ 3261." in a footer.
 NUMBER_THEN_STOP = re.compile(r"^\d+\.$")
 STRIP_PUNCT = "\"'«»()[]“”„‚‘’`|_*.,;:!?…"
@@ -518,8 +521,7 @@ class Corrector:
                     edits.append(_edit(li, start, end, tail[0], tail[1], tail[2], tail[3]))
                 previous_text = previous_out = token
                 continue
-            if token in NUMBER_SIGN_MISREADS and ti + 1 < len(tokens[li]) and tokens[li][ti + 1][2][:1].isdigit():
-                # "М 3261": Tesseract's usual reading of the number sign before a number.
+            if ti + 1 < len(tokens[li]) and _number_sign_read(token, tokens[li][ti + 1][2], previous_text):
                 edits.append(_edit(li, start, end, "№", "number-sign", 0.0, []))
                 previous_text = previous_out = "№"
                 continue
@@ -952,7 +954,7 @@ class Corrector:
             for ti, text in enumerate(texts):
                 if text[:1].isdigit():
                     fixes.update({(li, k): unit for k, unit in _time_units(texts, ti).items()})
-                elif text[-1:] == ".":
+                elif text[-1:] in ".,":
                     label = self._footer_label(texts, ti)
                     if label is not None:
                         fixes[(li, ti)] = label
@@ -965,7 +967,8 @@ class Corrector:
         return edits
 
     def _footer_label(self, texts: list[str], ti: int) -> str | None:
-        """A footer's label (``Расш.``, ``Отп.``) read as another word: it stands before a surname and a time."""
+        """A footer's label (``Расш.``, ``Отп.``) read as another word, or with a comma for its stop:
+        it stands before a surname and a time."""
         token = texts[ti]
         if not FOOTER_LABEL.match(token) or ti + 2 >= len(texts) or token.lower() in self.lexicon.domain:
             return None
@@ -973,6 +976,8 @@ class Corrector:
         if not (surname[:1].isupper() and surname[1:].islower() and surname.isalpha() and CLOCK_TIME.match(time)):
             return None
         low = token[:-1].lower()
+        if low + "." in self.lexicon.domain:
+            return token[:-1] + "."  # Отп, Корнюшина 23.35
         near = [a for a in self._abbreviations if len(a) >= 3 and Levenshtein.distance(low, a, score_cutoff=1) == 1]
         if len(near) != 1:
             return None
@@ -1635,6 +1640,14 @@ class Corrector:
             return None
         fixed = "".join(NUMBER_CONFUSIONS.get(c, c) for c in number)
         return fixed + suffix, "number", 0.0, []
+
+
+def _number_sign_read(token: str, following: str, previous: str) -> bool:
+    """``М 3261``: Tesseract's usual readings of the number sign before a number; a small ``м``
+    too, before a telegram's number and not after a number it could measure (``40 м 300``)."""
+    if token in NUMBER_SIGN_MISREADS:
+        return following[:1].isdigit()
+    return token == "м" and bool(TELEGRAM_NUMBER.match(following)) and not PLAIN_NUMBER.match(previous)
 
 
 def _time_units(texts: list[str], ti: int) -> dict[int, str]:
