@@ -358,6 +358,9 @@ PHRASES = [
     "северо-корейских войск",
     "китайских добровольцев",
     "Народно-освободительной армии",
+    # The genre's request formula (Прозу Вас -> Прошу Вас); pronoun phrases such as Ваше мнение
+    # are left out, since Наше мнение is as right.
+    "Прошу Вас",
 ]
 
 ENDINGS = {
