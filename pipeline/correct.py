@@ -172,6 +172,8 @@ CLOCK_TIME = re.compile(r"^-?\d{1,2}\.\d{2}$")
 # A telegram's number (three to five digits), and a plain number (which a unit may follow).
 TELEGRAM_NUMBER = re.compile(r"^\d{3,5}$")
 PLAIN_NUMBER = re.compile(r"^\d+$")
+# One-letter conjunctions read with a stop.
+CONJUNCTION_STOPS = frozenset({"и.", "а."})
 # A number with a stop after it, last on its line after the number sign: "№ 3261." in a footer.
 NUMBER_THEN_STOP = re.compile(r"^\d+\.$")
 STRIP_PUNCT = "\"'«»()[]“”„‚‘’`|_*.,;:!?…"
@@ -543,7 +545,9 @@ class Corrector:
                 # read as a small letter is as likely as a speck read as a stop (связи. / пропускная).
                 # A one-letter abbreviation may follow a sentence's stop (слете. г. Ростов-на-Дону);
                 # a longer one is inside the sentence (августа. с.г.).
-                following = tokens[li][ti + 1][2] if ti + 1 < len(tokens[li]) else None
+                # A conjunction (и., а.) ends no sentence: for it the next line's first word counts.
+                if following is None and token in CONJUNCTION_STOPS and li + 1 < len(tokens) and tokens[li + 1]:
+                    following = tokens[li + 1][0][2]
                 next_lower = (
                     following is not None
                     and bool(LOWER_START.match(following))
@@ -1644,10 +1648,11 @@ class Corrector:
 
 def _number_sign_read(token: str, following: str, previous: str) -> bool:
     """``М 3261``: Tesseract's usual readings of the number sign before a number; a small ``м``
-    too, before a telegram's number and not after a number it could measure (``40 м 300``)."""
+    or ``%`` too, before a telegram's number and not after a number it could measure or count
+    (``40 м 300``)."""
     if token in NUMBER_SIGN_MISREADS:
         return following[:1].isdigit()
-    return token == "м" and bool(TELEGRAM_NUMBER.match(following)) and not PLAIN_NUMBER.match(previous)
+    return token in ("м", "%") and bool(TELEGRAM_NUMBER.match(following)) and not PLAIN_NUMBER.match(previous)
 
 
 def _time_units(texts: list[str], ti: int) -> dict[int, str]:
