@@ -12,6 +12,7 @@ towards the domain lexicon, and case and punctuation are kept. Every change is a
 
 from __future__ import annotations
 
+import bisect
 import logging
 import math
 import re
@@ -172,6 +173,8 @@ CLOCK_TIME = re.compile(r"^-?\d{1,2}\.\d{2}$")
 # A telegram's number (three to five digits), and a plain number (which a unit may follow).
 TELEGRAM_NUMBER = re.compile(r"^\d{3,5}$")
 PLAIN_NUMBER = re.compile(r"^\d+$")
+# A line's first token that ends a word at least this likely may be that word's tail (its head lost).
+LOST_HEAD_LOG_PROB = -14.0
 # One-letter conjunctions read with a stop.
 CONJUNCTION_STOPS = frozenset({"и.", "а."})
 # A number with a stop after it, last on its line after the number sign: "№ 3261." in a footer.
@@ -444,6 +447,7 @@ class Corrector:
         self._never_capital_cache: dict[str, bool] = {}
         self._lemma_cache: dict[str, frozenset[str]] = {}
         self._noiseless_cache: dict[str, str] = {}
+        self._reversed_words: list[str] | None = None  # listed words spelt backwards, sorted (made on first need)
         # Letters whose capital and small forms Tesseract confuses (learned rows such as в->В).
         self._case_confusable = frozenset(
             c.ocr.lower()
@@ -555,6 +559,8 @@ class Corrector:
                 )
             conf = confidences.get((li + 1, ti)) if confidences else None
             edit = self._correct_token(token, initial, conf, next_lower)
+            if edit is not None and ti == 0 and self._lost_head(token, edit[0]):
+                edit = None
             if edit is None and self.settings.fix_case:
                 line_tokens = tokens[li]
                 neighbours = (
@@ -1143,6 +1149,25 @@ class Corrector:
         if fixed == tail or not PLAIN_WORD.fullmatch(fixed):
             return None
         return lead + fixed + trail, result[1], result[2], result[3]
+
+    def _lost_head(self, token: str, replacement: str) -> bool:
+        """Whether a line's first token may be the tail of a word whose head OCR lost (a column's
+        hyphenated ``Всесо-`` / ``юзной``): a small-letter tail of a common longer word, which
+        the correction would change rather than only restore letters before it (``озможности``
+        -> ``возможности`` goes ahead)."""
+        core, fixed = _core(token)[1], _core(replacement)[1].lower()
+        if len(core) < 4 or not core.islower() or fixed.endswith(core):
+            return False  # punctuation only, or letters restored before the tail
+        if self._reversed_words is None:
+            self._reversed_words = sorted(w[::-1] for w in self.lexicon.counts if w.isalpha())
+        tail = core[::-1]
+        words = self._reversed_words
+        i = bisect.bisect_left(words, tail)
+        while i < len(words) and words[i].startswith(tail):
+            if len(words[i]) >= len(tail) + 2 and self.lexicon.log_prob(words[i][::-1]) > LOST_HEAD_LOG_PROB:
+                return True
+            i += 1
+        return False
 
     def _space_number(self, token: str, following: str | None) -> str | None:
         """The blank a typist put between a number and its neighbours, where OCR read a mark.
