@@ -12,7 +12,6 @@ towards the domain lexicon, and case and punctuation are kept. Every change is a
 
 from __future__ import annotations
 
-import bisect
 import logging
 import math
 import re
@@ -447,7 +446,6 @@ class Corrector:
         self._never_capital_cache: dict[str, bool] = {}
         self._lemma_cache: dict[str, frozenset[str]] = {}
         self._noiseless_cache: dict[str, str] = {}
-        self._reversed_words: list[str] | None = None  # listed words spelt backwards, sorted (made on first need)
         # Letters whose capital and small forms Tesseract confuses (learned rows such as в->В).
         self._case_confusable = frozenset(
             c.ocr.lower()
@@ -1158,16 +1156,7 @@ class Corrector:
         core, fixed = _core(token)[1], _core(replacement)[1].lower()
         if len(core) < 4 or not core.islower() or fixed.endswith(core):
             return False  # punctuation only, or letters restored before the tail
-        if self._reversed_words is None:
-            self._reversed_words = sorted(w[::-1] for w in self.lexicon.counts if w.isalpha())
-        tail = core[::-1]
-        words = self._reversed_words
-        i = bisect.bisect_left(words, tail)
-        while i < len(words) and words[i].startswith(tail):
-            if len(words[i]) >= len(tail) + 2 and self.lexicon.log_prob(words[i][::-1]) > LOST_HEAD_LOG_PROB:
-                return True
-            i += 1
-        return False
+        return self.lexicon.ends_word(core, 2, LOST_HEAD_LOG_PROB)
 
     def _space_number(self, token: str, following: str | None) -> str | None:
         """The blank a typist put between a number and its neighbours, where OCR read a mark.

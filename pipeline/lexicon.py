@@ -9,6 +9,7 @@ dictionary backs ``is_word`` so that a rare but valid inflection is a word, not 
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import hashlib
 import importlib.metadata
@@ -29,7 +30,7 @@ log = logging.getLogger(__name__)
 
 DEFAULT_MODELS_DIR = Path(__file__).resolve().parents[1] / "models"
 SOURCES = ("ru_frequency.txt", "lexicon.txt", "confusions.tsv")
-INDEX_VERSION = "4"
+INDEX_VERSION = "5"
 PREFIX_LENGTH = 7
 MAX_DISTANCE = 2
 # Domain forms missing from (or rare in) the general list get at least this count (per 10^9):
@@ -70,6 +71,8 @@ class Lexicon:
     # None when not built, and then the corrector tags words itself).
     function_pos: dict[str, str] | None = None
     abbreviations: frozenset[str] | None = None
+    # Listed words spelt backwards, sorted: which words a string ends (``ends_word``).
+    backwards: list[str] = field(default_factory=list, repr=False)
     sources_hash: str = ""
     _morph: Any = field(default=None, repr=False)
     _known_cache: dict[str, bool] = field(default_factory=dict, repr=False)
@@ -113,6 +116,18 @@ class Lexicon:
         if self.function_pos is None or self.abbreviations is None or word not in self.counts:
             return None
         return self.function_pos.get(word), word in self.abbreviations
+
+    def ends_word(self, tail: str, min_head: int, min_log_prob: float) -> bool:
+        """Whether ``tail`` ends a listed word at least ``min_head`` letters longer and at least
+        that likely (``юзной`` ends ``союзной``)."""
+        backwards = self.backwards
+        key = tail[::-1]
+        i = bisect.bisect_left(backwards, key)
+        while i < len(backwards) and backwards[i].startswith(key):
+            if len(backwards[i]) >= len(key) + min_head and self.log_prob(backwards[i][::-1]) >= min_log_prob:
+                return True
+            i += 1
+        return False
 
     def candidates(self, word: str, max_distance: int = MAX_DISTANCE) -> list[tuple[str, int]]:
         """Indexed words within ``max_distance`` (Levenshtein) of ``word``, with their distance."""
@@ -317,6 +332,7 @@ def build_lexicon(models_dir: Path) -> Lexicon:
         realword=realword,
         function_pos=function_pos,
         abbreviations=abbreviations,
+        backwards=sorted(w[::-1] for w in words),
     )
 
 
@@ -346,6 +362,7 @@ def _load_cached(models_dir: Path) -> Lexicon:
         "realword": lexicon.realword,
         "function_pos": lexicon.function_pos,
         "abbreviations": lexicon.abbreviations,
+        "backwards": lexicon.backwards,
     }
     try:
         cache.parent.mkdir(parents=True, exist_ok=True)
