@@ -986,11 +986,8 @@ class Corrector:
         low = token[:-1].lower()
         if low + "." in self.lexicon.domain:
             return token[:-1] + "."  # Отп, Корнюшина 23.35
-        near = [a for a in self._abbreviations if len(a) >= 3 and Levenshtein.distance(low, a, score_cutoff=1) == 1]
-        if len(near) != 1:
-            return None
-        written = self.lexicon.domain.get(near[0] + ".")
-        return apply_case(token[:-1], near[0], written[:-1] if written else None) + "."
+        near = self._abbreviation_near(token[:-1], shortest=3)
+        return None if near is None else near[1] + "."
 
     def _join_dates(self, tokens: list[list[tuple[int, int, str]]], consumed: set[tuple[int, int]]) -> list[Correction]:
         """``28. 6. с.г.`` / ``29. 6. 51`` -> ``28.6.с.г.`` / ``29.6.51``: blanks OCR put inside a date.
@@ -1245,14 +1242,22 @@ class Corrector:
         low = core.lower()
         if self.lexicon.log_prob(low) >= self.settings.abbreviation_max_log_prob:
             return None
+        near = self._abbreviation_near(core, shortest=len(low))
+        if near is None:
+            return None
+        return near[1], "abbreviation", 0.0, [{"word": near[0] + "."}, {"word": low + ".", "keep": True}]
+
+    def _abbreviation_near(self, core: str, shortest: int) -> tuple[str, str] | None:
+        """The one listed abbreviation (at least ``shortest`` letters) one edit from ``core``:
+        (its lower-case form, ``core`` rewritten as it in ``core``'s case), or None if none or several."""
+        low = core.lower()
         found = [
-            a for a in self._abbreviations if len(a) >= len(low) and Levenshtein.distance(low, a, score_cutoff=1) == 1
+            a for a in self._abbreviations if len(a) >= shortest and Levenshtein.distance(low, a, score_cutoff=1) == 1
         ]
         if len(found) != 1:
             return None
         written = self.lexicon.domain.get(found[0] + ".")
-        replacement = apply_case(core, found[0], written[:-1] if written else None)
-        return replacement, "abbreviation", 0.0, [{"word": found[0] + "."}, {"word": low + ".", "keep": True}]
+        return found[0], apply_case(core, found[0], written[:-1] if written else None)
 
     def _dot_for_blank(self, core: str) -> str | None:
         """``с.командующим``, ``Местом.встречи``: a blank read as a dot between two words.
