@@ -20,7 +20,9 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 
 # lemma: paradigm. Paradigms: m = hard consonant stem, ov = surname in -ов/-ев/-ин/-ын,
-# j = stem in -й, a = in -а, ja = in -я, "-" = indeclinable.
+# sky = adjectival surname in -ский, j = stem in -й, soft = stem in -ь, a = in -а, ja = in -я,
+# "-" = indeclinable. A Chinese or Korean given name ending in a consonant declines like a
+# Russian noun (Не Жун-чжэня, Ли Сын Мана); a surname before the given name does not (Мао, Не).
 PEOPLE = {
     "Мао": "-",
     "Цзэ-дун": "m",
@@ -52,10 +54,10 @@ PEOPLE = {
     "Ду": "-",
     "Бон": "-",
     "Ван": "-",
-    "Цзя-сян": "-",
+    "Цзя-сян": "m",
     "Не": "-",
-    "Жун-чжэнь": "-",
-    "Кэ-нун": "-",
+    "Жун-чжэнь": "soft",
+    "Кэ-нун": "m",
     "Се": "-",
     "Фан": "-",
     "Дэн": "-",
@@ -63,15 +65,15 @@ PEOPLE = {
     "Хун": "-",
     "Сюэ-чжи": "-",
     "Чай": "-",
-    "Чэн-вэнь": "-",
+    "Чэн-вэнь": "soft",
     "Цзян": "-",
     "Цзе-ши": "-",
     "Цзеши": "-",
     "Чан": "-",
     "Кайши": "-",
     "Чан-Кайши": "-",
-    "Сын-ман": "-",
-    "Сынман": "-",
+    "Сын-ман": "m",
+    "Сынман": "m",
     "Мун": "-",
     "Хо": "-",
     "Ши": "-",
@@ -97,7 +99,7 @@ PEOPLE = {
     "Филиппов": "ov",
     "Сталин": "ov",
     "Молотов": "ov",
-    "Вышинский": "-",
+    "Вышинский": "sky",
     "Громыко": "-",
     "Булганин": "ov",
     "Берия": "ja",
@@ -108,12 +110,12 @@ PEOPLE = {
     "Каганович": "m",
     "Ворошилов": "ov",
     "Штеменко": "-",
-    "Василевский": "-",
-    "Соколовский": "-",
+    "Василевский": "sky",
+    "Соколовский": "sky",
     "Разуваев": "ov",
     "Рощин": "ov",
     "Захаров": "ov",
-    "Красовский": "-",
+    "Красовский": "sky",
     "Зверев": "ov",
     "Панюшкин": "ov",
     "Ковалев": "ov",
@@ -338,7 +340,7 @@ FULL_NAMES = [
     ("Ким Ир", "Сен", "m"),
     ("Чжоу", "Энь-лай", "j"),
     ("Пэн", "Дэ-хуай", "j"),
-    ("Ли Сын", "Ман", "-"),
+    ("Ли Сын", "Ман", "m"),
     ("Лю", "Шао-ци", "-"),
     ("Чжу", "Дэ", "-"),
     ("Гао", "Ган", "m"),
@@ -367,6 +369,8 @@ ENDINGS = {
     "m": ["", "а", "у", "ом", "е"],
     "ov": ["", "а", "у", "ым", "е"],
     "j": ["й", "я", "ю", "ем", "е"],
+    "soft": ["ь", "я", "ю", "ем", "е"],
+    "sky": ["ий", "ого", "ому", "им", "ом"],
     "a": ["а", "ы", "е", "у", "ой"],
     "ja": ["я", "и", "е", "ю", "ей"],
     "-": [""],
@@ -375,7 +379,7 @@ ENDINGS = {
 
 def inflect(lemma: str, paradigm: str) -> list[str]:
     """Singular case forms of a name by its paradigm (enough for names in telegrams)."""
-    stem = lemma[:-1] if paradigm in {"j", "a", "ja"} else lemma
+    stem = lemma[:-2] if paradigm == "sky" else lemma[:-1] if paradigm in {"j", "soft", "a", "ja"} else lemma
     forms = [stem + ending for ending in ENDINGS[paradigm]]
     if paradigm == "ja" and lemma.endswith("ия"):
         forms = [f[:-1] + "и" if f.endswith("ие") else f for f in forms]

@@ -109,8 +109,8 @@ WORD_CORE = re.compile(r"^[а-яёА-ЯЁ]+(?:-[а-яёА-ЯЁ]+)*-?$")
 NUMBER_CORE = re.compile(r"^[0-9IlО Oоo|Зб.,:/-]+$")
 NUMBER_SUFFIX = re.compile(r"^(.*?\d.*?)(-[а-яё]{1,3})?$")
 SENTENCE_END = re.compile(r"[.!?:\"»]$")
-# Small letters (no opening quote), then a quote-like mark that may be a misread letter (дол»).
-MARK_FOR_LETTER = re.compile(r"^([а-яё]{2,})[\"»”“'’]$")
+# Letters of one case (no opening quote), then a mark that may be a misread letter (дол», СОВЕ!).
+MARK_FOR_LETTER = re.compile(r"^([а-яё]{2,}|[А-ЯЁ]{2,})[\"»”“'’:;!]$")
 # Two words joined by a dot, the second in lower case: с.командующим, заинтересованности.в.
 DOT_BETWEEN_WORDS = re.compile(r"^([а-яёА-ЯЁ]+)\.([а-яё]+)$")
 # One punctuation mark inside a Cyrillic word (С:алину, АРМ/И, корню'ина): a misread letter.
@@ -733,6 +733,8 @@ class Corrector:
                 return replacement, lex.log_prob(joined), []
         if a_word and b_word or la.endswith("-"):
             return None
+        if b[len(b_core) :].startswith(".") and lex.domain_kind.get(lb + ".") == "abbreviation":
+            return None  # a listed abbreviation with its stop stands alone: перелан тов. is no перелетов
         if not (a_word or b_word):
             return self._join_corrected(a, a_core, b, b_core, a_word, b_word)
         return WORD_PART if self._may_be_half(la, a_word, lb, b_word) else None
@@ -744,9 +746,11 @@ class Corrector:
         and the pair is then judged like two misread halves of one word.
         """
         mark = MARK_FOR_LETTER.match(a)
-        if mark is None or not b_core or not WORD_CORE.match(b_core) or not b_core[0].islower():
+        if mark is None or not b_core or not WORD_CORE.match(b_core):
             return None
         head = mark.group(1)
+        if not (b_core.islower() if head.islower() else b_core.isupper()):
+            return None
         if self._solid(head) or self._solid(b_core):
             return None  # a word and its closing quote, or a quoted word and the next ("Юнайтед" пресс)
         return self._join_corrected(a, head + UNREAD_LETTER, b, b_core)
@@ -1522,6 +1526,10 @@ class Corrector:
         replacement = " ".join(
             apply_case(core if i == 0 else core.lower(), part, written) for i, part in enumerate(best_word.split(" "))
         )
+        if s.fix_case and " " not in best_word:
+            # мототову -> Молотову: a name the word turns into gets its capital, as a name read
+            # right in small letters does (_name_case).
+            replacement = self._name_case(replacement, best_word) or replacement
         return replacement, best_reason, best_score - keep, listed
 
     def _candidates_by_prob(self, word: str, max_d: int) -> list[tuple[float, str, int]]:
