@@ -434,7 +434,7 @@ class Corrector:
         self._token_cache: dict[tuple[str, bool, int, bool], tuple[str, str, float, list[dict[str, Any]]] | None] = {}
         self._pos_cache: dict[str, tuple[str | None, bool] | None] = {}
         self._solid_cache: dict[str, bool] = {}
-        self._candidate_cache: dict[tuple[str, int], list[tuple[float, str, int]]] = {}
+        self._candidate_cache: dict[tuple[str, int, bool], list[tuple[float, str, int]]] = {}
         self._pair_cache: dict[tuple[str, str], Any] = {}
         self._word_part_cache: dict[tuple[str, str], tuple[str, float, list[dict[str, Any]]] | None] = {}
         # Letters the confusion table says a read letter may stand for (single-letter rows).
@@ -1510,6 +1510,10 @@ class Corrector:
         floor = keep + s.margin - s.ambiguity
         scored = self._score_candidates(word, False, floor)
         best = self._confident_best(scored, keep, extra)
+        if best is None and len(word) >= s.min_length_unlisted:
+            # Asked only of a word no listed candidate fixes: OpenCorpora's walk is not free.
+            scored = self._score_candidates(word, False, floor, unlisted=True)
+            best = self._confident_best(scored, keep, extra)
         name_risk = best is not None and best[2] != "lexicon" and (inside_sentence or self._two_edits(word, best[0]))
         if name_risk and self._maybe_name(word):
             # Asked only now, for a word that would change: pymorphy3's guesser is slow. A
@@ -1532,15 +1536,23 @@ class Corrector:
             replacement = self._name_case(replacement, best_word) or replacement
         return replacement, best_reason, best_score - keep, listed
 
-    def _candidates_by_prob(self, word: str, max_d: int) -> list[tuple[float, str, int]]:
-        """(log P, candidate, distance) best first; memoised, as joins and the token pass both ask."""
-        key = (word, max_d)
+    def _candidates_by_prob(self, word: str, max_d: int, unlisted: bool = False) -> list[tuple[float, str, int]]:
+        """(log P, candidate, distance) best first; memoised, as joins and the token pass both ask.
+
+        Inflections only OpenCorpora knows are added for a long word with no listed candidate,
+        and with ``unlisted`` also when none is one edit away (прихрывающих -> прикрывающих).
+        """
+        key = (word, max_d, unlisted)
         hit = self._candidate_cache.get(key)
         if hit is None:
             lex = self.lexicon
             hit = lex.candidates_by_prob(word, max_d)
-            if not hit and len(word) >= self.settings.min_length_unlisted:
-                hit = self._unlisted_forms(word)
+            if len(word) >= self.settings.min_length_unlisted and not any(d == 1 for _p, _w, d in hit):
+                if not hit:
+                    hit = self._unlisted_forms(word)
+                elif unlisted:
+                    listed = {w for _p, w, _d in hit}
+                    hit = sorted(hit + [t for t in self._unlisted_forms(word) if t[1] not in listed], reverse=True)
             if len(self._candidate_cache) < 100_000:
                 self._candidate_cache[key] = hit
         return hit
@@ -1604,8 +1616,10 @@ class Corrector:
             hit = self._lemma_cache[word] = frozenset(p.normal_form for p in self.lexicon.morph.parse(word)[:3])
         return hit
 
-    def _score_candidates(self, word: str, domain_only: bool, floor: float = -math.inf) -> list[tuple[str, float, str]]:
-        """Candidates with noisy-channel scores, best first.
+    def _score_candidates(
+        self, word: str, domain_only: bool, floor: float = -math.inf, unlisted: bool = False
+    ) -> list[tuple[str, float, str]]:
+        """Candidates with noisy-channel scores, best first (``unlisted``: see ``_candidates_by_prob``).
 
         Those that cannot reach ``floor`` (even at the cheapest confusion per edit) or come
         within the ambiguity margin of the best so far are skipped without the costly channel.
@@ -1615,7 +1629,7 @@ class Corrector:
         channel = self.channel
         max_d = s.max_edit_distance if len(word) >= s.min_length_distance2 else 1
         out: list[tuple[str, float, str]] = []
-        found = self._candidates_by_prob(word, max_d)
+        found = self._candidates_by_prob(word, max_d, unlisted)
         if domain_only:
             found = [f for f in found if f[1] in lex.domain]
         best = -math.inf
