@@ -43,6 +43,10 @@ class CorrectSettings:
     min_length_merged: int = 5
     # log prior of "a word we do not know, read correctly" for lower-case words.
     unknown_log_prior: float = -23.0
+    # ... lowered by this much per letter beyond long_word_length: a word we do not know is
+    # seldom within two edits of one we do, and the longer it is the seldomer (ссобщевию).
+    long_word_keep_drop: float = 0.3
+    long_word_length: int = 7
     # Tesseract confidence c (0..100) adds confidence_weight * (c/100 - 0.5) to that prior.
     confidence_weight: float = 3.0
     margin: float = 1.5
@@ -1502,7 +1506,7 @@ class Corrector:
         # (Отпразлена, Азериканских), when the usual candidates compete under a stricter margin.
         inside_sentence = capitalised and not (initial or all_caps)
         extra = s.capital_margin if capitalised else 0.0
-        keep = s.unknown_log_prior
+        keep = s.unknown_log_prior - s.long_word_keep_drop * max(0, len(word) - s.long_word_length)
         if conf is not None and conf >= 0:
             keep += s.confidence_weight * (conf / 100.0 - 0.5)
         if capitalised:
