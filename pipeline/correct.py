@@ -170,6 +170,9 @@ TIME_NUMBER = re.compile(r"^\d{1,2}$")
 FOOTER_LABEL = re.compile(r"^[А-ЯЁа-яё][а-яё]{1,5}[.,]$")
 # The minutes of a time, and the one-letter unit after hours or minutes (ч. м., or a misreading).
 MINUTES = re.compile(r"^\d{2}$")
+# A number or date, then a year's, hour's or minute's unit with a comma for its stop (1951 г,).
+NUMBER_BEFORE_UNIT = re.compile(r"^\d+(?:\.\d+)*$")
+UNIT_WITH_COMMA = frozenset({"г,", "ч,", "м,"})
 TIME_UNIT = re.compile(r"^[а-яёА-ЯЁ][.,]?$")
 # A clock time as footers write it (12.15; OCR may add a dash before it).
 CLOCK_TIME = re.compile(r"^-?\d{1,2}\.\d{2}$")
@@ -969,6 +972,7 @@ class Corrector:
             texts = [t[2] for t in line_tokens]
             for ti, text in enumerate(texts):
                 if text[:1].isdigit():
+                    fixes.update({(li, k): unit for k, unit in _unit_stop(texts, ti).items()})
                     fixes.update({(li, k): unit for k, unit in _time_units(texts, ti).items()})
                 elif text[-1:] in ".,":
                     label = self._footer_label(texts, ti)
@@ -1698,6 +1702,16 @@ def _number_sign_read(token: str, following: str, previous: str) -> bool:
     if token in NUMBER_SIGN_MISREADS:
         return following[:1].isdigit()
     return token in ("м", "%") and bool(TELEGRAM_NUMBER.match(following)) and not PLAIN_NUMBER.match(previous)
+
+
+def _unit_stop(texts: list[str], ti: int) -> dict[int, str]:
+    """``1951 г,`` -> ``1951 г.``, ``3 ч, 15 м.`` -> ``3 ч. 15 м.``: a year's or a time's one-letter
+    unit after a number is an abbreviation, which always has its stop: a comma there before a
+    capital or a number is a misread stop, and before a small letter the stop was lost (``г.,``)."""
+    if ti + 1 < len(texts) and texts[ti + 1] in UNIT_WITH_COMMA and NUMBER_BEFORE_UNIT.match(texts[ti]):
+        following = texts[ti + 2] if ti + 2 < len(texts) else ""
+        return {ti + 1: texts[ti + 1][0] + (".," if following[:1].islower() else ".")}
+    return {}
 
 
 def _time_units(texts: list[str], ti: int) -> dict[int, str]:
