@@ -47,6 +47,10 @@ class CorrectSettings:
     # seldom within two edits of one we do, and the longer it is the seldomer (ссобщевию).
     long_word_keep_drop: float = 0.3
     long_word_length: int = 7
+    # Tokens shorter than min_length change only into a function word at least this likely
+    # (log P), with a gain over keeping them of at least short_function_gain.
+    short_function_log_prob: float = -8.0
+    short_function_gain: float = 5.0
     # Tesseract confidence c (0..100) adds confidence_weight * (c/100 - 0.5) to that prior.
     confidence_weight: float = 3.0
     margin: float = 1.5
@@ -1487,7 +1491,10 @@ class Corrector:
             if named is not None:
                 return named, "case", 0.0, []
         if len(word) < s.min_length:
-            return None
+            dotted = i1 < len(token) and token[i1] == "."
+            plain = not (dotted or hyphen_end or _mixed_case(core)) and len(word) >= 2
+            short = self._short_function_word(word) if plain else None
+            return None if short is None else (apply_case(core, short), "short-word", 0.0, [{"word": short}])
         if (
             s.fix_case
             and _mixed_case(core)
@@ -1543,6 +1550,30 @@ class Corrector:
             # right in small letters does (_name_case).
             replacement = self._name_case(replacement, best_word) or replacement
         return replacement, best_reason, best_score - keep, listed
+
+    def _short_function_word(self, word: str) -> str | None:
+        """``дпя`` -> ``для``, ``чуо`` -> ``что``: a rare two- or three-letter token one listed
+        confusion from exactly one common preposition, conjunction or particle, far likelier.
+
+        Shorter than the general candidate search goes (most short strings are one edit from
+        many words); only the confusion table's substitutions are tried, and two function words
+        within reach (``ва``: на, за) leave the token alone.
+        """
+        lex = self.lexicon
+        found = {
+            meant_word
+            for i, ch in enumerate(word)
+            for meant in self._meant_for.get(ch, ())
+            if (meant_word := word[:i] + meant + word[i + 1 :]) in lex.counts
+            and lex.log_prob(meant_word) >= self.settings.short_function_log_prob
+            and self._function(meant_word)
+        }
+        if len(found) != 1:
+            return None
+        meant_word = found.pop()
+        keep = max(lex.log_prob(word), self.settings.unknown_log_prior)
+        gain = lex.log_prob(meant_word) - self.channel.cost(word, meant_word) - keep
+        return meant_word if gain >= self.settings.short_function_gain else None
 
     def _candidates_by_prob(self, word: str, max_d: int, unlisted: bool = False) -> list[tuple[float, str, int]]:
         """(log P, candidate, distance) best first; memoised, as joins and the token pass both ask.
