@@ -198,6 +198,8 @@ NEVER_ALONE = frozenset("йьъы")
 NAME_KINDS = frozenset({"person", "place", "organisation"})
 # Parts of speech of words that stand alone, never half of a split word.
 FUNCTION_POS = frozenset({"PREP", "CONJ", "PRCL"})
+# Parts of speech that seldom end a sentence: a stop after them before a small letter is a speck.
+SELDOM_BEFORE_STOP = frozenset({"ADJF", "INFN"})
 # pymorphy3 grammemes of proper names: personal names, surnames, patronymics, places, organisations.
 NAME_TAGS = frozenset({"Name", "Surn", "Patr", "Geox", "Orgn", "Trad"})
 # Parts of speech after which a sentence or a list never ends (pymorphy3 tags).
@@ -558,8 +560,18 @@ class Corrector:
                 # read as a small letter is as likely as a speck read as a stop (связи. / пропускная).
                 # A one-letter abbreviation may follow a sentence's stop (слете. г. Ростов-на-Дону);
                 # a longer one is inside the sentence (августа. с.г.).
-                # A conjunction (и., а.) ends no sentence: for it the next line's first word counts.
-                if following is None and token in CONJUNCTION_STOPS and li + 1 < len(tokens) and tokens[li + 1]:
+                # A conjunction (и., а.) ends no sentence, and a full adjective or an infinitive
+                # seldom does (народных. / добровольцев): for them the next line's first word counts.
+                if (
+                    following is None
+                    and li + 1 < len(tokens)
+                    and tokens[li + 1]
+                    and (
+                        token in CONJUNCTION_STOPS
+                        or LOWER_START.match(tokens[li + 1][0][2])
+                        and self._seldom_ends_sentence(token)
+                    )
+                ):
                     following = tokens[li + 1][0][2]
                 next_lower = (
                     following is not None
@@ -1187,6 +1199,19 @@ class Corrector:
         if m is not None and following is not None and following[:1].isalpha():
             return None if following in SUSPENDED_HYPHEN_NEXT else f"{m.group(1)} -"
         return None
+
+    def _seldom_ends_sentence(self, token: str) -> bool:
+        """A word before a stop whose likeliest reading is a full adjective or an infinitive."""
+        if token[-1:] != ".":
+            return False
+        core = LEAD.sub("", token[:-1])
+        if not PLAIN_WORD.fullmatch(core):
+            return False
+        word = core.lower()
+        if not self.lexicon.is_word(word):
+            return False
+        tags = self.lexicon.morph.tag(word)  # asked only at a line's end before a small letter
+        return tags[0].POS in SELDOM_BEFORE_STOP and not any("Abbr" in t for t in tags)
 
     def _strip_stray_punctuation(self, token: str, next_lower: bool) -> str:
         """Drop dots and colons that Russian orthography cannot have where they stand."""
