@@ -148,9 +148,8 @@ POLITE_PRONOUNS = frozenset({"вы", "ваш"})
 LOWER_START = re.compile(r"^[^\w]*[а-яё]")
 PLAIN_WORD = re.compile(r"[а-яёА-ЯЁ]+")
 LEAD_CHARS = "\"'«([“„‚‘`|_*"
-DATE_DAY = re.compile(r"^(\d{1,2})\.$")
-DATE_MONTH = re.compile(r"^(\d{1,2})\.$")
-DATE_YEAR = re.compile(r"^(?:\d{2}|\d{4}|с\.г\.?)[.,;:\"»)]*$")
+# A date once its blanks are gone: day, month, then a year or с.г. (this year).
+SPLIT_DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(?:\d{2}|\d{4}|с\.г\.?)[.,;:\"»)]*$")
 # A line-end hyphen, perhaps with a speck read after it (коммунис-.).
 HYPHEN_END = re.compile(r"[а-яёА-ЯЁ]-[.,:;'`]?$")
 # Tesseract's readings of the number sign when a number follows.
@@ -1018,38 +1017,37 @@ class Corrector:
         return None if near is None else near[1] + "."
 
     def _join_dates(self, tokens: list[list[tuple[int, int, str]]], consumed: set[tuple[int, int]]) -> list[Correction]:
-        """``28. 6. с.г.`` / ``29. 6. 51`` -> ``28.6.с.г.`` / ``29.6.51``: blanks OCR put inside a date.
+        """``28. 6. с.г.`` / ``29. 6. 51`` / ``8.8. 51`` -> ``28.6.с.г.`` / ``29.6.51`` / ``8.8.51``:
+        blanks OCR put after the stops inside a date.
 
         Only day ``1-31`` dot, month ``1-12`` dot, then a year or ``с.г.``; digits are never changed.
         """
         edits: list[Correction] = []
         for li, line_tokens in enumerate(tokens):
             ti = 0
-            while ti + 2 < len(line_tokens):
-                if not line_tokens[ti][2][:1].isdigit():
-                    ti += 1
-                    continue
-                parts = [line_tokens[ti + k] for k in range(3)]
-                day, month, year = (
-                    DATE_DAY.match(parts[0][2]),
-                    DATE_MONTH.match(parts[1][2]),
-                    DATE_YEAR.match(parts[2][2]),
-                )
-                if (
-                    day
-                    and month
-                    and year
-                    and 1 <= int(day.group(1)) <= 31
-                    and 1 <= int(month.group(1)) <= 12
-                    and not any((li, ti + k) in consumed for k in range(3))
-                ):
+            while ti + 1 < len(line_tokens):
+                size = self._split_date_size(line_tokens, ti) if line_tokens[ti][2][:1].isdigit() else 0
+                if size and not any((li, ti + k) in consumed for k in range(size)):
+                    parts = line_tokens[ti : ti + size]
                     replacement = "".join(p[2] for p in parts)
-                    edits.append(_edit(li, parts[0][0], parts[2][1], replacement, "split-date", 0.0, []))
-                    consumed.update((li, ti + k) for k in range(3))
-                    ti += 3
+                    edits.append(_edit(li, parts[0][0], parts[-1][1], replacement, "split-date", 0.0, []))
+                    consumed.update((li, ti + k) for k in range(size))
+                    ti += size
                     continue
                 ti += 1
         return edits
+
+    @staticmethod
+    def _split_date_size(line_tokens: list[tuple[int, int, str]], ti: int) -> int:
+        """How many tokens from ``ti`` on make one date split after its stops (3 or 2), or 0."""
+        for size in (3, 2):
+            parts = [t[2] for t in line_tokens[ti : ti + size]]
+            if len(parts) < size or not all(p.endswith(".") for p in parts[:-1]):
+                continue
+            date = SPLIT_DATE.match("".join(parts))
+            if date and 1 <= int(date.group(1)) <= 31 and 1 <= int(date.group(2)) <= 12:
+                return size
+        return 0
 
     def _join_corrected(
         self, a: str, a_core: str, b: str, b_core: str, a_word: bool = False, b_word: bool = False
