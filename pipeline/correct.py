@@ -197,6 +197,8 @@ NEVER_ALONE = frozenset("йьъы")
 NAME_KINDS = frozenset({"person", "place", "organisation"})
 # Parts of speech of words that stand alone, never half of a split word.
 FUNCTION_POS = frozenset({"PREP", "CONJ", "PRCL"})
+# A stop, colon or semicolon inside a listed phrase (ГЛАВНОЕ. УПРАВЛЕНИЕ, МАО. ЦЗЕ-ДУН) is a speck.
+INNER_STOPS = frozenset({".", ":", ";"})
 # Parts of speech that seldom end a sentence: a stop after them before a small letter is a speck.
 SELDOM_BEFORE_STOP = frozenset({"ADJF", "INFN"})
 # pymorphy3 grammemes of proper names: personal names, surnames, patronymics, places, organisations.
@@ -869,17 +871,9 @@ class Corrector:
                     tried.add((start, phrase))
                     span = range(start, start + len(phrase))
                     if list(phrase) == lowered[start : start + len(phrase)]:
-                        # Read right, perhaps in the wrong case. Its words are no halves of other
-                        # words (Ким ИР СЕНА never joins into the variant ИРСЕНА). Only people's
-                        # names are recased: an agency's words may be written either way.
-                        recased = [
-                            k
-                            for k in _phrase_recased(written, [cores[t][1] for t in span])
-                            if self.lexicon.domain_kind.get(phrase[k]) == "person"  # not пресс of Юнайтед пресс
-                        ]
-                        for k in recased:
-                            edits.append(self._phrase_edit(li, line_tokens, cores, start + k, written[k], written))
-                        consumed.update((li, start + k) for k in recased)
+                        # Read right: its words are no halves of other words (Ким ИР СЕНА never
+                        # joins into the variant ИРСЕНА).
+                        edits += self._phrase_read_right(li, line_tokens, cores, start, phrase, written, consumed)
                         listed.update((li, t) for t in span)
                         continue
                     misread = [start + m for m in self._phrase_misreads(phrase, lowered[start : start + len(phrase)])]
@@ -890,8 +884,38 @@ class Corrector:
                         continue
                     for t in misread:
                         replacement = apply_case(cores[t][1], phrase[t - start], written[t - start])
-                        edits.append(self._phrase_edit(li, line_tokens, cores, t, replacement, written))
+                        inner_stop = t < start + len(phrase) - 1 and cores[t][2] in INNER_STOPS
+                        edits.append(self._phrase_edit(li, line_tokens, cores, t, replacement, written, inner_stop))
                         consumed.add((li, t))
+        return edits
+
+    def _phrase_read_right(
+        self,
+        li: int,
+        line_tokens: list[tuple[int, int, str]],
+        cores: list[tuple[str, str, str]],
+        start: int,
+        phrase: tuple[str, ...],
+        written: tuple[str, ...],
+        consumed: set[tuple[int, int]],
+    ) -> list[Correction]:
+        """A listed phrase read right, but perhaps in the wrong case or with a stop inside.
+
+        Only people's names are recased: an agency's words may be written either way.
+        """
+        span = [cores[start + k][1] for k in range(len(phrase))]
+        recased = [
+            k
+            for k in _phrase_recased(written, span)
+            if self.lexicon.domain_kind.get(phrase[k]) == "person"  # not пресс of Юнайтед пресс
+        ]
+        stops = [k for k in range(len(phrase) - 1) if cores[start + k][2] in INNER_STOPS]
+        edits: list[Correction] = []
+        for k in sorted(set(recased) | set(stops)):
+            if (li, start + k) not in consumed:
+                word = written[k] if k in recased else span[k]
+                edits.append(self._phrase_edit(li, line_tokens, cores, start + k, word, written, k in stops))
+                consumed.add((li, start + k))
         return edits
 
     @staticmethod
@@ -902,9 +926,13 @@ class Corrector:
         t: int,
         word: str,
         written: tuple[str, ...],
+        drop_stop: bool = False,
     ) -> Correction:
-        """Token ``t`` of a listed phrase written as ``word``, its punctuation kept."""
+        """Token ``t`` of a listed phrase written as ``word``, its punctuation kept, except a stop
+        inside the phrase with ``drop_stop`` (``ГЛАВНОЕ. УПРАВЛЕНИЕ``: no phrase has one)."""
         lead, core, trail = cores[t]
+        if drop_stop:
+            trail = ""
         s0, e0, _token = line_tokens[t]
         candidates = [{"word": word.lower(), "phrase": " ".join(written)}, {"word": core.lower(), "keep": True}]
         return _edit(li, s0, e0, lead + word + trail, "phrase", 0.0, candidates)
