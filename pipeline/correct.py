@@ -510,8 +510,9 @@ class Corrector:
         edits += self._join_hyphen_gaps(tokens, consumed)
         edits += self._join_dates(tokens, consumed)
         edits += self._fix_record_fields(lines, tokens, consumed)
-        edits += self._join_split_words(tokens, consumed, listed)
-        edits += self._join_split_words(tokens, consumed, listed, word_part=True)
+        word_parts: list[tuple[int, int]] = []
+        edits += self._join_split_words(tokens, consumed, listed, word_parts)
+        edits += self._join_word_parts(tokens, consumed, word_parts)
         previous_text = ""
         previous_out = ""  # the previous token as corrected: a removed stop ends no sentence
         # What the passes above made of the tokens they took, by (line, end offset): a joined
@@ -660,13 +661,14 @@ class Corrector:
         tokens: list[list[tuple[int, int, str]]],
         consumed: set[tuple[int, int]],
         listed: set[tuple[int, int]],
-        word_part: bool = False,
+        word_parts: list[tuple[int, int]],
     ) -> list[Correction]:
         """``пре кращения`` -> ``прекращения``; ``Энь- лай`` -> ``Энь-лай`` when a part is not a word.
         Words of a listed phrase read right (``listed``) are never joined.
 
-        With ``word_part``, also a word and a non-word joined and corrected (``над жда``); that
-        pass runs second, so that ``о прекр щении`` first joins the two halves that are no words.
+        Pairs of a word and a non-word that could only be joined corrected (``над жда``) are
+        appended to ``word_parts`` (line, first token) for ``_join_word_parts``, which runs
+        after this pass, so that ``о прекр щении`` first joins the two halves that are no words.
         """
         edits: list[Correction] = []
         for li, line_tokens in enumerate(tokens):
@@ -690,13 +692,37 @@ class Corrector:
                     if len(self._pair_cache) < 200_000:
                         self._pair_cache[(a, b)] = joined
                 if joined is WORD_PART:
-                    joined = self._join_word_part(self._without_noise(a), self._without_noise(b)) if word_part else None
-                if joined is not None:
+                    word_parts.append((li, ti))
+                elif joined is not None:
                     replacement, score, candidates = joined
                     edits.append(_edit(li, s1, e2, replacement, "split-word", score, candidates))
                     consumed.update({(li, ti), (li, ti + 1)})
                     ti += 1
                 ti += 1
+        return edits
+
+    def _join_word_parts(
+        self,
+        tokens: list[list[tuple[int, int, str]]],
+        consumed: set[tuple[int, int]],
+        word_parts: list[tuple[int, int]],
+    ) -> list[Correction]:
+        """``над жда`` -> ``надежда``: the pairs ``_join_split_words`` set aside, joined corrected.
+
+        Only those pairs can join here: every other pair that pass judged was joined there, or
+        had a token that was taken or stood alone then, and still has. A pair whose token a join
+        took since (there or here, left to right) is skipped.
+        """
+        edits: list[Correction] = []
+        for li, ti in word_parts:
+            if (li, ti) in consumed or (li, ti + 1) in consumed:
+                continue
+            (s1, _e1, a), (_s2, e2, b) = tokens[li][ti], tokens[li][ti + 1]
+            joined = self._join_word_part(self._without_noise(a), self._without_noise(b))
+            if joined is not None:
+                replacement, score, candidates = joined
+                edits.append(_edit(li, s1, e2, replacement, "split-word", score, candidates))
+                consumed.update({(li, ti), (li, ti + 1)})
         return edits
 
     def _join_pair(self, a: str, b: str) -> tuple[str, float, list[dict[str, Any]]] | object | None:
