@@ -1173,7 +1173,9 @@ class Corrector:
         if PLAIN_WORD.fullmatch(token):
             # Most tokens are bare Cyrillic words: no noise, punctuation or affixes to peel off,
             # so only the word itself is judged (the same result as the general path below).
-            inner = self._correct_core(token, token, 0, len(token), initial, conf)
+            inner = self._correct_listed(token)
+            if inner is False:
+                inner = self._correct_core(token, token, 0, len(token), initial, conf)
             if inner is None or inner[0] == token:
                 return None
             return inner
@@ -1201,6 +1203,18 @@ class Corrector:
         if not reasons or cleaned == token:
             return None
         return cleaned, "+".join(reasons), score, candidates
+
+    def _correct_listed(self, token: str) -> tuple[str, str, float, list[dict[str, Any]]] | None | bool:
+        """``_correct_core``'s answer for a bare listed word in small letters or Capitalised
+        that is no name of the lexicon (most words of a page): only the real-word rule can
+        change it. False for any other token, which takes the general path."""
+        if not token[1:].islower():
+            return False  # one letter, all capitals or mixed case: the case rules may apply
+        lex = self.lexicon
+        word = token.lower()
+        if word not in lex.counts or lex.domain_kind.get(word) in NAME_KINDS:
+            return False
+        return self._fix_real_word(token, word) if len(word) >= self.settings.min_length else None
 
     def _hyphenated_tail(self, head_token: str, tail_token: str) -> tuple[str, str, float, list[dict[str, Any]]] | None:
         """The tail of a word hyphenated across lines, corrected as the whole word is.
