@@ -117,6 +117,8 @@ WORD_CORE = re.compile(r"^[а-яёА-ЯЁ]+(?:-[а-яёА-ЯЁ]+)*-?$")
 NUMBER_CORE = re.compile(r"^[0-9IlО Oоo|Зб.,:/-]+$")
 NUMBER_SUFFIX = re.compile(r"^(.*?\d.*?)(-[а-яё]{1,3})?$")
 SENTENCE_END = re.compile(r"[.!?:\"»]$")
+# Its marks, for the page loop's test on tokens (which hold no line break, so ``$`` is the last character).
+SENTENCE_END_MARKS = frozenset('.!?:"»')
 # Letters of one case (no opening quote), then a mark that may be a misread letter (дол», СОВЕ!).
 MARK_FOR_LETTER = re.compile(r"^([а-яё]{2,}|[А-ЯЁ]{2,})[\"»”“'’:;!]$")
 # Two words joined by a dot, the second in lower case: с.командующим, заинтересованности.в.
@@ -129,7 +131,6 @@ STRAY_APOSTROPHE = re.compile(r"^'(?=[а-яёА-ЯЁ])|(?<=[а-яёА-ЯЁ])'$")
 STRAY_LEAD = re.compile(r"^[.,:;]+(?=[а-яёА-ЯЁ])")
 DOUBLE_STOP = re.compile(r"(?<=[а-яёА-ЯЁ])(?:,\.|\.,)$")
 STRAY_TRAIL = re.compile(r"(?<=[а-яёА-ЯЁ])(\.\.|[.:])$")
-LONE_PUNCT = re.compile(r"^\.$")
 # A lower-case word without punctuation (a comma may be a misread stop): the next word is inside its sentence.
 MID_SENTENCE_BEFORE = re.compile(r"^[а-яё]+(?:-[а-яё]+)*$")
 # The polite pronoun of letters, capitalised inside sentences (Прошу Вас срочно сообщить).
@@ -154,6 +155,8 @@ SPLIT_DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(?:\d{2}|\d{4}|с\.г\.?)[.,;:\
 HYPHEN_END = re.compile(r"[а-яёА-ЯЁ]-[.,:;'`]?$")
 # Tesseract's readings of the number sign when a number follows.
 NUMBER_SIGN_MISREADS = frozenset({"М", "Ме", "Мо", "Nо"})
+# Every token _number_sign_read may take for the sign (it asks more of the small м and %).
+NUMBER_SIGN_TOKENS = NUMBER_SIGN_MISREADS | {"м", "%"}
 # A date with "с.г." (this year) whose closing stop OCR lost, doubled or blurred: 23.6.с.г / 12.3.с.г.. / 28.6.с.г-.
 DATE_THIS_YEAR = re.compile(r"^(\d{1,2}\.\d{1,2}\.с\.г)(\.?|[.-]{2,})([,;:\"»)]*)$")
 # Blanks OCR read as a dot or a hyphen beside a number (поставить.1800, 40.м., 14.7.1951-г., 4- дело):
@@ -527,7 +530,7 @@ class Corrector:
                 previous_text = token
                 previous_out = made.get((li, end), token)
                 continue
-            if fix_punct and ti > 0 and LONE_PUNCT.match(token) and k + 1 < len(order) and previous_text[-1:].isalnum():
+            if fix_punct and ti > 0 and token == "." and k + 1 < len(order) and previous_text[-1:].isalnum():
                 # A dot or colon standing alone between words is a speck: no typist puts a blank before it.
                 prev_end = tokens[li][ti - 1][1]
                 edits.append(_edit(li, prev_end, end, "", "punctuation", 0.0, []))
@@ -540,7 +543,8 @@ class Corrector:
                     edits.append(_edit(li, start, end, tail[0], tail[1], tail[2], tail[3]))
                 previous_text = previous_out = token
                 continue
-            if ti + 1 < len(tokens[li]) and _number_sign_read(token, tokens[li][ti + 1][2], previous_text):
+            following = tokens[li][ti + 1][2] if ti + 1 < len(tokens[li]) else None
+            if token in NUMBER_SIGN_TOKENS and following and _number_sign_read(token, following, previous_text):
                 edits.append(_edit(li, start, end, "№", "number-sign", 0.0, []))
                 previous_text = previous_out = "№"
                 continue
@@ -549,13 +553,12 @@ class Corrector:
                 edits.append(_edit(li, start, end, token[:-1], "punctuation", 0.0, []))
                 previous_text = previous_out = token[:-1]
                 continue
-            following = tokens[li][ti + 1][2] if ti + 1 < len(tokens[li]) else None
             spaced = self._space_number(token, following) if fix_punct and DIGIT.search(token) else None
             if spaced is not None:
                 edits.append(_edit(li, start, end, spaced, "spacing", 0.0, []))
                 previous_text = previous_out = spaced
                 continue
-            initial = not previous_text or bool(SENTENCE_END.search(previous_text))
+            initial = not previous_text or previous_text[-1] in SENTENCE_END_MARKS
             next_lower = False
             if fix_punct and token[-1:] in ".:":
                 # Only a word on the same line: OCR loses lines, and at a line start a capital
