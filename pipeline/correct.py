@@ -1208,16 +1208,16 @@ class Corrector:
         return cleaned, "+".join(reasons), score, candidates
 
     def _correct_listed(self, token: str) -> tuple[str, str, float, list[dict[str, Any]]] | None | bool:
-        """``_correct_core``'s answer for a bare listed word in small letters or Capitalised
-        that is no name of the lexicon (most words of a page): only the real-word rule can
-        change it. False for any other token, which takes the general path."""
+        """``_correct_core``'s answer for a bare listed word of four letters or more, in small
+        letters or Capitalised, that is no name of the lexicon (most words of a page): only the
+        real-word rule can change it. False for any other token, which takes the general path."""
         if not token[1:].islower():
             return False  # one letter, all capitals or mixed case: the case rules may apply
         lex = self.lexicon
         word = token.lower()
-        if word not in lex.counts or lex.domain_kind.get(word) in NAME_KINDS:
-            return False
-        return self._fix_real_word(token, word) if len(word) >= self.settings.min_length else None
+        if word not in lex.counts or lex.domain_kind.get(word) in NAME_KINDS or len(word) < self.settings.min_length:
+            return False  # a short word may be a misread function word (_short_function_word)
+        return self._fix_real_word(token, word)
 
     def _hyphenated_tail(self, head_token: str, tail_token: str) -> tuple[str, str, float, list[dict[str, Any]]] | None:
         """The tail of a word hyphenated across lines, corrected as the whole word is.
