@@ -6,11 +6,11 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-APT_PACKAGES := tesseract-ocr tesseract-ocr-rus tesseract-ocr-osd fonts-freefont-ttf chromium chromium-driver
+APT_PACKAGES := tesseract-ocr tesseract-ocr-rus tesseract-ocr-osd fonts-freefont-ttf chromium chromium-driver gcc python3-dev
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PYTEST_ARGS ?=
 
-.PHONY: demo test lint deps system-deps scans benchmarks clean
+.PHONY: demo test lint deps system-deps native scans benchmarks clean
 
 demo: deps
 	$(BIN)/arkhiv run scans --out output
@@ -22,7 +22,12 @@ lint: deps
 	$(BIN)/ruff check pipeline tests benchmarks models
 	$(BIN)/ruff format --check pipeline tests benchmarks models
 
-deps: system-deps $(STAMP)
+deps: system-deps $(STAMP) native
+
+# The correction engine compiled with mypyc (pipeline/native.py): built once per version of
+# its sources, about a minute; an unchanged source tree finds it in place.
+native: system-deps $(STAMP)
+	@$(BIN)/python -c 'import sys, pipeline.native as n; sys.exit(n.main())'
 
 # Installs only the Debian packages that are missing (apt-get update once, then install).
 system-deps:
@@ -51,4 +56,4 @@ benchmarks: deps
 	$(BIN)/python -m benchmarks.correction
 
 clean:
-	rm -rf output/* $(VENV) models/cache
+	rm -rf output/* $(VENV) models/cache pipeline/_native

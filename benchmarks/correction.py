@@ -483,7 +483,10 @@ def main() -> None:
 
 
 def print_speed(sources: dict[str, dict[str, list[Page]]]) -> None:
-    print("\n### Speed (after loading, one core)\n")
+    from pipeline import native
+
+    mode = "compiled with mypyc" if native.is_active() else "pure Python"
+    print(f"\n### Speed (after loading, one core; correction modules {mode})\n")
     print(f"- load (fresh process, warm index cache): {load_time():.2f} s")
     texts = {
         "Arkhiv's OCR": [raw for pages in sources["pipeline"].values() for _n, raw, _g, _c in pages],

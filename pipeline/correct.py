@@ -19,7 +19,7 @@ import threading
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from rapidfuzz.distance import Levenshtein
 
@@ -1207,7 +1207,7 @@ class Corrector:
             return None
         return cleaned, "+".join(reasons), score, candidates
 
-    def _correct_listed(self, token: str) -> tuple[str, str, float, list[dict[str, Any]]] | None | bool:
+    def _correct_listed(self, token: str) -> tuple[str, str, float, list[dict[str, Any]]] | None | Literal[False]:
         """``_correct_core``'s answer for a bare listed word of four letters or more, in small
         letters or Capitalised, that is no name of the lexicon (most words of a page): only the
         real-word rule can change it. False for any other token, which takes the general path."""

@@ -26,9 +26,12 @@ from typing import Any
 
 from rapidfuzz.distance import Levenshtein
 
+import pipeline
+
 log = logging.getLogger(__name__)
 
-DEFAULT_MODELS_DIR = Path(__file__).resolve().parents[1] / "models"
+# From the package, not this file: compiled, this module lives under pipeline/_native/.
+DEFAULT_MODELS_DIR = Path(pipeline.__file__).resolve().parents[1] / "models"
 SOURCES = ("ru_frequency.txt", "lexicon.txt", "confusions.tsv")
 INDEX_VERSION = "5"
 PREFIX_LENGTH = 7
