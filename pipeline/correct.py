@@ -1588,7 +1588,9 @@ class Corrector:
             dotted = i1 < len(token) and token[i1] == "."
             plain = not (dotted or hyphen_end or _mixed_case(core)) and len(word) >= 2
             short = self._short_function_word(word) if plain else None
-            return None if short is None else (apply_case(core, short), "short-word", 0.0, [{"word": short}])
+            if short is None:
+                return None
+            return apply_case(core, short), "short-word", 0.0, [{"word": short}, {"word": word, "keep": True}]
         if (
             s.fix_case
             and _mixed_case(core)
