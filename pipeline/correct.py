@@ -138,6 +138,8 @@ POLITE_FORMS = frozenset(
     {"Вы", "Вас", "Вам", "Вами", "Ваш", "Ваша", "Ваше", "Вашу", "Вашего", "Вашей", "Ваши", "Ваших"}
 )
 # A lower-case or Capitalised word and ! or ? (then perhaps a quote or bracket): a sentence ends.
+# A capitalised word with its punctuation, as header lines hold (ФИЛИППОВУ, "Г", ПЕКИН,).
+HEADER_WORD = re.compile(r"^[^\w]*([А-ЯЁ][а-яёА-ЯЁ-]*)[^\w]*$")
 SENTENCE_BEFORE = re.compile(r"^[а-яёА-ЯЁ][а-яё]{2,}(?:-[а-яё]+)*[!?][\"»)]?$")
 SINGLE_LETTER_DOT = re.compile(r"^[а-яёА-ЯЁ]\.[,;:]?$")
 # Parts of speech (pymorphy3) no proper name capitalises inside a sentence.
@@ -593,7 +595,8 @@ class Corrector:
                     line_tokens[ti - 1][2] if ti else None,
                     line_tokens[ti + 1][2] if ti + 1 < len(line_tokens) else None,
                 )
-                edit = self._sentence_case(token, previous_out, neighbours)
+                opens_text = ti == 0 and _after_header(tokens, li)
+                edit = self._sentence_case(token, previous_out, neighbours, opens_text)
                 if edit is None and token[:1] in self._case_confusable:
                     if li not in small_in_capitals:
                         small_in_capitals[li] = _small_among_capitals(line_tokens)
@@ -1387,7 +1390,7 @@ class Corrector:
         return f"{first} {second}"
 
     def _sentence_case(
-        self, token: str, previous: str, neighbours: tuple[str | None, str | None]
+        self, token: str, previous: str, neighbours: tuple[str | None, str | None], opens_text: bool = False
     ) -> tuple[str, str, float, list[dict[str, Any]]] | None:
         """The case the sentence asks of a word whose first letter OCR reads as capital or small.
 
@@ -1397,7 +1400,8 @@ class Corrector:
         and the like: nouns and adjectives keep theirs (Великой Отечественной, Днем рождения),
         and so do pronouns and conjunctions, which open sentences whose stop OCR lost (Мы, Как).
         A sentence start is taken only after ``!`` or ``?``: a speck read as a full stop is
-        common, a misread exclamation mark not.
+        common, a misread exclamation mark not; and at ``opens_text``, the first word after a
+        header line (``Товарищу ФИЛИППОВУ`` / ``сообщаю`` -> ``Сообщаю``).
         """
         # Most tokens fail the cheap tests on the first letter and the neighbours.
         first = token[:1]
@@ -1421,12 +1425,14 @@ class Corrector:
             if not self._never_capital(word):
                 return None
             return word + trail, "case", 0.0, []
-        if SENTENCE_BEFORE.match(previous):
+        if SENTENCE_BEFORE.match(previous) or opens_text:
             _lead, core, trail = _core(token)
             if len(core) < 2 or not PLAIN_WORD.fullmatch(core) or not core.islower():
                 return None
             before = previous.rstrip('"»)')[:-1].lower()
-            if not (self.lexicon.is_word(before) or before in self.lexicon.domain) or not self.lexicon.is_word(core):
+            if not (opens_text or self.lexicon.is_word(before) or before in self.lexicon.domain):
+                return None
+            if not self.lexicon.is_word(core):
                 return None
             return core[0].upper() + core[1:] + trail, "case", 0.0, []
         return None
@@ -1829,6 +1835,16 @@ def _number_sign_read(token: str, following: str, previous: str) -> bool:
     if token in NUMBER_SIGN_MISREADS:
         return following[:1].isdigit()
     return token in ("м", "%") and bool(TELEGRAM_NUMBER.match(following)) and not PLAIN_NUMBER.match(previous)
+
+
+def _after_header(tokens: list[list[tuple[int, int, str]]], li: int) -> bool:
+    """Whether the last line with text before line ``li`` is a header: every word capitalised,
+    one of them in capitals (``Товарищу ФИЛИППОВУ``, ``СЕРИЯ "Г"``); the text opens after it."""
+    previous = next((tokens[k] for k in range(li - 1, -1, -1) if tokens[k]), None)
+    if previous is None:
+        return False
+    words = [HEADER_WORD.match(text) for _s, _e, text in previous]
+    return all(words) and any(len(w.group(1)) > 1 and w.group(1).isupper() for w in words if w)
 
 
 def _unit_stop(texts: list[str], ti: int) -> dict[int, str]:
