@@ -178,6 +178,8 @@ TIME_NUMBER = re.compile(r"^\d{1,2}$")
 FOOTER_LABEL = re.compile(r"^[А-ЯЁа-яё][а-яё]{1,5}[.,]$")
 # The minutes of a time, and the one-letter unit after hours or minutes (ч. м., or a misreading).
 MINUTES = re.compile(r"^\d{2}$")
+# A count in parentheses with either parenthesis perhaps lost: (2), 2), (2, (2.
+UNBALANCED_COUNT = re.compile(r"^(\(?)(\d{1,2})(\)?)([.,;]?)$")
 # A number or date, then a year's, hour's or minute's unit with a comma for its stop (1951 г,).
 NUMBER_BEFORE_UNIT = re.compile(r"^\d+(?:\.\d+)*$")
 UNIT_WITH_COMMA = frozenset({"г,", "ч,", "м,"})
@@ -559,6 +561,11 @@ class Corrector:
             if spaced is not None:
                 edits.append(_edit(li, start, end, spaced, "spacing", 0.0, []))
                 previous_text = previous_out = spaced
+                continue
+            count = _parenthesised_count(token, previous_text if ti else "") if fix_punct else None
+            if count is not None:
+                edits.append(_edit(li, start, end, count, "punctuation", 0.0, []))
+                previous_text = previous_out = count
                 continue
             initial = not previous_text or previous_text[-1] in SENTENCE_END_MARKS
             next_lower = False
@@ -1845,6 +1852,21 @@ def _after_header(tokens: list[list[tuple[int, int, str]]], li: int) -> bool:
         return False
     words = [HEADER_WORD.match(text) for _s, _e, text in previous]
     return all(words) and any(len(w.group(1)) > 1 and w.group(1).isupper() for w in words if w)
+
+
+def _parenthesised_count(token: str, previous: str) -> str | None:
+    """``Сталину 2),`` / ``(2,`` / ``(2.`` -> ``(2),`` / ``(2),`` / ``(2)``: a count in parentheses
+    after a word (the copies a recipient gets) that OCR read with one of its parentheses lost or
+    read as a stop. Balanced ones, and numbered points (``2)`` first on a line), stay."""
+    m = UNBALANCED_COUNT.match(token)
+    if m is None or not previous[-1:].isalpha():
+        return None
+    opening, number, closing, trail = m.groups()
+    if bool(opening) == bool(closing):
+        return None
+    if not closing and trail[:1] in (".", ";"):
+        trail = trail[1:]  # the stop where the closing parenthesis was
+    return f"({number}){trail}"
 
 
 def _unit_stop(texts: list[str], ti: int) -> dict[int, str]:
