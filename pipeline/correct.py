@@ -178,6 +178,10 @@ TIME_NUMBER = re.compile(r"^\d{1,2}$")
 FOOTER_LABEL = re.compile(r"^[А-ЯЁа-яё][а-яё]{1,5}[.,]$")
 # The minutes of a time, and the one-letter unit after hours or minutes (ч. м., or a misreading).
 MINUTES = re.compile(r"^\d{2}$")
+# The header field listing who gets copies (Копии: Сталину (2), Молотову), its label as OCR reads it.
+COPIES_LABEL = re.compile(r"^[^\w]*[Кк]опии[.,:;]?$")
+# A count whose parentheses OCR read as braces: {2}, (2}, {2).
+COUNT_BRACES = re.compile(r"^[({](\d{1,2})[)}](?=[.,;]?$)")
 # A count in parentheses with either parenthesis perhaps lost: (2), 2), (2, (2.
 UNBALANCED_COUNT = re.compile(r"^(\(?)(\d{1,2})(\)?)([.,;]?)$")
 # A number or date, then a year's, hour's or minute's unit with a comma for its stop (1951 г,).
@@ -1041,7 +1045,8 @@ class Corrector:
         self, lines: list[str], tokens: list[list[tuple[int, int, str]]], consumed: set[tuple[int, int]]
     ) -> list[Correction]:
         """The fields of a telegram's header and footer: ``23 н. 40 м.`` -> ``23 ч. 40 м.``,
-        ``Расы. Елезов 12.00`` -> ``Расш. Елезов 12.00``.
+        ``Расы. Елезов 12.00`` -> ``Расш. Елезов 12.00``, ``Копии; Сталину (2}.`` -> ``Копии:
+        Сталину (2)``.
 
         A time is hours, ``ч.``, two-digit minutes, ``м.``; a footer field is a listed
         abbreviation (who deciphered, typed, which copy), a surname, then a clock time. Where
@@ -1049,9 +1054,12 @@ class Corrector:
         """
         fixes: dict[tuple[int, int], str] = {}
         for li, line_tokens in enumerate(tokens):
-            if not DIGIT.search(lines[li]):
-                continue  # every field is a time or stands before one
             texts = [t[2] for t in line_tokens]
+            if texts and COPIES_LABEL.match(texts[0]):
+                fixes.update({(li, k): fixed for k, fixed in _copies_line(texts).items()})
+                continue
+            if not DIGIT.search(lines[li]):
+                continue  # every other field is a time or stands before one
             for ti, text in enumerate(texts):
                 if text[:1].isdigit():
                     fixes.update({(li, k): unit for k, unit in _unit_stop(texts, ti).items()})
@@ -1852,6 +1860,20 @@ def _after_header(tokens: list[list[tuple[int, int, str]]], li: int) -> bool:
         return False
     words = [HEADER_WORD.match(text) for _s, _e, text in previous]
     return all(words) and any(len(w.group(1)) > 1 and w.group(1).isupper() for w in words if w)
+
+
+def _copies_line(texts: list[str]) -> dict[int, str]:
+    """The header's list of who gets copies, ``Копии: Сталину (2), Молотову, Булганину``: its label
+    with a colon, counts in parentheses, commas between the names and nothing after the last.
+    A stop or semicolon read for a comma becomes one; braces read for parentheses become them."""
+    out = {0: "Копии:"}
+    for k in range(1, len(texts)):
+        text = COUNT_BRACES.sub(r"(\1)", texts[k])
+        text = _parenthesised_count(text, texts[k - 1]) or text
+        if text[-1:] in (".", ";"):
+            text = text[:-1] + ("," if k + 1 < len(texts) else "")
+        out[k] = text
+    return out
 
 
 def _parenthesised_count(token: str, previous: str) -> str | None:
