@@ -600,6 +600,8 @@ class Corrector:
             edit = self._correct_token(token, initial, conf, next_lower)
             if edit is not None and ti == 0 and self._lost_head(token, edit[0]):
                 edit = None
+            if fix_punct and token[-1:] in ",;" and following is not None and self._opens_sentence(following):
+                edit = _stop_for_comma(token, edit)
             if edit is None and self.settings.fix_case:
                 line_tokens = tokens[li]
                 neighbours = (
@@ -1287,6 +1289,18 @@ class Corrector:
             return None if following in SUSPENDED_HYPHEN_NEXT else f"{m.group(1)} -"
         return None
 
+    def _opens_sentence(self, token: str) -> bool:
+        """A capitalised common word that no name or conjunction reading explains inside a
+        sentence (``Наша``, ``Годы``, ``По``): a comma before it on the same line is a misread stop."""
+        core = token.rstrip(".,:;")
+        if not (PLAIN_WORD.fullmatch(core) and core[:1].isupper() and core[1:].islower() and len(core) > 1):
+            return False
+        word = core.lower()
+        if word in self.lexicon.domain or word not in self.lexicon.counts:
+            return False
+        parses = self.lexicon.morph.parse(word)[:2]
+        return bool(parses) and parses[0].tag.POS != "CONJ" and not any(NAME_TAGS & p.tag.grammemes for p in parses)
+
     def _seldom_ends_sentence(self, token: str) -> bool:
         """A word before a stop whose likeliest reading is a full adjective or an infinitive."""
         if token[-1:] != ".":
@@ -1850,6 +1864,19 @@ def _number_sign_read(token: str, following: str, previous: str) -> bool:
     if token in NUMBER_SIGN_MISREADS:
         return following[:1].isdigit()
     return token in ("м", "%") and bool(TELEGRAM_NUMBER.match(following)) and not PLAIN_NUMBER.match(previous)
+
+
+def _stop_for_comma(
+    token: str, edit: tuple[str, str, float, list[dict[str, Any]]] | None
+) -> tuple[str, str, float, list[dict[str, Any]]] | None:
+    """``потерями, Наша`` -> ``потерями. Наша``: the token (as corrected, if it was) with a stop for
+    its comma or semicolon, when it is a word in small letters."""
+    text = edit[0] if edit is not None else token
+    if text[-1:] not in ",;" or not PLAIN_WORD.fullmatch(text[:-1]) or not text[:-1].islower():
+        return edit
+    if edit is None:
+        return text[:-1] + ".", "punctuation", 0.0, []
+    return text[:-1] + ".", edit[1] + "+punctuation", edit[2], edit[3]
 
 
 def _after_header(tokens: list[list[tuple[int, int, str]]], li: int) -> bool:
