@@ -907,7 +907,7 @@ class Corrector:
                 if token.lower().strip(STRIP_PUNCT) not in by_word:
                     continue
                 if lowered is None:
-                    cores = [_core(t[2]) for t in line_tokens]
+                    cores = [_core(STRAY_LEAD.sub("", t[2])) for t in line_tokens]  # .АРМИИ: a speck before it
                     lowered = [c[1].lower() for c in cores]
                 for phrase, written, k in by_word.get(lowered[i], ()):
                     start = i - k
