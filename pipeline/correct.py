@@ -123,9 +123,10 @@ SENTENCE_END_MARKS = frozenset('.!?:"»')
 MARK_FOR_LETTER = re.compile(r"^([а-яё]{2,}|[А-ЯЁ]{2,})[\"»”“'’:;!]$")
 # Two words joined by a dot, the second in lower case: с.командующим, заинтересованности.в.
 DOT_BETWEEN_WORDS = re.compile(r"^([а-яёА-ЯЁ]+)\.([а-яё]+)$")
-# One punctuation mark inside a Cyrillic word (С:алину, АРМ/И, корню'ина): a misread letter.
-INNER_PUNCT = re.compile(r"^[а-яёА-ЯЁ]+([:/'!|])[а-яёА-ЯЁ]+$")
+# One punctuation mark inside a Cyrillic word (С:алину, АРМ/И, корню'ина, касае.ся): a misread letter.
+INNER_PUNCT = re.compile(r"^[а-яёА-ЯЁ]+([:/'!|.])[а-яёА-ЯЁ]+$")
 UNREAD_LETTER = "\u00b7"  # stands for that letter while candidates are sought; in no word
+CYRILLIC_LETTERS = "абвгдеёжзийклмнопрстуфхцчшщъыьэюя"
 NUMBER_SIGN_PUNCT = re.compile(r"^№[.,:;]+$")
 STRAY_APOSTROPHE = re.compile(r"^'(?=[а-яёА-ЯЁ])|(?<=[а-яёА-ЯЁ])'$")
 STRAY_LEAD = re.compile(r"^[.,:;]+(?=[а-яёА-ЯЁ])")
@@ -1728,15 +1729,17 @@ class Corrector:
         return hit
 
     def _unlisted_forms(self, word: str) -> list[tuple[float, str, int]]:
-        """Inflections only OpenCorpora knows (тсропливости -> торопливости), one listed confusion away.
+        """Inflections only OpenCorpora knows (тсропливости -> торопливости), one listed confusion
+        away, one letter read in excess (отгроузить -> отгрузить), or a letter read as a mark
+        (отгруз/ть -> отгрузить).
 
-        Tried only for a long word with no listed candidate at all. The walk goes along the word
-        in OpenCorpora's word graph (pymorphy3's DAWG), trying the confusion table's substitutions
-        at each letter, and stops at the first prefix no word has.
+        Tried only for a long word with no listed candidate one edit away. The walk goes along the
+        word in OpenCorpora's word graph (pymorphy3's DAWG), trying the confusion table's
+        substitutions at each letter, and stops at the first prefix no word has.
         """
         graph = self.lexicon.morph.dictionary.words
         prior = self.settings.unlisted_log_prob
-        found: list[tuple[float, str, int]] = []
+        found: dict[str, tuple[float, str, int]] = {}
         # DAWG2 (pymorphy3[fast]) answers prefix questions; DAWG-Python cannot, and then every
         # substitution is looked up whole (the same forms, found more slowly).
         prefix_known = getattr(graph, "has_keys_with_prefix", lambda _prefix: True)
@@ -1744,11 +1747,14 @@ class Corrector:
             head = word[:pos]
             if pos and not prefix_known(head):
                 break  # no word starts so: no substitution further on can make one
-            for meant in self._meant_for.get(ch, ()):
+            rest = word[pos + 1 :]
+            if pos and rest and ch != UNREAD_LETTER and (head + rest) in graph:
+                found.setdefault(head + rest, (prior, head + rest, 1))
+            for meant in CYRILLIC_LETTERS if ch == UNREAD_LETTER else self._meant_for.get(ch, ()):
                 spelled = head + meant
-                if prefix_known(spelled) and (spelled + word[pos + 1 :]) in graph:
-                    found.append((prior, spelled + word[pos + 1 :], 1))
-        return found
+                if prefix_known(spelled) and (spelled + rest) in graph:
+                    found.setdefault(spelled + rest, (prior, spelled + rest, 1))
+        return list(found.values())
 
     def _confident_best(
         self, scored: list[tuple[str, float, str]], keep: float, extra: float
