@@ -301,6 +301,9 @@ ABBREVIATIONS = [
     "Расш.",
     "отп.",
     "Отп.",
+    # who enciphered an outgoing telegram, as "Расш." names who deciphered an incoming one
+    "зашифр.",
+    "Зашифр.",
     "экз.",
     "Экз.",
     "вх.",
