@@ -51,6 +51,9 @@ class CorrectSettings:
     # (log P), with a gain over keeping them of at least short_function_gain.
     short_function_log_prob: float = -8.0
     short_function_gain: float = 5.0
+    # A capitalised unknown word may be a name we do not know: keeping it is this much likelier
+    # (log), except against a listed name.
+    capital_keep_bonus: float = 2.0
     # Tesseract confidence c (0..100) adds confidence_weight * (c/100 - 0.5) to that prior.
     confidence_weight: float = 3.0
     margin: float = 1.5
@@ -1652,22 +1655,24 @@ class Corrector:
         keep = s.unknown_log_prior - s.long_word_keep_drop * max(0, len(word) - s.long_word_length)
         if conf is not None and conf >= 0:
             keep += s.confidence_weight * (conf / 100.0 - 0.5)
-        if capitalised:
-            keep += 2.0  # capitalised unknown words are often names we do not know
-        floor = keep + s.margin - s.ambiguity
+        # Capitalised unknown words are often names we do not know: keeping one is likelier, except
+        # against a listed name, which is what a misread name of the genre should turn into.
+        name_bonus = s.capital_keep_bonus if capitalised else 0.0
+        keep += name_bonus
+        floor = keep - name_bonus + s.margin - s.ambiguity
         scored = self._score_candidates(word, False, floor)
-        best = self._confident_best(scored, keep, extra)
+        best = self._confident_best(scored, keep, extra, name_bonus)
         if best is None and len(word) >= s.min_length_unlisted:
             # Asked only of a word no listed candidate fixes: OpenCorpora's walk is not free.
             scored = self._score_candidates(word, False, floor, unlisted=True)
-            best = self._confident_best(scored, keep, extra)
+            best = self._confident_best(scored, keep, extra, name_bonus)
         name_risk = best is not None and best[2] != "lexicon" and (inside_sentence or self._two_edits(word, best[0]))
         if name_risk and self._maybe_name(word):
             # Asked only now, for a word that would change: pymorphy3's guesser is slow. A
             # lower-case word two edits from its best candidate is asked too: transcriptions
             # lower-case names (ваморов), and two edits can reach a common word from most names.
             scored = [t for t in scored if t[2] == "lexicon"]
-            best = self._confident_best(scored, keep, extra)
+            best = self._confident_best(scored, keep, extra, name_bonus)
         if best is None:
             return None
         best_word, best_score, best_reason = best
@@ -1757,14 +1762,18 @@ class Corrector:
         return list(found.values())
 
     def _confident_best(
-        self, scored: list[tuple[str, float, str]], keep: float, extra: float
+        self, scored: list[tuple[str, float, str]], keep: float, extra: float, name_bonus: float = 0.0
     ) -> tuple[str, float, str] | None:
-        """The best candidate if it beats keeping the word by the margin, and no other word ties with it."""
+        """The best candidate if it beats keeping the word by the margin, and no other word ties with it.
+
+        ``name_bonus`` is the part of ``keep`` that stands for an unknown name: it does not count
+        against a lexicon entry (ФИЛИИШОВУ -> ФИЛИППОВУ), nor does the capital margin ``extra``."""
         if not scored:
             return None
         best = scored[0]
         if best[2] == "lexicon":
             extra = 0.0  # a close lexicon entry is exactly what lets a capitalised word change
+            keep -= name_bonus
         if best[1] - keep < self.settings.margin + extra:
             return None
         tied = [t[0] for t in scored[1:] if best[1] - t[1] < self.settings.ambiguity]
