@@ -472,6 +472,10 @@ class Corrector:
             if len(read) == 1 and len(meant) == 1 and meant.isalpha():
                 self._meant_for.setdefault(read, []).append(meant)
         self._keep_cache: dict[tuple[str, bool], float] = {}
+        # Units the lexicon lists without a stop (км, мм): what a short token after a number may be.
+        self._units = frozenset(
+            w for w, kind in lexicon.domain_kind.items() if kind == "abbreviation" and "." not in w and w.isalpha()
+        )
         self._never_capital_cache: dict[str, bool] = {}
         self._lemma_cache: dict[str, frozenset[str]] = {}
         self._noiseless_cache: dict[str, str] = {}
@@ -569,6 +573,11 @@ class Corrector:
             if spaced is not None:
                 edits.append(_edit(li, start, end, spaced, "spacing", 0.0, []))
                 previous_text = previous_out = spaced
+                continue
+            unit = self._misread_unit(token, previous_text) if ti and PLAIN_NUMBER.match(previous_text) else None
+            if unit is not None:
+                edits.append(_edit(li, start, end, unit, "unit", 0.0, []))
+                previous_text = previous_out = unit
                 continue
             count = _parenthesised_count(token, previous_text if ti else "") if fix_punct else None
             if count is not None:
@@ -1304,6 +1313,20 @@ class Corrector:
             return False
         parses = self.lexicon.morph.parse(word)[:2]
         return bool(parses) and parses[0].tag.POS != "CONJ" and not any(NAME_TAGS & p.tag.grammemes for p in parses)
+
+    def _misread_unit(self, token: str, number: str) -> str | None:
+        """``30 хм`` -> ``30 км``: after a number, a short token one listed confusion from exactly one
+        unit the lexicon lists without a stop (км, мм), its punctuation kept."""
+        _lead, core, trail = _core(token)
+        if not (2 <= len(core) <= 3 and core.isalpha() and core.islower()) or core in self._units:
+            return None
+        found = {
+            meant_word
+            for i, ch in enumerate(core)
+            for meant in self._meant_for.get(ch, ())
+            if (meant_word := core[:i] + meant + core[i + 1 :]) in self._units
+        }
+        return found.pop() + trail if len(found) == 1 and not _lead else None
 
     def _seldom_ends_sentence(self, token: str) -> bool:
         """A word before a stop whose likeliest reading is a full adjective or an infinitive."""
