@@ -16,6 +16,7 @@ import logging
 import math
 import re
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -1320,12 +1321,7 @@ class Corrector:
         _lead, core, trail = _core(token)
         if not (2 <= len(core) <= 3 and core.isalpha() and core.islower()) or core in self._units:
             return None
-        found = {
-            meant_word
-            for i, ch in enumerate(core)
-            for meant in self._meant_for.get(ch, ())
-            if (meant_word := core[:i] + meant + core[i + 1 :]) in self._units
-        }
+        found = self._one_confusion_away(core, self._units.__contains__)
         return found.pop() + trail if len(found) == 1 and not _lead else None
 
     def _seldom_ends_sentence(self, token: str) -> bool:
@@ -1711,6 +1707,16 @@ class Corrector:
             replacement = self._name_case(replacement, best_word) or replacement
         return replacement, best_reason, best_score - keep, listed
 
+    def _one_confusion_away(self, word: str, accept: Callable[[str], bool]) -> set[str]:
+        """The strings one single-letter substitution of the confusion table away from ``word``
+        that ``accept`` takes."""
+        return {
+            meant_word
+            for i, ch in enumerate(word)
+            for meant in self._meant_for.get(ch, ())
+            if accept(meant_word := word[:i] + meant + word[i + 1 :])
+        }
+
     def _short_function_word(self, word: str) -> str | None:
         """``дпя`` -> ``для``, ``чуо`` -> ``что``: a rare two- or three-letter token one listed
         confusion from exactly one common preposition, conjunction or particle, far likelier.
@@ -1720,14 +1726,14 @@ class Corrector:
         within reach (``ва``: на, за) leave the token alone.
         """
         lex = self.lexicon
-        found = {
-            meant_word
-            for i, ch in enumerate(word)
-            for meant in self._meant_for.get(ch, ())
-            if (meant_word := word[:i] + meant + word[i + 1 :]) in lex.counts
-            and lex.log_prob(meant_word) >= self.settings.short_function_log_prob
-            and self._function(meant_word)
-        }
+        found = self._one_confusion_away(
+            word,
+            lambda meant: (
+                meant in lex.counts
+                and lex.log_prob(meant) >= self.settings.short_function_log_prob
+                and self._function(meant)
+            ),
+        )
         if len(found) != 1:
             return None
         meant_word = found.pop()
