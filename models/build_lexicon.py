@@ -285,6 +285,8 @@ FORMULA = [
     "ответить",
     "информируйте",
     "передать",
+    # "просил передать Вам следующее." ends a sentence, though an adjective
+    "следующее",
     # the footer of a cipher telegram: who decoded, typed and checked it
     "проверил",
     "расшифровал",
