@@ -622,7 +622,8 @@ class Corrector:
                     line_tokens[ti - 1][2] if ti else None,
                     line_tokens[ti + 1][2] if ti + 1 < len(line_tokens) else None,
                 )
-                opens_text = ti == 0 and _after_header(tokens, li)
+                # Asked only of a line's first word in small letters: the only one it can change.
+                opens_text = ti == 0 and bool(LOWER_START.match(token)) and _after_header(tokens, li)
                 edit = self._sentence_case(token, previous_out, neighbours, opens_text)
                 if edit is None and token[:1] in self._case_confusable:
                     if li not in small_in_capitals:
