@@ -24,7 +24,20 @@ from typing import Any, Literal
 
 from rapidfuzz.distance import Levenshtein
 
-from pipeline.lexicon import INDEXED_POS, Lexicon, load_lexicon, lower_confusions
+from pipeline.channel import Channel
+from pipeline.fields import (
+    COPIES_LABEL,
+    NUMBER_SIGN_TOKENS,
+    PLAIN_NUMBER,
+    after_header,
+    copies_line,
+    number_sign_read,
+    parenthesised_count,
+    split_date_size,
+    time_units,
+    unit_stop,
+)
+from pipeline.lexicon import INDEXED_POS, Lexicon, load_lexicon
 from pipeline.types import Correction
 
 log = logging.getLogger(__name__)
@@ -108,7 +121,6 @@ NUMBER_CONFUSIONS = {
     "З": "3",
     "б": "6",
 }
-YO_COST = 0.5
 LATIN_TO_CYRILLIC = str.maketrans("aeopcxyAEOPCXBKMHTy", "аеорсхуАЕОРСХВКМНТу")
 CYRILLIC = re.compile(r"[а-яёА-ЯЁ]")
 LATIN = re.compile(r"[a-zA-Z]")
@@ -143,8 +155,6 @@ POLITE_FORMS = frozenset(
     {"Вы", "Вас", "Вам", "Вами", "Ваш", "Ваша", "Ваше", "Вашу", "Вашего", "Вашей", "Ваши", "Ваших"}
 )
 # A lower-case or Capitalised word and ! or ? (then perhaps a quote or bracket): a sentence ends.
-# A capitalised word with its punctuation, as header lines hold (ФИЛИППОВУ, "Г", ПЕКИН,).
-HEADER_WORD = re.compile(r"^[^\w]*([А-ЯЁ][а-яёА-ЯЁ-]*)[^\w]*$")
 SENTENCE_BEFORE = re.compile(r"^[а-яёА-ЯЁ][а-яё]{2,}(?:-[а-яё]+)*[!?][\"»)]?$")
 SINGLE_LETTER_DOT = re.compile(r"^[а-яёА-ЯЁ]\.[,;:]?$")
 # Parts of speech (pymorphy3) no proper name capitalises inside a sentence.
@@ -156,14 +166,8 @@ POLITE_PRONOUNS = frozenset({"вы", "ваш"})
 LOWER_START = re.compile(r"^[^\w]*[а-яё]")
 PLAIN_WORD = re.compile(r"[а-яёА-ЯЁ]+")
 LEAD_CHARS = "\"'«([“„‚‘`|_*"
-# A date once its blanks are gone: day, month, then a year or с.г. (this year).
-SPLIT_DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(?:\d{2}|\d{4}|с\.г\.?)[.,;:\"»)]*$")
 # A line-end hyphen, perhaps with a speck read after it (коммунис-.).
 HYPHEN_END = re.compile(r"[а-яёА-ЯЁ]-[.,:;'`]?$")
-# Tesseract's readings of the number sign when a number follows.
-NUMBER_SIGN_MISREADS = frozenset({"М", "Ме", "Мо", "Nо"})
-# Every token _number_sign_read may take for the sign (it asks more of the small м and %).
-NUMBER_SIGN_TOKENS = NUMBER_SIGN_MISREADS | {"м", "%"}
 # A date with "с.г." (this year) whose closing stop OCR lost, doubled or blurred: 23.6.с.г / 12.3.с.г.. / 28.6.с.г-.
 DATE_THIS_YEAR = re.compile(r"^(\d{1,2}\.\d{1,2}\.с\.г)(\.?|[.-]{2,})([,;:\"»)]*)$")
 # Blanks OCR read as a dot or a hyphen beside a number (поставить.1800, 40.м., 14.7.1951-г., 4- дело):
@@ -177,27 +181,10 @@ SUSPENDED_HYPHEN_NEXT = frozenset({"и", "или", "а"})
 ABBREVIATION_RUN_IN = re.compile(r"^([а-яёА-ЯЁ]+?)(-?)([а-яё]{2,4})$")
 # Conjunctions and prepositions of one letter: a word before which the blank may be lost.
 ONE_LETTER_WORDS = frozenset("иавксуо")
-# The hours or minutes of a time in a telegram's header or footer (16 ч. 05 м.).
-TIME_NUMBER = re.compile(r"^\d{1,2}$")
 # A capitalised or lower-case word of two to six letters and a stop: maybe a footer's label.
 FOOTER_LABEL = re.compile(r"^[А-ЯЁа-яё][а-яё]{1,5}[.,]$")
-# The minutes of a time, and the one-letter unit after hours or minutes (ч. м., or a misreading).
-MINUTES = re.compile(r"^\d{2}$")
-# The header field listing who gets copies (Копии: Сталину (2), Молотову), its label as OCR reads it.
-COPIES_LABEL = re.compile(r"^[^\w]*[Кк]опии[.,:;]?$")
-# A count whose parentheses OCR read as braces: {2}, (2}, {2).
-COUNT_BRACES = re.compile(r"^[({](\d{1,2})[)}](?=[.,;]?$)")
-# A count in parentheses with either parenthesis perhaps lost: (2), 2), (2, (2.
-UNBALANCED_COUNT = re.compile(r"^(\(?)(\d{1,2})(\)?)([.,;]?)$")
-# A number or date, then a year's, hour's or minute's unit with a comma for its stop (1951 г,).
-NUMBER_BEFORE_UNIT = re.compile(r"^\d+(?:\.\d+)*$")
-UNIT_WITH_COMMA = frozenset({"г,", "ч,", "м,"})
-TIME_UNIT = re.compile(r"^[а-яёА-ЯЁ][.,]?$")
 # A clock time as footers write it (12.15; OCR may add a dash before it).
 CLOCK_TIME = re.compile(r"^-?\d{1,2}\.\d{2}$")
-# A telegram's number (three to five digits), and a plain number (which a unit may follow).
-TELEGRAM_NUMBER = re.compile(r"^\d{3,5}$")
-PLAIN_NUMBER = re.compile(r"^\d+$")
 # A line's first token that ends a word at least this likely may be that word's tail (its head lost).
 LOST_HEAD_LOG_PROB = -14.0
 # One-letter conjunctions read with a stop.
@@ -230,207 +217,6 @@ def _edit(line: int, start: int, end: int, replacement: str, reason: str, score:
     return Correction(0, line, start, end, "", replacement, reason, score, candidates)
 
 
-_NO_SUBSTITUTIONS: dict[str, float] = {}
-
-
-class _Channel:
-    """Confusion-weighted edit cost -log P(read | meant) over lower-case strings."""
-
-    def __init__(self, lexicon: Lexicon, settings: CorrectSettings) -> None:
-        self.sub = settings.substitution_cost
-        self.indel = settings.indel_cost
-        self.table: dict[tuple[str, str], float] = {
-            k: -math.log(p) for k, p in lower_confusions(lexicon.confusions).items() if p > 0
-        }
-        # Typewriters of the era rarely had ё: an ё read where a word has е is a speck over е.
-        self.table[("ё", "е")] = min(self.table.get(("ё", "е"), math.inf), YO_COST)
-
-        self.min_step = min([self.sub, self.indel, *self.table.values()])
-        by_read: dict[str, list[tuple[str, str, float]]] = {}
-        for (o, t), c in self.table.items():
-            if len(o) != 1 or len(t) != 1:
-                by_read.setdefault(o[:1], []).append((o, t, c))
-        self.group_rules = by_read
-        # Single-letter substitutions by read letter: the alignments look a row up per read
-        # letter, not a (read, meant) tuple per cell.
-        self.substitutions: dict[str, dict[str, float]] = {}
-        for (o, t), c in self.table.items():
-            if len(o) == 1 and len(t) == 1:
-                self.substitutions.setdefault(o, {})[t] = c
-        self.cheapest_from: dict[str, float] = {}
-        for (o, _t), c in self.table.items():
-            if o:
-                self.cheapest_from[o[0]] = min(self.cheapest_from.get(o[0], math.inf), c)
-        self._min_step_by_letters: dict[str, float] = {}
-        self._groups: dict[str, Any] = {}
-
-    def _find_groups(self, read: str) -> list[list[tuple[int, int, str, float]]] | None:
-        """Confusion groups (rn->m, ьı->ы) that can start at each position of ``read``; None if none.
-
-        Memoised per read word in ``_groups``: every candidate of a word is costed against it.
-        """
-        rules = self.group_rules
-        groups: list[list[tuple[int, int, str, float]]] | None = None
-        for i, ch in enumerate(read):
-            for o, t, c in rules.get(ch, ()):
-                if read.startswith(o, i):
-                    if groups is None:
-                        groups = [[] for _ in range(len(read))]
-                    groups[i].append((len(o), len(t), t, c))
-        return groups
-
-    def lower_bound(self, distance: int, read: str = "") -> float:
-        """No candidate ``distance`` edits away from ``read`` costs less than this.
-
-        Each edit costs at least the cheapest step that can start at one of ``read``'s letters
-        (a listed confusion of that letter, or a plain substitution or indel), which prunes
-        most candidates of words without the cheap letters (ё, ь, о) before their costing.
-        """
-        if not read:
-            return distance * self.min_step
-        step = self._min_step_by_letters.get(read)
-        if step is None:
-            step = min([self.sub, self.indel, *(self.cheapest_from.get(ch, math.inf) for ch in set(read))])
-            if len(self._min_step_by_letters) < 100_000:
-                self._min_step_by_letters[read] = step
-        return distance * step
-
-    @lru_cache(maxsize=200_000)  # noqa: B019 -- one channel per Corrector, lives as long as it
-    def cost(self, read: str, meant: str) -> float:
-        groups = self._groups.get(read, False)
-        if groups is False:
-            groups = self._groups[read] = self._find_groups(read)
-        if groups is None:
-            # Without group rules every step is one character at a uniform indel cost, and then
-            # a common prefix and suffix are always matched by some cheapest alignment: only the
-            # differing middle needs the table (candidates differ from the word in 1-2 places).
-            n, m = len(read), len(meant)
-            p = 0
-            while p < n and p < m and read[p] == meant[p]:
-                p += 1
-            q = 0
-            while q < n - p and q < m - p and read[n - 1 - q] == meant[m - 1 - q]:
-                q += 1
-            read, meant = read[p : n - q], meant[p : m - q]
-            if not read or not meant:
-                return (len(read) + len(meant)) * self.indel
-            return self._plain(read, meant)
-        return self._dp(read, meant, groups)
-
-    def _plain(self, read: str, meant: str) -> float:
-        """``_dp`` without group steps, for the short middles left after trimming.
-
-        Same band, same recurrence, same additions (each cell pulls from the in-band cells that
-        ``_dp`` would push from), so the result is identical to ``_dp``'s at a fraction of its
-        bookkeeping; most candidates differ from the word in one substitution.
-        """
-        sub, indel = self.sub, self.indel
-        if len(read) == 1 and len(meant) == 1:
-            step = 0.0 if read == meant else self.table.get((read, meant), sub)
-            return min(0.0 + step, 0.0 + indel + indel)
-        n, m = len(read), len(meant)
-        rows, no_row = self.substitutions, _NO_SUBSTITUTIONS
-        if n == m:
-            # The diagonal alignment (substitutions only) sums its steps in the order the table
-            # would; every other alignment has an insertion and a deletion, so it costs at least
-            # two indels. A diagonal no dearer than that is the minimum, exactly (most middles
-            # of equal length are two substitutions apart).
-            diagonal = 0.0
-            for a, b in zip(read, meant, strict=True):
-                if a != b:
-                    diagonal += rows.get(a, no_row).get(b, sub)
-            if diagonal <= indel + indel:
-                return diagonal
-        elif n - m in (1, -1):
-            # One string has a letter more. An alignment with a single indel is a gap in the longer
-            # string and diagonals on either side of it (``early`` steps pair equal positions,
-            # ``late`` ones pair across the gap), summed in path order; every other alignment has
-            # at least three indels, as their count has the parity of the length difference.
-            short = min(n, m)
-            dr, dm = (1, 0) if n > m else (0, 1)
-            early = [0.0 if a == b else rows.get(a, no_row).get(b, sub) for a, b in zip(read, meant, strict=False)]
-            late = [
-                0.0 if a == b else rows.get(a, no_row).get(b, sub)
-                for a, b in zip(read[dr : dr + short], meant[dm : dm + short], strict=True)
-            ]
-            best = math.inf
-            before = 0.0  # the early steps ahead of the gap, summed
-            for gap in range(short + 1):
-                total = before + indel
-                for step in late[gap:]:
-                    total += step
-                if total < best:
-                    best = total
-                if gap < short:
-                    before += early[gap]
-            if best <= indel + indel + indel:
-                return best
-        inf = math.inf
-        band = abs(n - m) + 3
-        prev = [inf] * (m + 1)
-        prev[0] = 0.0
-        for j in range(1, min(m, band) + 1):
-            prev[j] = prev[j - 1] + indel
-        for i in range(1, n + 1):
-            a = read[i - 1]
-            costs = rows.get(a, no_row)
-            cur = [inf] * (m + 1)
-            lo = i - band
-            if lo <= 0:
-                cur[0] = prev[0] + indel
-                lo = 1
-            left = cur[lo - 1]  # the cell before the band's first: carried along the row
-            for j in range(lo, min(m, i + band) + 1):
-                b = meant[j - 1]
-                best = prev[j - 1] + (0.0 if a == b else costs.get(b, sub))
-                up = prev[j] + indel
-                if up < best:
-                    best = up
-                left += indel
-                if best < left:
-                    left = best
-                cur[j] = left
-            prev = cur
-        return prev[m]
-
-    def _dp(self, read: str, meant: str, groups: list[list[tuple[int, int, str, float]]] | None) -> float:
-        """Cheapest alignment in a band around the diagonal (single steps and group steps)."""
-        n, m = len(read), len(meant)
-        inf = math.inf
-        band = abs(n - m) + 3  # candidates are at most 2 edits away; groups shift by one more
-        if groups is None:
-            groups = [[] for _ in range(n)]
-        d = [[inf] * (m + 1) for _ in range(n + 1)]
-        d[0][0] = 0.0
-        sub, indel = self.sub, self.indel
-        rows, no_row = self.substitutions, _NO_SUBSTITUTIONS
-        for i in range(n + 1):
-            row = d[i]
-            nxt = d[i + 1] if i < n else None
-            a = read[i] if i < n else ""
-            costs = rows.get(a, no_row)
-            gi_list = groups[i] if i < n else ()
-            lo, hi = max(0, i - band), min(m, i + band)
-            for j in range(lo, hi + 1):
-                here = row[j]
-                if here == inf:
-                    continue
-                if nxt is not None:
-                    if j < m:
-                        b = meant[j]
-                        step = here + (0.0 if a == b else costs.get(b, sub))
-                        if step < nxt[j + 1]:
-                            nxt[j + 1] = step
-                    if here + indel < nxt[j]:
-                        nxt[j] = here + indel
-                if j < m and here + indel < row[j + 1]:
-                    row[j + 1] = here + indel
-                for gi, gj, t, c in gi_list:
-                    if j + gj <= m and meant.startswith(t, j) and here + c < d[i + gi][j + gj]:
-                        d[i + gi][j + gj] = here + c
-        return d[n][m]
-
-
 def _mixed_case(core: str) -> bool:
     """True for case no typist types inside one word: not lower, not Capitalised, not ALL CAPS."""
     letters = core if core.isalpha() else "".join(c for c in core if c.isalpha())
@@ -460,7 +246,7 @@ class Corrector:
     def __init__(self, settings: CorrectSettings, lexicon: Lexicon) -> None:
         self.settings = settings
         self.lexicon = lexicon
-        self.channel = _Channel(lexicon, settings)
+        self.channel = Channel(lexicon.confusions, settings.substitution_cost, settings.indel_cost)
         self._token_cache: dict[tuple[str, bool, int, bool], tuple[str, str, float, list[dict[str, Any]]] | None] = {}
         self._pos_cache: dict[str, tuple[str | None, bool] | None] = {}
         self._solid_cache: dict[str, bool] = {}
@@ -561,7 +347,7 @@ class Corrector:
                 previous_text = previous_out = token
                 continue
             following = tokens[li][ti + 1][2] if ti + 1 < len(tokens[li]) else None
-            if token in NUMBER_SIGN_TOKENS and following and _number_sign_read(token, following, previous_text):
+            if token in NUMBER_SIGN_TOKENS and following and number_sign_read(token, following, previous_text):
                 edits.append(_edit(li, start, end, "№", "number-sign", 0.0, []))
                 previous_text = previous_out = "№"
                 continue
@@ -580,7 +366,7 @@ class Corrector:
                 edits.append(_edit(li, start, end, unit, "unit", 0.0, []))
                 previous_text = previous_out = unit
                 continue
-            count = _parenthesised_count(token, previous_text if ti else "") if fix_punct else None
+            count = parenthesised_count(token, previous_text if ti else "") if fix_punct else None
             if count is not None:
                 edits.append(_edit(li, start, end, count, "punctuation", 0.0, []))
                 previous_text = previous_out = count
@@ -623,7 +409,7 @@ class Corrector:
                     line_tokens[ti + 1][2] if ti + 1 < len(line_tokens) else None,
                 )
                 # Asked only of a line's first word in small letters: the only one it can change.
-                opens_text = ti == 0 and bool(LOWER_START.match(token)) and _after_header(tokens, li)
+                opens_text = ti == 0 and bool(LOWER_START.match(token)) and after_header(tokens, li)
                 edit = self._sentence_case(token, previous_out, neighbours, opens_text)
                 if edit is None and token[:1] in self._case_confusable:
                     if li not in small_in_capitals:
@@ -1073,14 +859,14 @@ class Corrector:
         for li, line_tokens in enumerate(tokens):
             texts = [t[2] for t in line_tokens]
             if texts and COPIES_LABEL.match(texts[0]):
-                fixes.update({(li, k): fixed for k, fixed in _copies_line(texts).items()})
+                fixes.update({(li, k): fixed for k, fixed in copies_line(texts).items()})
                 continue
             if not DIGIT.search(lines[li]):
                 continue  # every other field is a time or stands before one
             for ti, text in enumerate(texts):
                 if text[:1].isdigit():
-                    fixes.update({(li, k): unit for k, unit in _unit_stop(texts, ti).items()})
-                    fixes.update({(li, k): unit for k, unit in _time_units(texts, ti).items()})
+                    fixes.update({(li, k): unit for k, unit in unit_stop(texts, ti).items()})
+                    fixes.update({(li, k): unit for k, unit in time_units(texts, ti).items()})
                 elif text[-1:] in ".,":
                     label = self._footer_label(texts, ti)
                     if label is not None:
@@ -1118,7 +904,7 @@ class Corrector:
         for li, line_tokens in enumerate(tokens):
             ti = 0
             while ti + 1 < len(line_tokens):
-                size = self._split_date_size(line_tokens, ti) if line_tokens[ti][2][:1].isdigit() else 0
+                size = split_date_size(line_tokens, ti) if line_tokens[ti][2][:1].isdigit() else 0
                 if size and not any((li, ti + k) in consumed for k in range(size)):
                     parts = line_tokens[ti : ti + size]
                     replacement = "".join(p[2] for p in parts)
@@ -1128,18 +914,6 @@ class Corrector:
                     continue
                 ti += 1
         return edits
-
-    @staticmethod
-    def _split_date_size(line_tokens: list[tuple[int, int, str]], ti: int) -> int:
-        """How many tokens from ``ti`` on make one date split after its stops (3 or 2), or 0."""
-        for size in (3, 2):
-            parts = [t[2] for t in line_tokens[ti : ti + size]]
-            if len(parts) < size or not all(p.endswith(".") for p in parts[:-1]):
-                continue
-            date = SPLIT_DATE.match("".join(parts))
-            if date and 1 <= int(date.group(1)) <= 31 and 1 <= int(date.group(2)) <= 12:
-                return size
-        return 0
 
     def _join_corrected(
         self, a: str, a_core: str, b: str, b_core: str, a_word: bool = False, b_word: bool = False
@@ -1902,15 +1676,6 @@ class Corrector:
         return fixed + suffix, "number", 0.0, []
 
 
-def _number_sign_read(token: str, following: str, previous: str) -> bool:
-    """``М 3261``: Tesseract's usual readings of the number sign before a number; a small ``м``
-    or ``%`` too, before a telegram's number and not after a number it could measure or count
-    (``40 м 300``)."""
-    if token in NUMBER_SIGN_MISREADS:
-        return following[:1].isdigit()
-    return token in ("м", "%") and bool(TELEGRAM_NUMBER.match(following)) and not PLAIN_NUMBER.match(previous)
-
-
 def _stop_for_comma(
     token: str, edit: tuple[str, str, float, list[dict[str, Any]]] | None
 ) -> tuple[str, str, float, list[dict[str, Any]]] | None:
@@ -1922,76 +1687,6 @@ def _stop_for_comma(
     if edit is None:
         return text[:-1] + ".", "punctuation", 0.0, []
     return text[:-1] + ".", edit[1] + "+punctuation", edit[2], edit[3]
-
-
-def _after_header(tokens: list[list[tuple[int, int, str]]], li: int) -> bool:
-    """Whether the last line with text before line ``li`` is a header: every word capitalised,
-    one of them in capitals (``Товарищу ФИЛИППОВУ``, ``СЕРИЯ "Г"``); the text opens after it."""
-    previous = next((tokens[k] for k in range(li - 1, -1, -1) if tokens[k]), None)
-    if previous is None:
-        return False
-    words = [HEADER_WORD.match(text) for _s, _e, text in previous]
-    return all(words) and any(len(w.group(1)) > 1 and w.group(1).isupper() for w in words if w)
-
-
-def _copies_line(texts: list[str]) -> dict[int, str]:
-    """The header's list of who gets copies, ``Копии: Сталину (2), Молотову, Булганину``: its label
-    with a colon, counts in parentheses, commas between the names and nothing after the last.
-    A stop or semicolon read for a comma becomes one; braces read for parentheses become them."""
-    out = {0: "Копии:"}
-    for k in range(1, len(texts)):
-        text = COUNT_BRACES.sub(r"(\1)", texts[k])
-        text = _parenthesised_count(text, texts[k - 1]) or text
-        if text[-1:] in (".", ";"):
-            text = text[:-1] + ("," if k + 1 < len(texts) else "")
-        out[k] = text
-    return out
-
-
-def _parenthesised_count(token: str, previous: str) -> str | None:
-    """``Сталину 2),`` / ``(2,`` / ``(2.`` -> ``(2),`` / ``(2),`` / ``(2)``: a count in parentheses
-    after a word (the copies a recipient gets) that OCR read with one of its parentheses lost or
-    read as a stop. Balanced ones, and numbered points (``2)`` first on a line), stay."""
-    m = UNBALANCED_COUNT.match(token)
-    if m is None or not previous[-1:].isalpha():
-        return None
-    opening, number, closing, trail = m.groups()
-    if bool(opening) == bool(closing):
-        return None
-    if not closing and trail[:1] in (".", ";"):
-        trail = trail[1:]  # the stop where the closing parenthesis was
-    return f"({number}){trail}"
-
-
-def _unit_stop(texts: list[str], ti: int) -> dict[int, str]:
-    """``1951 г,`` -> ``1951 г.``, ``3 ч, 15 м.`` -> ``3 ч. 15 м.``: a year's or a time's one-letter
-    unit after a number is an abbreviation, which always has its stop: a comma there before a
-    capital or a number is a misread stop, and before a small letter the stop was lost (``г.,``)."""
-    if ti + 1 < len(texts) and texts[ti + 1] in UNIT_WITH_COMMA and NUMBER_BEFORE_UNIT.match(texts[ti]):
-        following = texts[ti + 2] if ti + 2 < len(texts) else ""
-        return {ti + 1: texts[ti + 1][0] + (".," if following[:1].islower() else ".")}
-    return {}
-
-
-def _time_units(texts: list[str], ti: int) -> dict[int, str]:
-    """Units to write in a time starting at ``ti`` (``23 н. 40 м.``: {ti + 1: "ч."}), or none.
-
-    Hours up to 24, a one-letter unit, two-digit minutes, a one-letter unit, then a date or the
-    line's end; one of the two units must already read right, so ``10 и 15 и 20`` is no time.
-    """
-    if ti + 3 >= len(texts) or not TIME_NUMBER.match(texts[ti]) or not MINUTES.match(texts[ti + 2]):
-        return {}
-    hours_unit, minutes_unit = texts[ti + 1], texts[ti + 3]
-    following = texts[ti + 4] if ti + 4 < len(texts) else "0"
-    if int(texts[ti]) > 24 or int(texts[ti + 2]) > 59 or not following[:1].isdigit():
-        return {}
-    if not (TIME_UNIT.match(hours_unit) and TIME_UNIT.match(minutes_unit)):
-        return {}
-    if hours_unit == "ч.":
-        return {ti + 3: "м."}
-    if minutes_unit == "м.":
-        return {ti + 1: "ч."}
-    return {}
 
 
 def _small_among_capitals(line_tokens: list[tuple[int, int, str]]) -> int | None:

@@ -1,10 +1,11 @@
 """The correction engine compiled with mypyc: the same source, about 1.4x faster.
 
-``lexicon.py`` and ``correct.py`` are plain, fully typed Python; mypyc turns each into a C
-extension with the same behaviour. The build goes to ``pipeline/_native/<digest>/`` (git-ignored),
-where ``digest`` hashes the two sources, the Python version and mypyc's version, so an edited
-source never runs stale compiled code: ``activate`` (called by ``pipeline/__init__``) puts that
-directory first on the package's path only when it matches the sources as they are now.
+The correction modules (``lexicon``, ``channel``, ``fields``, ``correct``) are plain, fully typed
+Python; mypyc turns each into a C extension with the same behaviour. The build goes to
+``pipeline/_native/<digest>/`` (git-ignored), where ``digest`` hashes their sources, the Python
+version and mypyc's version, so an edited source never runs stale compiled code: ``activate``
+(called by ``pipeline/__init__``) puts that directory first on the package's path only when it
+matches the sources as they are now.
 Without a build, or with ``ARKHIV_PURE_PYTHON=1``, the pure-Python modules run.
 
 Build: ``make native`` (``make test`` and ``make demo`` do it; about a minute, needs gcc).
@@ -13,6 +14,7 @@ Build: ``make native`` (``make test`` and ``make demo`` do it; about a minute, n
 from __future__ import annotations
 
 import hashlib
+import importlib
 import importlib.metadata
 import logging
 import os
@@ -26,8 +28,8 @@ log = logging.getLogger(__name__)
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 NATIVE_ROOT = PACKAGE_DIR / "_native"
-# Compiled in this order, each on its own: correct imports lexicon as any module would.
-MODULES = ("lexicon", "correct")
+# Compiled in this order, each on its own: a module imports the others as any module would.
+MODULES = ("lexicon", "channel", "fields", "correct")
 DISABLE_ENV = "ARKHIV_PURE_PYTHON"
 
 
@@ -69,15 +71,14 @@ def activate(package_path: list[str]) -> bool:
 
 def is_active() -> bool:
     """Whether the correction modules imported in this process are the compiled ones."""
-    from pipeline import correct, lexicon
-
-    return all(Path(module.__file__ or "").suffix == ".so" for module in (correct, lexicon))
+    modules = [importlib.import_module(f"pipeline.{name}") for name in MODULES]
+    return all(Path(module.__file__ or "").suffix == ".so" for module in modules)
 
 
 def build(package_dir: Path = PACKAGE_DIR) -> Path:
     """Compile the modules for the current sources (no-op when built); returns the build dir.
 
-    mypyc runs in a scratch copy of the two sources outside the package (mypy names modules by
+    mypyc runs in a scratch copy of the sources outside the package (mypy names modules by
     the packages around them), and the result is moved into place with one rename, so a failed
     or killed build never leaves a half-built directory to be activated.
     """

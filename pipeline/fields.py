@@ -1,0 +1,129 @@
+"""The fixed fields of a cipher telegram's header and footer, as OCR reads them.
+
+A telegram's layout says what some tokens must be: the number sign before its number, the
+list of who gets copies (``Копии: Сталину (2), Молотову``), a date's parts (``29.6.51``), a
+year's or a time's one-letter units (``1951 г.``, ``23 ч. 40 м.``). These pure functions on a
+line's token texts say which of those tokens OCR misread and what they must read; the corrector
+turns their answers into changes. Digits are never altered here.
+"""
+
+from __future__ import annotations
+
+import re
+
+# A capitalised word with its punctuation, as header lines hold (ФИЛИППОВУ, "Г", ПЕКИН,).
+HEADER_WORD = re.compile(r"^[^\w]*([А-ЯЁ][а-яёА-ЯЁ-]*)[^\w]*$")
+# A date once its blanks are gone: day, month, then a year or с.г. (this year).
+SPLIT_DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(?:\d{2}|\d{4}|с\.г\.?)[.,;:\"»)]*$")
+# Tesseract's readings of the number sign when a number follows.
+NUMBER_SIGN_MISREADS = frozenset({"М", "Ме", "Мо", "Nо"})
+# Every token number_sign_read may take for the sign (it asks more of the small м and %).
+NUMBER_SIGN_TOKENS = NUMBER_SIGN_MISREADS | {"м", "%"}
+# The hours and the minutes of a time in a telegram's header or footer (16 ч. 05 м.), and the
+# one-letter unit after each (ч. м., or a misreading of it).
+TIME_NUMBER = re.compile(r"^\d{1,2}$")
+MINUTES = re.compile(r"^\d{2}$")
+TIME_UNIT = re.compile(r"^[а-яёА-ЯЁ][.,]?$")
+# The header field listing who gets copies (Копии: Сталину (2), Молотову), its label as OCR reads it.
+COPIES_LABEL = re.compile(r"^[^\w]*[Кк]опии[.,:;]?$")
+# A count whose parentheses OCR read as braces: {2}, (2}, {2).
+COUNT_BRACES = re.compile(r"^[({](\d{1,2})[)}](?=[.,;]?$)")
+# A count in parentheses with either parenthesis perhaps lost: (2), 2), (2, (2.
+UNBALANCED_COUNT = re.compile(r"^(\(?)(\d{1,2})(\)?)([.,;]?)$")
+# A number or date, then a year's, hour's or minute's unit with a comma for its stop (1951 г,).
+NUMBER_BEFORE_UNIT = re.compile(r"^\d+(?:\.\d+)*$")
+UNIT_WITH_COMMA = frozenset({"г,", "ч,", "м,"})
+# A telegram's number (three to five digits), and a plain number (which a unit may follow).
+TELEGRAM_NUMBER = re.compile(r"^\d{3,5}$")
+PLAIN_NUMBER = re.compile(r"^\d+$")
+
+
+def number_sign_read(token: str, following: str, previous: str) -> bool:
+    """``М 3261``: Tesseract's usual readings of the number sign before a number; a small ``м``
+    or ``%`` too, before a telegram's number and not after a number it could measure or count
+    (``40 м 300``)."""
+    if token in NUMBER_SIGN_MISREADS:
+        return following[:1].isdigit()
+    return token in ("м", "%") and bool(TELEGRAM_NUMBER.match(following)) and not PLAIN_NUMBER.match(previous)
+
+
+def after_header(tokens: list[list[tuple[int, int, str]]], li: int) -> bool:
+    """Whether the last line with text before line ``li`` is a header: every word capitalised,
+    one of them in capitals (``Товарищу ФИЛИППОВУ``, ``СЕРИЯ "Г"``); the text opens after it."""
+    previous = next((tokens[k] for k in range(li - 1, -1, -1) if tokens[k]), None)
+    if previous is None:
+        return False
+    words = [HEADER_WORD.match(text) for _s, _e, text in previous]
+    return all(words) and any(len(w.group(1)) > 1 and w.group(1).isupper() for w in words if w)
+
+
+def copies_line(texts: list[str]) -> dict[int, str]:
+    """The header's list of who gets copies, ``Копии: Сталину (2), Молотову, Булганину``: its label
+    with a colon, counts in parentheses, commas between the names and nothing after the last.
+    A stop or semicolon read for a comma becomes one; braces read for parentheses become them."""
+    out = {0: "Копии:"}
+    for k in range(1, len(texts)):
+        text = COUNT_BRACES.sub(r"(\1)", texts[k])
+        text = parenthesised_count(text, texts[k - 1]) or text
+        if text[-1:] in (".", ";"):
+            text = text[:-1] + ("," if k + 1 < len(texts) else "")
+        out[k] = text
+    return out
+
+
+def parenthesised_count(token: str, previous: str) -> str | None:
+    """``Сталину 2),`` / ``(2,`` / ``(2.`` -> ``(2),`` / ``(2),`` / ``(2)``: a count in parentheses
+    after a word (the copies a recipient gets) that OCR read with one of its parentheses lost or
+    read as a stop. Balanced ones, and numbered points (``2)`` first on a line), stay."""
+    m = UNBALANCED_COUNT.match(token)
+    if m is None or not previous[-1:].isalpha():
+        return None
+    opening, number, closing, trail = m.groups()
+    if bool(opening) == bool(closing):
+        return None
+    if not closing and trail[:1] in (".", ";"):
+        trail = trail[1:]  # the stop where the closing parenthesis was
+    return f"({number}){trail}"
+
+
+def unit_stop(texts: list[str], ti: int) -> dict[int, str]:
+    """``1951 г,`` -> ``1951 г.``, ``3 ч, 15 м.`` -> ``3 ч. 15 м.``: a year's or a time's one-letter
+    unit after a number is an abbreviation, which always has its stop: a comma there before a
+    capital or a number is a misread stop, and before a small letter the stop was lost (``г.,``)."""
+    if ti + 1 < len(texts) and texts[ti + 1] in UNIT_WITH_COMMA and NUMBER_BEFORE_UNIT.match(texts[ti]):
+        following = texts[ti + 2] if ti + 2 < len(texts) else ""
+        return {ti + 1: texts[ti + 1][0] + (".," if following[:1].islower() else ".")}
+    return {}
+
+
+def time_units(texts: list[str], ti: int) -> dict[int, str]:
+    """Units to write in a time starting at ``ti`` (``23 н. 40 м.``: {ti + 1: "ч."}), or none.
+
+    Hours up to 24, a one-letter unit, two-digit minutes, a one-letter unit, then a date or the
+    line's end; one of the two units must already read right, so ``10 и 15 и 20`` is no time.
+    """
+    if ti + 3 >= len(texts) or not TIME_NUMBER.match(texts[ti]) or not MINUTES.match(texts[ti + 2]):
+        return {}
+    hours_unit, minutes_unit = texts[ti + 1], texts[ti + 3]
+    following = texts[ti + 4] if ti + 4 < len(texts) else "0"
+    if int(texts[ti]) > 24 or int(texts[ti + 2]) > 59 or not following[:1].isdigit():
+        return {}
+    if not (TIME_UNIT.match(hours_unit) and TIME_UNIT.match(minutes_unit)):
+        return {}
+    if hours_unit == "ч.":
+        return {ti + 3: "м."}
+    if minutes_unit == "м.":
+        return {ti + 1: "ч."}
+    return {}
+
+
+def split_date_size(line_tokens: list[tuple[int, int, str]], ti: int) -> int:
+    """How many tokens from ``ti`` on make one date split after its stops (3 or 2), or 0."""
+    for size in (3, 2):
+        parts = [t[2] for t in line_tokens[ti : ti + size]]
+        if len(parts) < size or not all(p.endswith(".") for p in parts[:-1]):
+            continue
+        date = SPLIT_DATE.match("".join(parts))
+        if date and 1 <= int(date.group(1)) <= 31 and 1 <= int(date.group(2)) <= 12:
+            return size
+    return 0

@@ -1,0 +1,79 @@
+"""The telegram header and footer field rules, as pure functions on a line's token texts."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline import fields
+
+
+@pytest.mark.parametrize(
+    ("token", "following", "previous", "expected"),
+    [
+        ("М", "3261", "", True),  # the sign read as a capital М before a number
+        ("Мо", "17", "", True),
+        ("м", "3261", "телеграмма", True),  # a small м only before a telegram's number
+        ("м", "3261", "40", False),  # 40 м 3261: metres after a number
+        ("м", "12", "", False),  # too short for a telegram's number
+        ("М", "Ким", "", False),  # no number follows
+    ],
+)
+def test_number_sign_read(token: str, following: str, previous: str, expected: bool) -> None:
+    assert fields.number_sign_read(token, following, previous) is expected
+
+
+def test_copies_line_restores_label_counts_and_commas() -> None:
+    texts = ["Копии;", "Сталину", "(2};", "Молотову."]
+    assert fields.copies_line(texts) == {0: "Копии:", 1: "Сталину", 2: "(2),", 3: "Молотову"}
+
+
+@pytest.mark.parametrize(
+    ("token", "previous", "expected"),
+    [
+        ("2),", "Сталину", "(2),"),
+        ("(2,", "Сталину", "(2),"),
+        ("(2.", "Сталину", "(2)"),
+        ("(2),", "Сталину", None),  # balanced: stays
+        ("2)", "", None),  # a numbered point first on a line: stays
+        ("2)", "15", None),  # after a number, not a word
+    ],
+)
+def test_parenthesised_count(token: str, previous: str, expected: str | None) -> None:
+    assert fields.parenthesised_count(token, previous) == expected
+
+
+def test_unit_stop_after_a_year() -> None:
+    assert fields.unit_stop(["1951", "г,", "Пекин"], 0) == {1: "г."}
+    assert fields.unit_stop(["1951", "г,", "в"], 0) == {1: "г.,"}
+    assert fields.unit_stop(["1951", "г.", "Пекин"], 0) == {}
+
+
+def test_time_units_need_one_unit_read_right() -> None:
+    assert fields.time_units(["23", "н.", "40", "м.", "29.6.51"], 0) == {1: "ч."}
+    assert fields.time_units(["23", "ч.", "40", "и.", "29.6.51"], 0) == {3: "м."}
+    assert fields.time_units(["10", "и", "15", "и", "20"], 0) == {}  # no unit reads right
+    assert fields.time_units(["25", "н.", "40", "м.", "29.6.51"], 0) == {}  # no 25th hour
+
+
+@pytest.mark.parametrize(
+    ("texts", "expected"),
+    [
+        (["29.", "6.", "51"], 3),
+        (["8.8.", "51"], 2),
+        (["28.", "6.", "с.г."], 3),
+        (["32.", "6.", "51"], 0),  # no 32nd day
+        (["29.", "13.", "51"], 0),  # no 13th month
+        (["29", "6", "51"], 0),  # no stops: three numbers
+    ],
+)
+def test_split_date_size(texts: list[str], expected: int) -> None:
+    line_tokens = [(0, 0, text) for text in texts]
+    assert fields.split_date_size(line_tokens, 0) == expected
+
+
+def test_after_header() -> None:
+    header = [[(0, 8, "Товарищу"), (9, 18, "ФИЛИППОВУ")], [(0, 7, "сообщаю")]]
+    prose = [[(0, 5, "Прошу"), (6, 9, "Вас")], [(0, 7, "сообщить")]]
+    assert fields.after_header(header, 1) is True
+    assert fields.after_header(prose, 1) is False
+    assert fields.after_header(header, 0) is False
