@@ -88,6 +88,8 @@ SOURCES = ("unprocessed", "pipeline")
 SEED = SHARED / "seeds" / "telegram-21336.txt"
 # A page whose raw CER is above this is unreadable without preprocessing; reported apart as well.
 UNREADABLE_CER = 0.5
+# The degradations the rendered pages (synthetic and generated sets) are named by.
+DEGRADATIONS = ("mild", "medium", "heavy")
 NAIVE_WORDS = 200_000
 
 Page = tuple[str, str, str, dict[tuple[int, int], float]]
@@ -133,7 +135,8 @@ class Tally:
     edits_raw: int = 0
     edits_corrected: int = 0
     gt_chars: int = 0
-    pages: list[tuple[str, float, float, int]] = field(default_factory=list)
+    # Per page: (name, CER raw, CER corrected, GT words, edits raw, edits corrected, GT characters).
+    pages: list[tuple[str, float, float, int, int, int, int]] = field(default_factory=list)
 
     def add(self, other: Tally) -> None:
         for name in (
@@ -170,7 +173,10 @@ def evaluate_page(name: str, raw: str, gt: str, corrected: str) -> Tally:
     t.gt_chars = len(n)
     t.edits_raw = Levenshtein.distance(n, normalise(raw))
     t.edits_corrected = Levenshtein.distance(n, normalise(corrected))
-    t.pages.append((name, t.edits_raw / max(1, len(n)), t.edits_corrected / max(1, len(n)), len(g)))
+    chars = max(1, len(n))
+    t.pages.append(
+        (name, t.edits_raw / chars, t.edits_corrected / chars, len(g), t.edits_raw, t.edits_corrected, len(n))
+    )
     return t
 
 
@@ -448,9 +454,10 @@ def main() -> None:
     print("\n### Per page\n\n| page | GT words | OCR input | CER raw | CER corrected |\n|---|---:|---|---:|---:|")
     for source in ("pipeline", "unprocessed"):
         for name in SETS:
-            for page, raw_cer, cor_cer, n in results[source][name].pages:
+            for page, raw_cer, cor_cer, n, *_counts in results[source][name].pages:
                 flag = "" if cor_cer < raw_cer else (" (=)" if cor_cer == raw_cer else " **worse**")
                 print(f"| {page} | {n} | {source} | {raw_cer:.4f} | {cor_cer:.4f}{flag} |")
+    print_page_types(results)
 
     print("\n### GT words still wrong after correction on Arkhiv's OCR, by category (readable pages)\n")
     print("| category | " + " | ".join(SETS) + " |\n|---|" + "---:|" * len(SETS))
@@ -480,6 +487,30 @@ def main() -> None:
         print(f"| {c.line} | `{c.original}` | `{c.replacement}` | {c.reason} | {c.score:.2f} |")
 
     print_speed(sources)
+
+
+def degradation(page: str) -> str:
+    """A rendered page's degradation, from its name (``dev02_t01_A_heavy``); "" for a real scan."""
+    suffix = page.rsplit("_", 1)[-1]
+    return suffix if suffix in DEGRADATIONS else ""
+
+
+def print_page_types(results: dict[str, dict[str, Tally]]) -> None:
+    """CER raw and corrected over each page type (micro-averaged), for each OCR input."""
+    print("\n### By page type (CER over all pages of the type)\n")
+    print("| set | degradation | OCR input | pages | CER raw | CER corrected |\n|---|---|---|---:|---:|---:|")
+    for source, tallies in results.items():
+        for set_name in SETS:  # not the readable-pages subsets: their pages are in the sets
+            by_kind: dict[str, list[int]] = {}
+            for page, _raw, _cor, _n, edits_raw, edits_corrected, chars in tallies[set_name].pages:
+                totals = by_kind.setdefault(degradation(page), [0, 0, 0, 0])
+                for k, value in enumerate((1, edits_raw, edits_corrected, chars)):
+                    totals[k] += value
+            for kind in sorted(by_kind, key=lambda d: DEGRADATIONS.index(d) if d else -1):
+                pages, edits_raw, edits_corrected, chars = by_kind[kind]
+                raw, corrected = edits_raw / max(1, chars), edits_corrected / max(1, chars)
+                flag = "" if corrected < raw else (" (=)" if corrected == raw else " **worse**")
+                print(f"| {set_name} | {kind or '-'} | {source} | {pages} | {raw:.4f} | {corrected:.4f}{flag} |")
 
 
 def print_speed(sources: dict[str, dict[str, list[Page]]]) -> None:
