@@ -31,6 +31,8 @@ from pipeline.fields import (
     PLAIN_NUMBER,
     after_header,
     copies_line,
+    footer_layout,
+    footer_numbers,
     number_sign_read,
     parenthesised_count,
     split_date_size,
@@ -183,8 +185,6 @@ ABBREVIATION_RUN_IN = re.compile(r"^([а-яёА-ЯЁ]+?)(-?)([а-яё]{2,4})$")
 ONE_LETTER_WORDS = frozenset("иавксуо")
 # A capitalised or lower-case word of two to six letters and a stop: maybe a footer's label.
 FOOTER_LABEL = re.compile(r"^[А-ЯЁа-яё][а-яё]{1,5}[.,]$")
-# A clock time as footers write it (12.15; OCR may add a dash before it).
-CLOCK_TIME = re.compile(r"^-?\d{1,2}\.\d{2}$")
 # A line's first token that ends a word at least this likely may be that word's tail (its head lost).
 LOST_HEAD_LOG_PROB = -14.0
 # One-letter conjunctions read with a stop.
@@ -867,10 +867,13 @@ class Corrector:
                 if text[:1].isdigit():
                     fixes.update({(li, k): unit for k, unit in unit_stop(texts, ti).items()})
                     fixes.update({(li, k): unit for k, unit in time_units(texts, ti).items()})
-                elif text[-1:] in ".,":
-                    label = self._footer_label(texts, ti)
+                elif text[-1:] in ".," and FOOTER_LABEL.match(text) and footer_layout(texts, ti):
+                    label = self._footer_label(text)
                     if label is not None:
                         fixes[(li, ti)] = label
+                    # A listed label as typed, capitalised: not тов. before a name in a sentence.
+                    if label is not None or text[:1].isupper() and text.lower() in self.lexicon.domain:
+                        fixes.update({(li, k): fixed for k, fixed in footer_numbers(texts, ti).items()})
         edits: list[Correction] = []
         for (li, ti), fixed in sorted(fixes.items()):
             start, end, text = tokens[li][ti]
@@ -879,14 +882,10 @@ class Corrector:
                 consumed.add((li, ti))
         return edits
 
-    def _footer_label(self, texts: list[str], ti: int) -> str | None:
-        """A footer's label (``Расш.``, ``Отп.``) read as another word, or with a comma for its stop:
-        it stands before a surname and a time."""
-        token = texts[ti]
-        if not FOOTER_LABEL.match(token) or ti + 2 >= len(texts) or token.lower() in self.lexicon.domain:
-            return None
-        surname, time = texts[ti + 1], texts[ti + 2]
-        if not (surname[:1].isupper() and surname[1:].islower() and surname.isalpha() and CLOCK_TIME.match(time)):
+    def _footer_label(self, token: str) -> str | None:
+        """A footer's label (``Расш.``, ``Отп.``) read as another word, or with a comma for its stop;
+        asked of a token where the footer's layout puts a label (``fields.footer_layout``)."""
+        if token.lower() in self.lexicon.domain:
             return None
         low = token[:-1].lower()
         if low + "." in self.lexicon.domain:

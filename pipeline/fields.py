@@ -36,6 +36,12 @@ UNIT_WITH_COMMA = frozenset({"г,", "ч,", "м,"})
 # A telegram's number (three to five digits), and a plain number (which a unit may follow).
 TELEGRAM_NUMBER = re.compile(r"^\d{3,5}$")
 PLAIN_NUMBER = re.compile(r"^\d+$")
+# A footer's clock time (12.15) with a comma, colon or semicolon perhaps read for its dot; OCR may
+# add a dash before it.
+CLOCK_TIME = re.compile(r"^-?(\d{1,2})[.,:;](\d{2})$")
+# A footer's date (30.6, 8.8.51), any of its dots perhaps read as a comma, colon or semicolon, and
+# perhaps a speck after it: footer fields are no sentences.
+FOOTER_DATE = re.compile(r"^(\d{1,2})[.,:;](\d{1,2})(?:[.,:;](\d{2}))?[.,:;]?$")
 
 
 def number_sign_read(token: str, following: str, previous: str) -> bool:
@@ -127,3 +133,30 @@ def split_date_size(line_tokens: list[tuple[int, int, str]], ti: int) -> int:
         if date and 1 <= int(date.group(1)) <= 31 and 1 <= int(date.group(2)) <= 12:
             return size
     return 0
+
+
+def footer_layout(texts: list[str], ti: int) -> bool:
+    """Whether the token at ``ti`` stands where a footer field's label does: before a surname and a
+    clock time (``Расш. Елезов 12.00``); the caller judges the label itself."""
+    if ti + 2 >= len(texts):
+        return False
+    surname, time = texts[ti + 1], texts[ti + 2]
+    return surname[:1].isupper() and surname[1:].islower() and surname.isalpha() and bool(CLOCK_TIME.match(time))
+
+
+def footer_numbers(texts: list[str], ti: int) -> dict[int, str]:
+    """The clock time and the date of the footer field whose label is at ``ti``, with their dots:
+    ``Расш. Гусев 9,30 17.11.51`` -> ``9.30``, ``Отп. Смирнова 17.30 14:7.`` -> ``14.7``.
+
+    Footers write both with dots only. A time past 24.59, or a date with no such day or month,
+    is left as read (the other one is still mended); so are the digits.
+    """
+    out: dict[int, str] = {}
+    time = CLOCK_TIME.match(texts[ti + 2])
+    if time is not None and int(time.group(1)) <= 24 and int(time.group(2)) <= 59:
+        out[ti + 2] = re.sub(r"[,:;]", ".", texts[ti + 2])
+    date = FOOTER_DATE.match(texts[ti + 3]) if ti + 3 < len(texts) else None
+    if date and 1 <= int(date.group(1)) <= 31 and 1 <= int(date.group(2)) <= 12:
+        day, month, year = date.groups()
+        out[ti + 3] = f"{day}.{month}" + (f".{year}" if year else "")
+    return out

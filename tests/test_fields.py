@@ -77,3 +77,31 @@ def test_after_header() -> None:
     assert fields.after_header(header, 1) is True
     assert fields.after_header(prose, 1) is False
     assert fields.after_header(header, 0) is False
+
+
+@pytest.mark.parametrize(
+    ("texts", "expected"),
+    [
+        (["Расш.", "Гусев", "9,30", "17.11.51"], {2: "9.30", 3: "17.11.51"}),
+        (["Отп.", "Смирнова", "17.30", "14:7."], {2: "17.30", 3: "14.7"}),
+        (["Отп.", "Смирнова", "17;30"], {2: "17.30"}),
+        (["Расш.", "Елезов", "12.60", "30:6"], {3: "30.6"}),  # no 60th minute: the time stays
+        (["Расш.", "Елезов", "12.00", "30:13"], {2: "12.00"}),  # no 13th month: the date stays
+    ],
+)
+def test_footer_numbers(texts: list[str], expected: dict[int, str]) -> None:
+    assert fields.footer_layout(texts, 0)
+    assert fields.footer_numbers(texts, 0) == expected
+
+
+@pytest.mark.parametrize(
+    "texts",
+    [
+        ["Расш.", "9,30", "17.11.51"],  # no surname
+        ["Расш.", "гусев", "9.30"],  # a surname is capitalised
+        ["Расш.", "Гусев", "930"],  # no clock time
+        ["Расш.", "Гусев"],
+    ],
+)
+def test_no_footer_layout(texts: list[str]) -> None:
+    assert not fields.footer_layout(texts, 0)
