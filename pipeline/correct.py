@@ -347,55 +347,13 @@ class Corrector:
                 previous_text = previous_out = token
                 continue
             following = tokens[li][ti + 1][2] if ti + 1 < len(tokens[li]) else None
-            if token in NUMBER_SIGN_TOKENS and following and number_sign_read(token, following, previous_text):
-                edits.append(_edit(li, start, end, "№", "number-sign", 0.0, []))
-                previous_text = previous_out = "№"
-                continue
-            if fix_punct and previous_out == "№" and ti + 1 == len(tokens[li]) and NUMBER_THEN_STOP.match(token):
-                # A telegram's number (№ 3261) ends no sentence: a stop after it is a speck.
-                edits.append(_edit(li, start, end, token[:-1], "punctuation", 0.0, []))
-                previous_text = previous_out = token[:-1]
-                continue
-            spaced = self._space_number(token, following) if fix_punct and DIGIT.search(token) else None
-            if spaced is not None:
-                edits.append(_edit(li, start, end, spaced, "spacing", 0.0, []))
-                previous_text = previous_out = spaced
-                continue
-            unit = self._misread_unit(token, previous_text) if ti and PLAIN_NUMBER.match(previous_text) else None
-            if unit is not None:
-                edits.append(_edit(li, start, end, unit, "unit", 0.0, []))
-                previous_text = previous_out = unit
-                continue
-            count = parenthesised_count(token, previous_text if ti else "") if fix_punct else None
-            if count is not None:
-                edits.append(_edit(li, start, end, count, "punctuation", 0.0, []))
-                previous_text = previous_out = count
+            placed = self._placed_token(token, ti, previous_text, previous_out, following, following is None)
+            if placed is not None:
+                edits.append(_edit(li, start, end, placed[0], placed[1], 0.0, []))
+                previous_text = previous_out = placed[0]
                 continue
             initial = not previous_text or previous_text[-1] in SENTENCE_END_MARKS
-            next_lower = False
-            if fix_punct and token[-1:] in ".:":
-                # Only a word on the same line: OCR loses lines, and at a line start a capital
-                # read as a small letter is as likely as a speck read as a stop (связи. / пропускная).
-                # A one-letter abbreviation may follow a sentence's stop (слете. г. Ростов-на-Дону);
-                # a longer one is inside the sentence (августа. с.г.).
-                # A conjunction (и., а.) ends no sentence, and a full adjective or an infinitive
-                # seldom does (народных. / добровольцев): for them the next line's first word counts.
-                if (
-                    following is None
-                    and li + 1 < len(tokens)
-                    and tokens[li + 1]
-                    and (
-                        token in CONJUNCTION_STOPS
-                        or LOWER_START.match(tokens[li + 1][0][2])
-                        and self._seldom_ends_sentence(token)
-                    )
-                ):
-                    following = tokens[li + 1][0][2]
-                next_lower = (
-                    following is not None
-                    and bool(LOWER_START.match(following))
-                    and not SINGLE_LETTER_DOT.match(following)
-                )
+            next_lower = fix_punct and token[-1:] in ".:" and self._next_word_small(token, following, tokens, li)
             conf = confidences.get((li + 1, ti)) if confidences else None
             edit = self._correct_token(token, initial, conf, next_lower)
             if edit is not None and ti == 0 and self._lost_head(token, edit[0]):
@@ -403,19 +361,7 @@ class Corrector:
             if fix_punct and token[-1:] in ",;" and following is not None and self._opens_sentence(following):
                 edit = _stop_for_comma(token, edit)
             if edit is None and self.settings.fix_case:
-                line_tokens = tokens[li]
-                neighbours = (
-                    line_tokens[ti - 1][2] if ti else None,
-                    line_tokens[ti + 1][2] if ti + 1 < len(line_tokens) else None,
-                )
-                # Asked only of a line's first word in small letters: the only one it can change.
-                opens_text = ti == 0 and bool(LOWER_START.match(token)) and after_header(tokens, li)
-                edit = self._sentence_case(token, previous_out, neighbours, opens_text)
-                if edit is None and token[:1] in self._case_confusable:
-                    if li not in small_in_capitals:
-                        small_in_capitals[li] = _small_among_capitals(line_tokens)
-                    if small_in_capitals[li] == ti:
-                        edit = self._capitals_word(token)
+                edit = self._case_edit(token, tokens, li, ti, previous_out, small_in_capitals)
             previous_text = previous_out = token
             if edit is not None:
                 replacement, reason, score, candidates = edit
@@ -437,6 +383,82 @@ class Corrector:
             for e in sorted(edits, key=lambda e: (e.line, e.start))
         ]
         return corrected, changes
+
+    def _next_word_small(
+        self, token: str, following: str | None, tokens: list[list[tuple[int, int, str]]], li: int
+    ) -> bool:
+        """Whether the word after ``token`` (which ends in a stop or colon) starts in small letters,
+        so that the stop may be a speck.
+
+        Only a word on the same line counts: OCR loses lines, and at a line start a capital read
+        as a small letter is as likely as a speck read as a stop (связи. / пропускная). A
+        one-letter abbreviation may follow a sentence's stop (слете. г. Ростов-на-Дону); a longer
+        one is inside the sentence (августа. с.г.). A conjunction (и., а.) ends no sentence, and a
+        full adjective or an infinitive seldom does (народных. / добровольцев): for them the next
+        line's first word counts.
+        """
+        if (
+            following is None
+            and li + 1 < len(tokens)
+            and tokens[li + 1]
+            and (
+                token in CONJUNCTION_STOPS
+                or LOWER_START.match(tokens[li + 1][0][2])
+                and self._seldom_ends_sentence(token)
+            )
+        ):
+            following = tokens[li + 1][0][2]
+        return following is not None and bool(LOWER_START.match(following)) and not SINGLE_LETTER_DOT.match(following)
+
+    def _case_edit(
+        self,
+        token: str,
+        tokens: list[list[tuple[int, int, str]]],
+        li: int,
+        ti: int,
+        previous_out: str,
+        small_in_capitals: dict[int, int | None],
+    ) -> tuple[str, str, float, list[dict[str, Any]]] | None:
+        """A change of case only, for a token the word pass left alone: a sentence's first letter,
+        a capital inside a sentence, or the one small word on a line in capitals
+        (``small_in_capitals`` memoises that word's index by line)."""
+        line_tokens = tokens[li]
+        neighbours = (
+            line_tokens[ti - 1][2] if ti else None,
+            line_tokens[ti + 1][2] if ti + 1 < len(line_tokens) else None,
+        )
+        # Asked only of a line's first word in small letters: the only one it can change.
+        opens_text = ti == 0 and bool(LOWER_START.match(token)) and after_header(tokens, li)
+        edit = self._sentence_case(token, previous_out, neighbours, opens_text)
+        if edit is None and token[:1] in self._case_confusable:
+            if li not in small_in_capitals:
+                small_in_capitals[li] = _small_among_capitals(line_tokens)
+            if small_in_capitals[li] == ti:
+                edit = self._capitals_word(token)
+        return edit
+
+    def _placed_token(
+        self, token: str, ti: int, previous_text: str, previous_out: str, following: str | None, line_end: bool
+    ) -> tuple[str, str] | None:
+        """(replacement, reason) for a token whose place says what it must be: the number sign read
+        as ``М`` before a number, a stop after a telegram's number, a blank lost or added beside a
+        number, a unit misread after one, a count with a parenthesis lost; None for other tokens."""
+        fix_punct = self.settings.fix_punctuation
+        if token in NUMBER_SIGN_TOKENS and following and number_sign_read(token, following, previous_text):
+            return "№", "number-sign"
+        if fix_punct and previous_out == "№" and line_end and NUMBER_THEN_STOP.match(token):
+            # A telegram's number (№ 3261) ends no sentence: a stop after it is a speck.
+            return token[:-1], "punctuation"
+        spaced = self._space_number(token, following) if fix_punct and DIGIT.search(token) else None
+        if spaced is not None:
+            return spaced, "spacing"
+        unit = self._misread_unit(token, previous_text) if ti and PLAIN_NUMBER.match(previous_text) else None
+        if unit is not None:
+            return unit, "unit"
+        count = parenthesised_count(token, previous_text if ti else "") if fix_punct else None
+        if count is not None:
+            return count, "punctuation"
+        return None
 
     # ---- multi-token repairs ------------------------------------------------------------
     def _join_hyphenation(
