@@ -75,6 +75,10 @@ class CorrectSettings:
     margin: float = 1.5
     # A second candidate within this of the best makes the choice ambiguous: keep the word.
     ambiguity: float = 1.0
+    # ... unless another word of the same page is a form of exactly one of the tied words
+    # (зовода: завода or повода, on a page that has завод): a candidate of at least this length
+    # is then taken (0 turns this off). Shorter words tie with too many others to trust it.
+    page_tie_min_length: int = 5
     # Extra margin for capitalised words at sentence start and all-capitals words.
     capital_margin: float = 1.0
     # A known word is replaced by a likelier one a single confusion away only above this gain.
@@ -211,6 +215,10 @@ NEVER_BEFORE_STOP = frozenset({"PREP", "CONJ"})
 assert NEVER_BEFORE_STOP <= INDEXED_POS, "the lexicon must record these parts of speech"
 
 
+# A candidate in a tie: (word, the core as it would be written, gain over keeping, eligible).
+TieOption = tuple[str, str, float, bool]
+
+
 def _edit(line: int, start: int, end: int, replacement: str, reason: str, score: float, candidates: list) -> Correction:
     """A change while a page is corrected: 0-based line; page and original text are filled in
     when the page's changes are returned (a change may span several tokens)."""
@@ -259,6 +267,10 @@ class Corrector:
             if len(read) == 1 and len(meant) == 1 and meant.isalpha():
                 self._meant_for.setdefault(read, []).append(meant)
         self._keep_cache: dict[tuple[str, bool], float] = {}
+        # Ties the page may settle (``_tie_options``), by the token cache's key, and the one the
+        # token being decided met.
+        self._tie_cache: dict[tuple[str, bool, int, bool], list[TieOption]] = {}
+        self._last_tie: list[TieOption] | None = None
         # Units the lexicon lists without a stop (км, мм): what a short token after a number may be.
         self._units = frozenset(
             w for w, kind in lexicon.domain_kind.items() if kind == "abbreviation" and "." not in w and w.isalpha()
@@ -326,6 +338,7 @@ class Corrector:
         made = {(e.line, e.end): e.replacement for e in edits}
         order = [(li, ti) for li, line_tokens in enumerate(tokens) for ti in range(len(line_tokens))]
         small_in_capitals: dict[int, int | None] = {}  # by line, asked only of lines that need it
+        ties: list[tuple[int, int, list[TieOption]]] = []  # tokens left as read for a tie
         fix_punct = self.settings.fix_punctuation
         for k, (li, ti) in enumerate(order):
             start, end, token = tokens[li][ti]
@@ -367,6 +380,12 @@ class Corrector:
                 replacement, reason, score, candidates = edit
                 edits.append(_edit(li, start, end, replacement, reason, score, candidates))
                 previous_out = replacement
+            elif self._tie_cache:
+                tie = self._tie_cache.get(_token_key(token, initial, conf, next_lower))
+                if tie is not None:
+                    ties.append((li, ti, tie))
+        if ties:
+            edits += self._settle_ties(tokens, ties)
         corrected = _apply(lines, edits)
         changes = [
             Correction(
@@ -383,6 +402,27 @@ class Corrector:
             for e in sorted(edits, key=lambda e: (e.line, e.start))
         ]
         return corrected, changes
+
+    def _settle_ties(
+        self, tokens: list[list[tuple[int, int, str]]], ties: list[tuple[int, int, list[TieOption]]]
+    ) -> list[Correction]:
+        """Changes for the tokens a tie between different words left as read, where another word
+        of the page backs one of them (``_settle_tie``): the page's topic, not the dictionary's."""
+        counts = self.lexicon.counts
+        page_words = [w for line in tokens for _s, _e, text in line if (w := _core(text)[1].lower()) in counts]
+        edits: list[Correction] = []
+        for li, ti, options in ties:
+            start, end, token = tokens[li][ti]
+            chosen = self._settle_tie(options, page_words)
+            if chosen is None:
+                continue
+            lead, _core_text, trail = _core(token)
+            replacement = lead + chosen[1] + trail
+            if ti == 0 and self._lost_head(token, replacement):
+                continue
+            candidates = [{"word": o[0], "score": round(o[2], 3)} for o in options]
+            edits.append(_edit(li, start, end, replacement, "page-context", chosen[2], candidates))
+        return edits
 
     def _next_word_small(
         self, token: str, following: str | None, tokens: list[list[tuple[int, int, str]]], li: int
@@ -990,15 +1030,22 @@ class Corrector:
         self, token: str, initial: bool, conf: float | None, next_lower: bool = False
     ) -> tuple[str, str, float, list[dict[str, Any]]] | None:
         """One token's correction, memoised: OCR text repeats its words and its misreadings."""
-        bucket = -1 if conf is None else int(conf // 10)
-        key = (token, initial, bucket, next_lower)
+        key = _token_key(token, initial, conf, next_lower)
         cache = self._token_cache
         if key in cache:
             return cache[key]
+        self._forget_tie()
         result = self._decide_token(token, initial, conf, next_lower)
         if len(cache) < 500_000:
             cache[key] = result
+            if result is None and self._last_tie:
+                self._tie_cache[key] = self._last_tie
         return result
+
+    def _forget_tie(self) -> None:
+        # A method, not an assignment in _correct_token: there mypy (and so mypyc) would take the
+        # attribute for None until the end of that function, though _decide_token may set it.
+        self._last_tie = None
 
     def _decide_token(
         self, token: str, initial: bool, conf: float | None, next_lower: bool
@@ -1489,19 +1536,65 @@ class Corrector:
             scored = [t for t in scored if t[2] == "lexicon"]
             best = self._confident_best(scored, keep, extra, name_bonus)
         if best is None:
+            if not inside_sentence:
+                self._last_tie = self._tie_options(core, scored, keep, extra, name_bonus)
             return None
         best_word, best_score, best_reason = best
         listed = [{"word": w, "score": round(sc, 3)} for w, sc, _ in scored[:5]]
         listed.append({"word": word, "score": round(keep, 3), "keep": True})
-        written = lex.domain.get(best_word)
+        return self._written(core, best_word), best_reason, best_score - keep, listed
+
+    def _written(self, core: str, meant: str) -> str:
+        """``meant`` (lower case) written for ``core``: its case pattern, or the lexicon's form."""
+        written = self.lexicon.domain.get(meant)
         replacement = " ".join(
-            apply_case(core if i == 0 else core.lower(), part, written) for i, part in enumerate(best_word.split(" "))
+            apply_case(core if i == 0 else core.lower(), part, written) for i, part in enumerate(meant.split(" "))
         )
-        if s.fix_case and " " not in best_word:
+        if self.settings.fix_case and " " not in meant:
             # мототову -> Молотову: a name the word turns into gets its capital, as a name read
             # right in small letters does (_name_case).
-            replacement = self._name_case(replacement, best_word) or replacement
-        return replacement, best_reason, best_score - keep, listed
+            replacement = self._name_case(replacement, meant) or replacement
+        return replacement
+
+    def _tie_options(
+        self, core: str, scored: list[tuple[str, float, str]], keep: float, extra: float, name_bonus: float
+    ) -> list[TieOption] | None:
+        """The candidates that tie for best when at least one of them beats keeping the word by the
+        margin (``_confident_best`` took none: they are different words); None without such a tie.
+
+        Each is eligible to be taken if it beats keeping the word by itself, is long enough and is
+        one word; the page may settle the tie (``_settle_tie``).
+        """
+        s = self.settings
+        if not s.page_tie_min_length or len(scored) < 2:
+            return None
+        top = scored[0][1]
+        options: list[TieOption] = []
+        for cand, score, reason in scored:
+            if top - score >= s.ambiguity:
+                break  # best first
+            listed = reason == "lexicon"
+            need = keep - (name_bonus if listed else 0.0) + s.margin + (0.0 if listed else extra)
+            eligible = score >= need and len(cand) >= s.page_tie_min_length and " " not in cand
+            options.append((cand, self._written(core, cand) if eligible else "", score - keep, eligible))
+        return options if len(options) > 1 and any(o[3] for o in options) else None
+
+    def _settle_tie(self, options: list[TieOption], page_words: list[str]) -> TieOption | None:
+        """The tied candidate another word of the page backs (a form of the same word: завода on
+        a page with завод), if the backed candidates are all forms of one word and the likeliest
+        of them is eligible; None otherwise."""
+        backed = [o for o in options if " " not in o[0] and self._page_backs(o[0], page_words)]
+        if not backed or not backed[0][3]:
+            return None
+        if len(backed) > 1 and not self._one_lemma(backed[0][0], [o[0] for o in backed[1:]]):
+            return None
+        return backed[0]
+
+    def _page_backs(self, word: str, page_words: list[str]) -> bool:
+        """Whether a word of the page (listed, lower case) is a form of ``word``."""
+        lemmas = self._lemmas(word)
+        head = word[:3]
+        return any(w[:3] == head and not self._lemmas(w).isdisjoint(lemmas) for w in page_words)
 
     def _one_confusion_away(self, word: str, accept: Callable[[str], bool]) -> set[str]:
         """The strings one single-letter substitution of the confusion table away from ``word``
@@ -1717,6 +1810,11 @@ def _small_among_capitals(line_tokens: list[tuple[int, int, str]]) -> int | None
     words = [(k, core) for k, (_s, _e, text) in enumerate(line_tokens) if (core := _core(text)[1]).isalpha()]
     small = [k for k, core in words if not core.isupper()]
     return small[0] if len(small) == 1 and len(words) >= 3 else None
+
+
+def _token_key(token: str, initial: bool, conf: float | None, next_lower: bool) -> tuple[str, bool, int, bool]:
+    """What a token's correction depends on besides the models: the token cache's key."""
+    return token, initial, -1 if conf is None else int(conf // 10), next_lower
 
 
 def _tokens(line: str) -> list[tuple[int, int, str]]:

@@ -81,6 +81,25 @@ def test_confidence_protects_a_confident_unknown_word(corrector: Corrector) -> N
     assert high == "военных действий" or high == text  # confidence may only ever keep more
 
 
+def test_a_tie_between_words_is_settled_by_the_page(corrector: Corrector) -> None:
+    # зовода is as near завода as повода: alone it stays, beside a form of завод it is завода.
+    alone = "Рабочие зовода выполнили план."
+    assert corrector.correct_page(alone) == (alone, [])
+    text = "Завод работает круглые сутки. Рабочие зовода выполнили план."
+    corrected, changes = corrector.correct_page(text)
+    assert corrected == "Завод работает круглые сутки. Рабочие завода выполнили план."
+    (change,) = changes
+    assert (change.original, change.replacement, change.reason) == ("зовода", "завода", "page-context")
+    assert {"завода", "повода"} <= {c["word"] for c in change.candidates}
+    assert undo_corrections(corrected, changes) == text
+
+
+def test_page_ties_can_be_turned_off() -> None:
+    corrector = Corrector.load(CorrectSettings(page_tie_min_length=0))
+    text = "Завод работает круглые сутки. Рабочие зовода выполнили план."
+    assert corrector.correct_page(text) == (text, [])
+
+
 def test_disabled_changes_nothing() -> None:
     corrector = Corrector.load(CorrectSettings(enabled=False))
     assert corrector.correct_page("Прощу Вас") == ("Прощу Вас", [])
