@@ -181,6 +181,8 @@ DATE_THIS_YEAR = re.compile(r"^(\d{1,2}\.\d{1,2}\.с\.г)(\.?|[.-]{2,})([,;:\"»
 WORD_DOT_NUMBER = re.compile(r"^([а-яёА-ЯЁ]{4,}|[иа])\.(\d+(?:\.\d+)*)([,;:]?)$")
 NUMBER_MARK_UNIT = re.compile(r"^(\d+(?:\.\d+)*)[.-](г|гг|м|ч|мин|км)\.([,;:]?)$")
 NUMBER_DASH = re.compile(r"^(\d+(?:-\d+)?)\.?-$")
+# The number sign and its number with a mark read for the blank between them (№.31264).
+SIGN_MARK_NUMBER = re.compile(r"^№[.,:;]+(\d+[.,;:]?)$")
 # Words after which "2-" is a suspended hyphen (2- и 3-комнатные), not a number and a dash.
 SUSPENDED_HYPHEN_NEXT = frozenset({"и", "или", "а"})
 # A word and a lower-case abbreviation with the blank between them lost or read as a hyphen.
@@ -1133,7 +1135,7 @@ class Corrector:
         """The blank a typist put between a number and its neighbours, where OCR read a mark.
 
         Digits are never changed. A unit written without a blank (1922г.) is the typist's and
-        stays; only a dot or a hyphen in the blank's place is taken for one.
+        stays, as does ``№3261``; only a mark in the blank's place is taken for one.
         """
         m = WORD_DOT_NUMBER.match(token)
         if m is not None:
@@ -1141,6 +1143,9 @@ class Corrector:
         m = NUMBER_MARK_UNIT.match(token)
         if m is not None:
             return f"{m.group(1)} {m.group(2)}.{m.group(3)}"
+        m = SIGN_MARK_NUMBER.match(token)
+        if m is not None:
+            return f"№ {m.group(1)}"
         m = NUMBER_DASH.match(token)
         if m is not None and following is not None and following[:1].isalpha():
             return None if following in SUSPENDED_HYPHEN_NEXT else f"{m.group(1)} -"
