@@ -70,6 +70,11 @@ class CorrectSettings:
     # A capitalised unknown word may be a name we do not know: keeping it is this much likelier
     # (log), except against a listed name.
     capital_keep_bonus: float = 2.0
+    # On a page where at least this share of the small-letter words (three letters or more) are
+    # dictionary words, a capitalised word changes into a lexicon name only along listed OCR
+    # confusions: on so clean a page a name the lexicon lacks is likelier than a misreading of one
+    # it has (Кансона stays, though Кайсона is one letter away). Above 1 it never applies.
+    clean_page_share: float = 0.95
     # Tesseract confidence c (0..100) adds confidence_weight * (c/100 - 0.5) to that prior.
     confidence_weight: float = 3.0
     margin: float = 1.5
@@ -219,6 +224,8 @@ assert NEVER_BEFORE_STOP <= INDEXED_POS, "the lexicon must record these parts of
 
 # A candidate in a tie: (word, the core as it would be written, gain over keeping, eligible).
 TieOption = tuple[str, str, float, bool]
+# What a token's correction depends on besides the models (``_token_key``).
+TokenKey = tuple[str, bool, int, bool, bool]
 
 
 def _edit(line: int, start: int, end: int, replacement: str, reason: str, score: float, candidates: list) -> Correction:
@@ -257,7 +264,7 @@ class Corrector:
         self.settings = settings
         self.lexicon = lexicon
         self.channel = Channel(lexicon.confusions, settings.substitution_cost, settings.indel_cost)
-        self._token_cache: dict[tuple[str, bool, int, bool], tuple[str, str, float, list[dict[str, Any]]] | None] = {}
+        self._token_cache: dict[TokenKey, tuple[str, str, float, list[dict[str, Any]]] | None] = {}
         self._pos_cache: dict[str, tuple[str | None, bool] | None] = {}
         self._solid_cache: dict[str, bool] = {}
         self._candidate_cache: dict[tuple[str, int, bool], list[tuple[float, str, int]]] = {}
@@ -271,8 +278,10 @@ class Corrector:
         self._keep_cache: dict[tuple[str, bool], float] = {}
         # Ties the page may settle (``_tie_options``), by the token cache's key, and the one the
         # token being decided met.
-        self._tie_cache: dict[tuple[str, bool, int, bool], list[TieOption]] = {}
+        self._tie_cache: dict[TokenKey, list[TieOption]] = {}
         self._last_tie: list[TieOption] | None = None
+        # Whether the page being corrected is clean (``_page_is_clean``); part of the token key.
+        self._clean_page = False
         # Units the lexicon lists without a stop (км, мм): what a short token after a number may be.
         self._units = frozenset(
             w for w, kind in lexicon.domain_kind.items() if kind == "abbreviation" and "." not in w and w.isalpha()
@@ -321,6 +330,7 @@ class Corrector:
             return text, []
         lines = text.split("\n")
         tokens = [_tokens(line) for line in lines]
+        self._clean_page = self._page_is_clean(tokens)
         edits: list[Correction] = []
         consumed: set[tuple[int, int]] = set()
         if self.settings.join_hyphenation:
@@ -383,7 +393,7 @@ class Corrector:
                 edits.append(_edit(li, start, end, replacement, reason, score, candidates))
                 previous_out = replacement
             elif self._tie_cache:
-                tie = self._tie_cache.get(_token_key(token, initial, conf, next_lower))
+                tie = self._tie_cache.get(_token_key(token, initial, conf, next_lower, self._clean_page))
                 if tie is not None:
                     ties.append((li, ti, tie))
         if ties:
@@ -404,6 +414,19 @@ class Corrector:
             for e in sorted(edits, key=lambda e: (e.line, e.start))
         ]
         return corrected, changes
+
+    def _page_is_clean(self, tokens: list[list[tuple[int, int, str]]]) -> bool:
+        """Whether at least ``clean_page_share`` of the page's small-letter words of three letters
+        or more are dictionary words (names and abbreviations aside, what OCR misread is rare)."""
+        lex = self.lexicon
+        words = known = 0
+        for line in tokens:
+            for _s, _e, text in line:
+                word = _core(text)[1]
+                if len(word) >= 3 and word[0].islower() and word.isalpha():
+                    words += 1
+                    known += word in lex.counts or lex.is_word(word)
+        return words > 0 and known >= self.settings.clean_page_share * words
 
     def _settle_ties(
         self, tokens: list[list[tuple[int, int, str]]], ties: list[tuple[int, int, list[TieOption]]]
@@ -1032,7 +1055,7 @@ class Corrector:
         self, token: str, initial: bool, conf: float | None, next_lower: bool = False
     ) -> tuple[str, str, float, list[dict[str, Any]]] | None:
         """One token's correction, memoised: OCR text repeats its words and its misreadings."""
-        key = _token_key(token, initial, conf, next_lower)
+        key = _token_key(token, initial, conf, next_lower, self._clean_page)
         cache = self._token_cache
         if key in cache:
             return cache[key]
@@ -1544,6 +1567,14 @@ class Corrector:
             if not inside_sentence:
                 self._last_tie = self._tie_options(core, scored, keep, extra, name_bonus)
             return None
+        if (
+            self._clean_page
+            and best[2] == "lexicon"
+            and _name_shaped(core)
+            and " " not in best[0]
+            and self.channel.cost(word, best[0]) >= s.substitution_cost
+        ):
+            return None  # a name the lexicon lacks, a plain substitution or more from one it has
         best_word, best_score, best_reason = best
         listed = [{"word": w, "score": round(sc, 3)} for w, sc, _ in scored[:5]]
         listed.append({"word": word, "score": round(keep, 3), "keep": True})
@@ -1817,9 +1848,17 @@ def _small_among_capitals(line_tokens: list[tuple[int, int, str]]) -> int | None
     return small[0] if len(small) == 1 and len(words) >= 3 else None
 
 
-def _token_key(token: str, initial: bool, conf: float | None, next_lower: bool) -> tuple[str, bool, int, bool]:
-    """What a token's correction depends on besides the models: the token cache's key."""
-    return token, initial, -1 if conf is None else int(conf // 10), next_lower
+def _name_shaped(core: str) -> bool:
+    """Whether a word is written as a name is: Capitalised or in capitals, letters and hyphens only
+    (not ``ФоЛИППОВУ``, nor ``С:алину`` with a mark read for a letter)."""
+    letters = core.replace("-", "")
+    return letters.isalpha() and core[:1].isupper() and (letters[1:].islower() or letters.isupper())
+
+
+def _token_key(token: str, initial: bool, conf: float | None, next_lower: bool, clean_page: bool) -> TokenKey:
+    """What a token's correction depends on besides the models: the token cache's key (the
+    confidence in tens, the page's cleanness)."""
+    return token, initial, -1 if conf is None else int(conf // 10), next_lower, clean_page
 
 
 def _tokens(line: str) -> list[tuple[int, int, str]]:

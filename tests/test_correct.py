@@ -94,6 +94,23 @@ def test_a_tie_between_words_is_settled_by_the_page(corrector: Corrector) -> Non
     assert undo_corrections(corrected, changes) == text
 
 
+def test_a_clean_page_keeps_a_name_a_plain_substitution_from_a_listed_one(corrector: Corrector) -> None:
+    # Every small-letter word is a word: Булггнину is likelier a name the lexicon lacks.
+    clean = "Доложите товарищу Булггнину о ходе переговоров."
+    assert corrector.correct_page(clean) == (clean, [])
+    noisy = "Доложнте товарпщу Булггнину о ходе перегвооров."
+    assert "Булганину" in corrector.correct_page(noisy)[0]
+    # Along a listed confusion (л read as п) the name changes on a clean page too.
+    fixed, _ = corrector.correct_page("Передайте тов. Стапину, что противник отошел.")
+    assert fixed == "Передайте тов. Сталину, что противник отошел."
+
+
+def test_clean_page_rule_can_be_turned_off() -> None:
+    corrector = Corrector.load(CorrectSettings(clean_page_share=1.01))
+    fixed, _ = corrector.correct_page("Доложите товарищу Булггнину о ходе переговоров.")
+    assert fixed == "Доложите товарищу Булганину о ходе переговоров."
+
+
 def test_page_ties_can_be_turned_off() -> None:
     corrector = Corrector.load(CorrectSettings(page_tie_min_length=0))
     text = "Завод работает круглые сутки. Рабочие зовода выполнили план."
