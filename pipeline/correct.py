@@ -75,6 +75,7 @@ class CorrectSettings:
     # confusions: on so clean a page a name the lexicon lacks is likelier than a misreading of one
     # it has (Кансона stays, though Кайсона is one letter away). Above 1 it never applies.
     clean_page_share: float = 0.95
+    clean_page_words: int = 20
     # Tesseract confidence c (0..100) adds confidence_weight * (c/100 - 0.5) to that prior.
     confidence_weight: float = 3.0
     margin: float = 1.5
@@ -415,9 +416,14 @@ class Corrector:
         ]
         return corrected, changes
 
+    def _names(self, word: str) -> bool:
+        """Whether one of pymorphy3's two likeliest readings of ``word`` is a name (даррен)."""
+        return any(NAME_TAGS & p.tag.grammemes for p in self.lexicon.morph.parse(word)[:2])
+
     def _page_is_clean(self, tokens: list[list[tuple[int, int, str]]]) -> bool:
         """Whether at least ``clean_page_share`` of the page's small-letter words of three letters
-        or more are dictionary words (names and abbreviations aside, what OCR misread is rare)."""
+        or more are dictionary words (names and abbreviations aside, what OCR misread is rare),
+        and there are enough of them (``clean_page_words``) to tell: a line is no page."""
         lex = self.lexicon
         words = known = 0
         for line in tokens:
@@ -426,7 +432,7 @@ class Corrector:
                 if len(word) >= 3 and word[0].islower() and word.isalpha():
                     words += 1
                     known += word in lex.counts or lex.is_word(word)
-        return words > 0 and known >= self.settings.clean_page_share * words
+        return words >= self.settings.clean_page_words and known >= self.settings.clean_page_share * words
 
     def _settle_ties(
         self, tokens: list[list[tuple[int, int, str]]], ties: list[tuple[int, int, list[TieOption]]]
@@ -625,12 +631,21 @@ class Corrector:
             if (li, ti) in consumed or (li, ti + 1) in consumed:
                 continue
             (s1, _e1, a), (_s2, e2, b) = tokens[li][ti], tokens[li][ti + 1]
+            if self._clean_page and self._name_before_word(a, b):
+                continue
             joined = self._join_word_part(self._without_noise(a), self._without_noise(b))
             if joined is not None:
                 replacement, score, candidates = joined
                 edits.append(_edit(li, s1, e2, replacement, "split-word", score, candidates))
                 consumed.update({(li, ti), (li, ti + 1)})
         return edits
+
+    def _name_before_word(self, a: str, b: str) -> bool:
+        """Whether ``a`` is an unknown name-shaped word and ``b`` a word (``Анджу и``): on a clean
+        page a name the lexicon lacks, followed by a word, not two halves of one word."""
+        a_core, b_core = _core(a)[1], _core(b)[1]
+        lex = self.lexicon
+        return _name_shaped(a_core) and not lex.is_word(a_core.lower()) and lex.is_word(b_core.lower())
 
     def _join_pair(self, a: str, b: str) -> tuple[str, float, list[dict[str, Any]]] | object | None:
         """The joined token for neighbours ``a`` ``b`` (replacement, score, candidates), or None.
@@ -1569,12 +1584,14 @@ class Corrector:
             return None
         if (
             self._clean_page
-            and best[2] == "lexicon"
+            and (best[2] == "lexicon" or inside_sentence and self._names(best[0]))
             and _name_shaped(core)
             and " " not in best[0]
             and self.channel.cost(word, best[0]) >= s.substitution_cost
         ):
-            return None  # a name the lexicon lacks, a plain substitution or more from one it has
+            # A name the lexicon lacks, a plain substitution or more from a name: a listed one,
+            # or, capitalised inside a sentence, any (Дайрен does not become Даррен).
+            return None
         best_word, best_score, best_reason = best
         listed = [{"word": w, "score": round(sc, 3)} for w, sc, _ in scored[:5]]
         listed.append({"word": word, "score": round(keep, 3), "keep": True})

@@ -94,21 +94,31 @@ def test_a_tie_between_words_is_settled_by_the_page(corrector: Corrector) -> Non
     assert undo_corrections(corrected, changes) == text
 
 
+# A page's worth of words Tesseract read right, for the rules that judge the whole page.
+CLEAN_PAGE = (
+    "Сообщаю, что переговоры о перемирии идут медленно, противник затягивает решение вопроса о "
+    "пленных и требует новых уступок от нашей делегации. Прошу дать указания по этому вопросу до "
+    "конца недели. "
+)
+
+
 def test_a_clean_page_keeps_a_name_a_plain_substitution_from_a_listed_one(corrector: Corrector) -> None:
     # Every small-letter word is a word: Булггнину is likelier a name the lexicon lacks.
-    clean = "Доложите товарищу Булггнину о ходе переговоров."
-    assert corrector.correct_page(clean) == (clean, [])
-    noisy = "Доложнте товарпщу Булггнину о ходе перегвооров."
-    assert "Булганину" in corrector.correct_page(noisy)[0]
+    line = "Доложите товарищу Булггнину о ходе переговоров."
+    assert corrector.correct_page(CLEAN_PAGE + line) == (CLEAN_PAGE + line, [])
+    # One line is no page to judge by, and on a page of misreadings the name is one too.
+    assert "Булганину" in corrector.correct_page(line)[0]
+    noisy = "Доложнте товарпщу Булггнину о ходе перегвооров. " * 6
+    assert corrector.correct_page(noisy)[0].count("Булганину") == 6
     # Along a listed confusion (л read as п) the name changes on a clean page too.
-    fixed, _ = corrector.correct_page("Передайте тов. Стапину, что противник отошел.")
-    assert fixed == "Передайте тов. Сталину, что противник отошел."
+    fixed, _ = corrector.correct_page(CLEAN_PAGE + "Передайте тов. Стапину, что противник отошел.")
+    assert fixed == CLEAN_PAGE + "Передайте тов. Сталину, что противник отошел."
 
 
 def test_clean_page_rule_can_be_turned_off() -> None:
     corrector = Corrector.load(CorrectSettings(clean_page_share=1.01))
-    fixed, _ = corrector.correct_page("Доложите товарищу Булггнину о ходе переговоров.")
-    assert fixed == "Доложите товарищу Булганину о ходе переговоров."
+    fixed, _ = corrector.correct_page(CLEAN_PAGE + "Доложите товарищу Булггнину о ходе переговоров.")
+    assert fixed == CLEAN_PAGE + "Доложите товарищу Булганину о ходе переговоров."
 
 
 def test_page_ties_can_be_turned_off() -> None:
