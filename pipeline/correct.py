@@ -226,7 +226,7 @@ assert NEVER_BEFORE_STOP <= INDEXED_POS, "the lexicon must record these parts of
 # A candidate in a tie: (word, the core as it would be written, gain over keeping, eligible).
 TieOption = tuple[str, str, float, bool]
 # What a token's correction depends on besides the models (``_token_key``).
-TokenKey = tuple[str, bool, int, bool, bool]
+TokenKey = tuple[str, bool, int, bool]
 
 
 def _edit(line: int, start: int, end: int, replacement: str, reason: str, score: float, candidates: list) -> Correction:
@@ -281,8 +281,14 @@ class Corrector:
         # token being decided met.
         self._tie_cache: dict[TokenKey, list[TieOption]] = {}
         self._last_tie: list[TieOption] | None = None
-        # Whether the page being corrected is clean (``_page_is_clean``); part of the token key.
-        self._clean_page = False
+        # The tokens of the page being corrected and whether it is clean (``_is_clean_page``:
+        # None until asked), the token keys whose change a clean page vetoes (a name-shaped
+        # word made a listed name by a plain substitution), and whether the token being
+        # decided is one.
+        self._page_tokens: list[list[tuple[int, int, str]]] = []
+        self._page_clean: bool | None = None
+        self._name_guesses: set[TokenKey] = set()
+        self._last_name_guess = False
         # Units the lexicon lists without a stop (км, мм): what a short token after a number may be.
         self._units = frozenset(
             w for w, kind in lexicon.domain_kind.items() if kind == "abbreviation" and "." not in w and w.isalpha()
@@ -331,7 +337,7 @@ class Corrector:
             return text, []
         lines = text.split("\n")
         tokens = [_tokens(line) for line in lines]
-        self._clean_page = self._page_is_clean(tokens)
+        self._page_tokens, self._page_clean = tokens, None
         edits: list[Correction] = []
         consumed: set[tuple[int, int]] = set()
         if self.settings.join_hyphenation:
@@ -382,6 +388,13 @@ class Corrector:
             next_lower = fix_punct and token[-1:] in ".:" and self._next_word_small(token, following, tokens, li)
             conf = confidences.get((li + 1, ti)) if confidences else None
             edit = self._correct_token(token, initial, conf, next_lower)
+            if (
+                edit is not None
+                and self._name_guesses
+                and _token_key(token, initial, conf, next_lower) in self._name_guesses
+                and self._is_clean_page()
+            ):
+                edit = None  # a name the lexicon lacks: see _correct_core
             if edit is not None and ti == 0 and self._lost_head(token, edit[0]):
                 edit = None
             if fix_punct and token[-1:] in ",;" and following is not None and self._opens_sentence(following):
@@ -394,7 +407,7 @@ class Corrector:
                 edits.append(_edit(li, start, end, replacement, reason, score, candidates))
                 previous_out = replacement
             elif self._tie_cache:
-                tie = self._tie_cache.get(_token_key(token, initial, conf, next_lower, self._clean_page))
+                tie = self._tie_cache.get(_token_key(token, initial, conf, next_lower))
                 if tie is not None:
                     ties.append((li, ti, tie))
         if ties:
@@ -420,6 +433,13 @@ class Corrector:
         """Whether one of pymorphy3's two likeliest readings of ``word`` is a name (даррен)."""
         return any(NAME_TAGS & p.tag.grammemes for p in self.lexicon.morph.parse(word)[:2])
 
+    def _is_clean_page(self) -> bool:
+        """``_page_is_clean`` for the page being corrected, worked out when first asked: most
+        pages never need it."""
+        if self._page_clean is None:
+            self._page_clean = self._page_is_clean(self._page_tokens)
+        return self._page_clean
+
     def _page_is_clean(self, tokens: list[list[tuple[int, int, str]]]) -> bool:
         """Whether at least ``clean_page_share`` of the page's small-letter words of three letters
         or more are dictionary words (names and abbreviations aside, what OCR misread is rare),
@@ -428,7 +448,7 @@ class Corrector:
         words = known = 0
         for line in tokens:
             for _s, _e, text in line:
-                word = _core(text)[1]
+                word = text if text.isalpha() else _core(text)[1]  # most tokens are bare words
                 if len(word) >= 3 and word[0].islower() and word.isalpha():
                     words += 1
                     known += word in lex.counts or lex.is_word(word)
@@ -631,7 +651,7 @@ class Corrector:
             if (li, ti) in consumed or (li, ti + 1) in consumed:
                 continue
             (s1, _e1, a), (_s2, e2, b) = tokens[li][ti], tokens[li][ti + 1]
-            if self._clean_page and self._name_before_word(a, b):
+            if self._name_before_word(a, b) and self._is_clean_page():
                 continue
             joined = self._join_word_part(self._without_noise(a), self._without_noise(b))
             if joined is not None:
@@ -1070,7 +1090,7 @@ class Corrector:
         self, token: str, initial: bool, conf: float | None, next_lower: bool = False
     ) -> tuple[str, str, float, list[dict[str, Any]]] | None:
         """One token's correction, memoised: OCR text repeats its words and its misreadings."""
-        key = _token_key(token, initial, conf, next_lower, self._clean_page)
+        key = _token_key(token, initial, conf, next_lower)
         cache = self._token_cache
         if key in cache:
             return cache[key]
@@ -1080,12 +1100,16 @@ class Corrector:
             cache[key] = result
             if result is None and self._last_tie:
                 self._tie_cache[key] = self._last_tie
+            if result is not None and self._last_name_guess:
+                self._name_guesses.add(key)
         return result
 
     def _forget_tie(self) -> None:
-        # A method, not an assignment in _correct_token: there mypy (and so mypyc) would take the
-        # attribute for None until the end of that function, though _decide_token may set it.
+        # A method, not assignments in _correct_token: there mypy (and so mypyc) would take the
+        # attributes for None and False until the end of that function, though _decide_token
+        # may set them.
         self._last_tie = None
+        self._last_name_guess = False
 
     def _decide_token(
         self, token: str, initial: bool, conf: float | None, next_lower: bool
@@ -1583,15 +1607,15 @@ class Corrector:
                 self._last_tie = self._tie_options(core, scored, keep, extra, name_bonus)
             return None
         if (
-            self._clean_page
-            and (best[2] == "lexicon" or inside_sentence and self._names(best[0]))
+            (best[2] == "lexicon" or inside_sentence and self._names(best[0]))
             and _name_shaped(core)
             and " " not in best[0]
             and self.channel.cost(word, best[0]) >= s.substitution_cost
         ):
-            # A name the lexicon lacks, a plain substitution or more from a name: a listed one,
-            # or, capitalised inside a sentence, any (Дайрен does not become Даррен).
-            return None
+            # A name the lexicon lacks is as likely, a plain substitution or more from a name: a
+            # listed one, or, capitalised inside a sentence, any (Дайрен, Даррен); a clean page
+            # vetoes the change (the page loop: this result is memoised for every page).
+            self._last_name_guess = True
         best_word, best_score, best_reason = best
         listed = [{"word": w, "score": round(sc, 3)} for w, sc, _ in scored[:5]]
         listed.append({"word": word, "score": round(keep, 3), "keep": True})
@@ -1872,10 +1896,10 @@ def _name_shaped(core: str) -> bool:
     return letters.isalpha() and core[:1].isupper() and (letters[1:].islower() or letters.isupper())
 
 
-def _token_key(token: str, initial: bool, conf: float | None, next_lower: bool, clean_page: bool) -> TokenKey:
-    """What a token's correction depends on besides the models: the token cache's key (the
-    confidence in tens, the page's cleanness)."""
-    return token, initial, -1 if conf is None else int(conf // 10), next_lower, clean_page
+def _token_key(token: str, initial: bool, conf: float | None, next_lower: bool) -> TokenKey:
+    """What a token's correction depends on besides the models and the page: the token cache's
+    key (the confidence in tens)."""
+    return token, initial, -1 if conf is None else int(conf // 10), next_lower
 
 
 def _tokens(line: str) -> list[tuple[int, int, str]]:
