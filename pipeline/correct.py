@@ -387,13 +387,9 @@ class Corrector:
             initial = not previous_text or previous_text[-1] in SENTENCE_END_MARKS
             next_lower = fix_punct and token[-1:] in ".:" and self._next_word_small(token, following, tokens, li)
             conf = confidences.get((li + 1, ti)) if confidences else None
-            edit = self._correct_token(token, initial, conf, next_lower)
-            if (
-                edit is not None
-                and self._name_guesses
-                and _token_key(token, initial, conf, next_lower) in self._name_guesses
-                and self._is_clean_page()
-            ):
+            key = _token_key(token, initial, conf, next_lower)
+            edit = self._correct_token(key, token, initial, conf, next_lower)
+            if edit is not None and self._name_guesses and key in self._name_guesses and self._is_clean_page():
                 edit = None  # a name the lexicon lacks: see _correct_core
             if edit is not None and ti == 0 and self._lost_head(token, edit[0]):
                 edit = None
@@ -407,7 +403,7 @@ class Corrector:
                 edits.append(_edit(li, start, end, replacement, reason, score, candidates))
                 previous_out = replacement
             elif self._tie_cache:
-                tie = self._tie_cache.get(_token_key(token, initial, conf, next_lower))
+                tie = self._tie_cache.get(key)
                 if tie is not None:
                     ties.append((li, ti, tie))
         if ties:
@@ -448,7 +444,7 @@ class Corrector:
         words = known = 0
         for line in tokens:
             for _s, _e, text in line:
-                word = text if text.isalpha() else _core(text)[1]  # most tokens are bare words
+                word = text if text.isalpha() else text.strip(STRIP_PUNCT)  # most tokens are bare words
                 if len(word) >= 3 and word[0].islower() and word.isalpha():
                     words += 1
                     known += word in lex.counts or lex.is_word(word)
@@ -460,7 +456,14 @@ class Corrector:
         """Changes for the tokens a tie between different words left as read, where another word
         of the page backs one of them (``_settle_tie``): the page's topic, not the dictionary's."""
         counts = self.lexicon.counts
-        page_words = [w for line in tokens for _s, _e, text in line if (w := _core(text)[1].lower()) in counts]
+        # Only words that begin as a candidate does can back it (``_page_backs``).
+        heads = {o[0][:3] for _li, _ti, options in ties for o in options}
+        page_words = [
+            w
+            for line in tokens
+            for _s, _e, text in line
+            if text.lstrip(LEAD_CHARS)[:3].lower() in heads and (w := _core(text)[1].lower()) in counts
+        ]
         edits: list[Correction] = []
         for li, ti, options in ties:
             start, end, token = tokens[li][ti]
@@ -546,7 +549,12 @@ class Corrector:
         unit = self._misread_unit(token, previous_text) if ti and PLAIN_NUMBER.match(previous_text) else None
         if unit is not None:
             return unit, "unit"
-        count = parenthesised_count(token, previous_text if ti else "") if fix_punct else None
+        # (the cheap test first: a count starts with a parenthesis or a digit)
+        count = (
+            parenthesised_count(token, previous_text if ti else "")
+            if fix_punct and (token[:1] == "(" or token[:1].isdigit())
+            else None
+        )
         if count is not None:
             return count, "punctuation"
         return None
@@ -1087,10 +1095,10 @@ class Corrector:
 
     # ---- single tokens ------------------------------------------------------------------
     def _correct_token(
-        self, token: str, initial: bool, conf: float | None, next_lower: bool = False
+        self, key: TokenKey, token: str, initial: bool, conf: float | None, next_lower: bool
     ) -> tuple[str, str, float, list[dict[str, Any]]] | None:
-        """One token's correction, memoised: OCR text repeats its words and its misreadings."""
-        key = _token_key(token, initial, conf, next_lower)
+        """One token's correction, memoised by ``key`` (``_token_key`` of the other arguments):
+        OCR text repeats its words and its misreadings."""
         cache = self._token_cache
         if key in cache:
             return cache[key]
