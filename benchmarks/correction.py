@@ -58,18 +58,35 @@ from pipeline.settings import Settings  # noqa: E402
 from pipeline.types import Word  # noqa: E402
 
 CACHE = ROOT / "benchmarks" / "cache"
-# Pages the project's own generator renders from a telegram written for this benchmark (not from
-# the corpora, and not looked at while the correction rules were written): unseen text in the genre.
+# Pages the project's own generator renders from telegrams written for this benchmark (not from
+# the corpora, and not looked at while the correction rules were written): unseen text in the
+# genre. Each set: its text, its pages as (seed, font, degradation).
 GENERATED = CACHE / "generated"
-GENERATED_TEXT = ROOT / "benchmarks" / "texts" / "telegram-18452.txt"
-GENERATED_PAGES = (
-    (101, "FreeMono", "mild"),
-    (102, "FreeMono", "medium"),
-    (103, "FreeMono", "heavy"),
-    (104, "LiberationMono", "medium"),
-    (105, "LiberationMono", "heavy"),
-    (106, "FreeMono", "medium"),
-)
+GENERATED_SETS = {
+    "generated telegram 18452": (
+        ROOT / "benchmarks" / "texts" / "telegram-18452.txt",
+        (
+            (101, "FreeMono", "mild"),
+            (102, "FreeMono", "medium"),
+            (103, "FreeMono", "heavy"),
+            (104, "LiberationMono", "medium"),
+            (105, "LiberationMono", "heavy"),
+            (106, "FreeMono", "medium"),
+        ),
+    ),
+    # Written in round 6, after the rules of that round; measured once.
+    "generated telegram 27305": (
+        ROOT / "benchmarks" / "texts" / "telegram-27305.txt",
+        (
+            (201, "LiberationMono", "mild"),
+            (202, "FreeMono", "medium"),
+            (203, "LiberationMono", "heavy"),
+            (204, "LiberationMono", "medium"),
+            (205, "FreeMono", "heavy"),
+            (206, "FreeMono", "mild"),
+        ),
+    ),
+}
 SETS = {
     "synthetic": (SHARED / "corpus" / "synthetic", "*.tif"),
     "real typewritten 1972": (
@@ -80,7 +97,7 @@ SETS = {
         SHARED / "corpus" / "real" / "soviet_time_capsules_1972",
         "rostov*.jpg",
     ),
-    "generated telegram 18452": (GENERATED, "*.png"),
+    **{name: (GENERATED / name.rsplit(" ", 1)[-1], "*.png") for name in GENERATED_SETS},
 }
 # What the corrector is given: Tesseract on the unprocessed scan, or Arkhiv's own OCR stage
 # (default preprocessing, Tesseract, noise words marked) -- the text it corrects in production.
@@ -234,18 +251,20 @@ def pipeline_ocr_words(image: Path) -> list[Word]:
 
 
 def render_generated() -> None:
-    """Render the generated set's pages and their ground truth once (deterministic from the seeds)."""
+    """Render the generated sets' pages and their ground truth once (deterministic from the seeds)."""
     import cv2
 
     from benchmarks.make_scans import ground_truth, render_page, wrap_text
 
-    lines = wrap_text(GENERATED_TEXT.read_text(encoding="utf-8"))
-    GENERATED.mkdir(parents=True, exist_ok=True)
-    for seed, font, level in GENERATED_PAGES:
-        image = GENERATED / f"gen{seed}_{font}_{level}.png"
-        if not image.exists():
-            cv2.imwrite(str(image), render_page(lines, seed=seed, font=font, level=level, color=False))
-            image.with_name(image.stem + ".gt.txt").write_text(ground_truth(lines), encoding="utf-8")
+    for name, (text, pages) in GENERATED_SETS.items():
+        lines = wrap_text(text.read_text(encoding="utf-8"))
+        directory = GENERATED / name.rsplit(" ", 1)[-1]
+        directory.mkdir(parents=True, exist_ok=True)
+        for seed, font, level in pages:
+            image = directory / f"gen{seed}_{font}_{level}.png"
+            if not image.exists():
+                cv2.imwrite(str(image), render_page(lines, seed=seed, font=font, level=level, color=False))
+                image.with_name(image.stem + ".gt.txt").write_text(ground_truth(lines), encoding="utf-8")
 
 
 def load_set(directory: Path, pattern: str, source: str = "unprocessed") -> list[Page]:
