@@ -70,10 +70,12 @@ class CorrectSettings:
     # A capitalised unknown word may be a name we do not know: keeping it is this much likelier
     # (log), except against a listed name.
     capital_keep_bonus: float = 2.0
-    # On a page where at least this share of the small-letter words (three letters or more) are
-    # dictionary words, a capitalised word changes into a lexicon name only along listed OCR
-    # confusions: on so clean a page a name the lexicon lacks is likelier than a misreading of one
-    # it has (Кансона stays, though Кайсона is one letter away). Above 1 it never applies.
+    # On a clean page -- at least clean_page_words small-letter words of three letters or more,
+    # and this share of them dictionary words -- a name-shaped word changes into a listed name
+    # only along listed OCR confusions, and when capitalised inside a sentence into no other name
+    # by a plain substitution; nor is it joined with a word after it. On so clean a page a name
+    # the lexicon lacks is likelier than a misreading (Кансона stays, though Кайсона is one letter
+    # away). Above 1 it never applies.
     clean_page_share: float = 0.95
     clean_page_words: int = 20
     # Tesseract confidence c (0..100) adds confidence_weight * (c/100 - 0.5) to that prior.
@@ -430,8 +432,8 @@ class Corrector:
         return any(NAME_TAGS & p.tag.grammemes for p in self.lexicon.morph.parse(word)[:2])
 
     def _is_clean_page(self) -> bool:
-        """``_page_is_clean`` for the page being corrected, worked out when first asked: most
-        pages never need it."""
+        """``_page_is_clean`` for the page being corrected, worked out when first asked: only a
+        page with a name guess (``_name_guesses``) or a name before a word asks."""
         if self._page_clean is None:
             self._page_clean = self._page_is_clean(self._page_tokens)
         return self._page_clean
@@ -1102,7 +1104,7 @@ class Corrector:
         cache = self._token_cache
         if key in cache:
             return cache[key]
-        self._forget_tie()
+        self._forget_token_notes()
         result = self._decide_token(token, initial, conf, next_lower)
         if len(cache) < 500_000:
             cache[key] = result
@@ -1112,7 +1114,7 @@ class Corrector:
                 self._name_guesses.add(key)
         return result
 
-    def _forget_tie(self) -> None:
+    def _forget_token_notes(self) -> None:
         # A method, not assignments in _correct_token: there mypy (and so mypyc) would take the
         # attributes for None and False until the end of that function, though _decide_token
         # may set them.
@@ -1620,9 +1622,9 @@ class Corrector:
             and " " not in best[0]
             and self.channel.cost(word, best[0]) >= s.substitution_cost
         ):
-            # A name the lexicon lacks is as likely, a plain substitution or more from a name: a
-            # listed one, or, capitalised inside a sentence, any (Дайрен, Даррен); a clean page
-            # vetoes the change (the page loop: this result is memoised for every page).
+            # A plain substitution or more from a name -- a listed one or, for a word capitalised
+            # inside a sentence, any (Дайрен, Даррен): a name the lexicon lacks is as likely. A
+            # clean page vetoes the change in the page loop, as this result serves every page.
             self._last_name_guess = True
         best_word, best_score, best_reason = best
         listed = [{"word": w, "score": round(sc, 3)} for w, sc, _ in scored[:5]]
