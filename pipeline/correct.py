@@ -1617,7 +1617,12 @@ class Corrector:
                 self._last_tie = self._tie_options(core, scored, keep, extra, name_bonus)
             return None
         if (
-            (best[2] == "lexicon" or inside_sentence and self._names(best[0]))
+            (
+                best[2] == "lexicon"
+                and lex.domain_kind.get(best[0]) in NAME_KINDS
+                or inside_sentence
+                and self._names(best[0])
+            )
             and _name_shaped(core)
             and " " not in best[0]
             and self.channel.cost(word, best[0]) >= s.substitution_cost
