@@ -261,7 +261,12 @@ def apply_case(pattern: str, word: str, written: str | None = None) -> str:
 
 
 class Corrector:
-    """Loaded models and settings; corrects pages of text, returning changes as data."""
+    """Loaded models and settings; corrects pages of text, returning changes as data.
+
+    One page at a time: ``correct_page`` keeps the page being corrected (its tokens, whether it
+    is clean) on the instance, so one instance must not be shared between threads. Luigi's
+    workers are processes, each with its own.
+    """
 
     def __init__(self, settings: CorrectSettings, lexicon: Lexicon) -> None:
         self.settings = settings
