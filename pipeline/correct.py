@@ -197,8 +197,6 @@ SUSPENDED_HYPHEN_NEXT = frozenset({"и", "или", "а"})
 ABBREVIATION_RUN_IN = re.compile(r"^([а-яёА-ЯЁ]+?)(-?)([а-яё]{2,4})$")
 # Conjunctions and prepositions of one letter: a word before which the blank may be lost.
 ONE_LETTER_WORDS = frozenset("иавксуо")
-# A capitalised or lower-case word of two to six letters and a stop: maybe a footer's label.
-FOOTER_LABEL = re.compile(r"^[А-ЯЁа-яё][а-яё]{1,5}[.,]$")
 # A line's first token that ends a word at least this likely may be that word's tail (its head lost).
 LOST_HEAD_LOG_PROB = -14.0
 # One-letter conjunctions read with a stop.
@@ -454,7 +452,7 @@ class Corrector:
                 word = text if text.isalpha() else text.strip(STRIP_PUNCT)  # most tokens are bare words
                 if len(word) >= 3 and word[0].islower() and word.isalpha():
                     words += 1
-                    known += word in lex.counts or lex.is_word(word)
+                    known += lex.is_word(word)
         return words >= self.settings.clean_page_words and known >= self.settings.clean_page_share * words
 
     def _settle_ties(
@@ -1004,7 +1002,7 @@ class Corrector:
                 if text[:1].isdigit():
                     fixes.update({(li, k): unit for k, unit in unit_stop(texts, ti).items()})
                     fixes.update({(li, k): unit for k, unit in time_units(texts, ti).items()})
-                elif text[-1:] in ".," and FOOTER_LABEL.match(text) and footer_layout(texts, ti):
+                elif text[-1:] in ".," and footer_layout(texts, ti):
                     label = self._footer_label(text)
                     if label is not None:
                         fixes[(li, ti)] = label

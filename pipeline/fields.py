@@ -36,6 +36,8 @@ UNIT_WITH_COMMA = frozenset({"г,", "ч,", "м,"})
 # A telegram's number (three to five digits), and a plain number (which a unit may follow).
 TELEGRAM_NUMBER = re.compile(r"^\d{3,5}$")
 PLAIN_NUMBER = re.compile(r"^\d+$")
+# A capitalised or lower-case word of two to six letters and a stop: maybe a footer's label.
+FOOTER_LABEL = re.compile(r"^[А-ЯЁа-яё][а-яё]{1,5}[.,]$")
 # A footer's clock time (12.15) with a comma, colon or semicolon perhaps read for its dot; OCR may
 # add a dash before it.
 CLOCK_TIME = re.compile(r"^-?(\d{1,2})[.,:;](\d{2})$")
@@ -136,9 +138,9 @@ def split_date_size(line_tokens: list[tuple[int, int, str]], ti: int) -> int:
 
 
 def footer_layout(texts: list[str], ti: int) -> bool:
-    """Whether the token at ``ti`` stands where a footer field's label does: before a surname and a
-    clock time (``Расш. Елезов 12.00``); the caller judges the label itself."""
-    if ti + 2 >= len(texts):
+    """Whether the token at ``ti`` is shaped as a footer field's label and stands where one does:
+    before a surname and a clock time (``Расш. Елезов 12.00``); the caller judges which label."""
+    if ti + 2 >= len(texts) or not FOOTER_LABEL.match(texts[ti]):
         return False
     surname, time = texts[ti + 1], texts[ti + 2]
     return surname[:1].isupper() and surname[1:].islower() and surname.isalpha() and bool(CLOCK_TIME.match(time))
