@@ -127,6 +127,12 @@ def test_page_ties_can_be_turned_off() -> None:
     assert corrector.correct_page(text) == (text, [])
 
 
+def test_sole_candidates_can_be_turned_off() -> None:
+    corrector = Corrector.load(CorrectSettings(sole_candidate_length=0))
+    text = "Прибыла китвйстая делегация."
+    assert corrector.correct_page(text) == (text, [])
+
+
 def test_disabled_changes_nothing() -> None:
     corrector = Corrector.load(CorrectSettings(enabled=False))
     assert corrector.correct_page("Прощу Вас") == ("Прощу Вас", [])
