@@ -86,6 +86,18 @@ GENERATED_SETS = {
             (206, "FreeMono", "mild"),
         ),
     ),
+    # Written in round 7, after the rules of that round; measured once.
+    "generated telegram 31577": (
+        ROOT / "benchmarks" / "texts" / "telegram-31577.txt",
+        (
+            (301, "FreeMono", "mild"),
+            (302, "LiberationMono", "medium"),
+            (303, "FreeMono", "heavy"),
+            (304, "FreeMono", "medium"),
+            (305, "LiberationMono", "heavy"),
+            (306, "LiberationMono", "mild"),
+        ),
+    ),
 }
 SETS = {
     "synthetic": (SHARED / "corpus" / "synthetic", "*.tif"),

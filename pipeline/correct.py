@@ -247,10 +247,16 @@ def _mixed_case(core: str) -> bool:
     return bool(rest) and not rest.islower() and not letters.isupper()
 
 
+def _mostly_capitals(letters: list[str]) -> bool:
+    """A word in capitals with a letter or two read small (ФиЛИПЛОЗУ): at least four letters,
+    the first and three in four of them capitals."""
+    return len(letters) >= 4 and letters[0].isupper() and 4 * sum(c.isupper() for c in letters) >= 3 * len(letters)
+
+
 def apply_case(pattern: str, word: str, written: str | None = None) -> str:
     """Give ``word`` the case pattern of ``pattern`` (all caps, capitalised, or the lexicon's form)."""
     letters = [c for c in pattern if c.isalpha()]
-    if len(letters) > 1 and all(c.isupper() for c in letters):
+    if len(letters) > 1 and all(c.isupper() for c in letters) or _mostly_capitals(letters):
         return word.upper()
     if written is not None and written.lower() == word:
         if written.isupper() and len(written) > 1:
@@ -1467,7 +1473,7 @@ class Corrector:
             for p in self.lexicon.morph.parse(word)
         ):
             return None
-        return written
+        return written.upper() if _mostly_capitals([c for c in core if c.isalpha()]) else written
 
     @staticmethod
     def _two_edits(word: str, candidate: str) -> bool:
@@ -1583,7 +1589,8 @@ class Corrector:
             and "-" not in word  # compound names keep their capitals: Ростов-на-Дону
             and (word in lex.counts or word in lex.domain or lex.is_word(word))
         ):
-            fixed = apply_case(core[:1], word, lex.domain.get(word)) + ("-" if hyphen_end else "")
+            pattern = core if _mostly_capitals([c for c in core if c.isalpha()]) else core[:1]
+            fixed = apply_case(pattern, word, lex.domain.get(word)) + ("-" if hyphen_end else "")
             return (fixed, "case", 0.0, []) if fixed != core else None
         if word in lex.counts or word in lex.domain:
             return self._fix_real_word(core, word)
