@@ -173,6 +173,11 @@ MID_SENTENCE_BEFORE = re.compile(r"^[а-яё]+(?:-[а-яё]+)*$")
 POLITE_FORMS = frozenset(
     {"Вы", "Вас", "Вам", "Вами", "Ваш", "Ваша", "Ваше", "Вашу", "Вашего", "Вашей", "Ваши", "Ваших"}
 )
+# All its forms in small letters.
+POLITE_WORDS = frozenset(
+    {"вы", "вас", "вам", "вами", "ваш", "ваша", "ваше", "вашу", "вашего", "вашей", "вашему", "вашим", "вашем"}
+    | {"ваши", "ваших", "вашими"}
+)
 # A lower-case or Capitalised word and ! or ? (then perhaps a quote or bracket): a sentence ends.
 SENTENCE_BEFORE = re.compile(r"^[а-яёА-ЯЁ][а-яё]{2,}(?:-[а-яё]+)*[!?][\"»)]?$")
 SINGLE_LETTER_DOT = re.compile(r"^[а-яёА-ЯЁ]\.[,;:]?$")
@@ -374,6 +379,10 @@ class Corrector:
         order = [(li, ti) for li, line_tokens in enumerate(tokens) for ti in range(len(line_tokens))]
         small_in_capitals: dict[int, int | None] = {}  # by line, asked only of lines that need it
         ties: list[tuple[int, int, list[TieOption]]] = []  # tokens left as read for a tie
+        # The polite pronoun inside sentences: how often capitalised, and where in small letters
+        # (line, start, end, the token as it stands after this pass).
+        polite_capitals = 0
+        polite_small: list[tuple[int, int, int, str]] = []
         fix_punct = self.settings.fix_punctuation
         for k, (li, ti) in enumerate(order):
             start, end, token = tokens[li][ti]
@@ -418,12 +427,19 @@ class Corrector:
                 replacement, reason, score, candidates = edit
                 edits.append(_edit(li, start, end, replacement, reason, score, candidates))
                 previous_out = replacement
+            if not initial and _core(previous_out)[1].lower() in POLITE_WORDS:
+                if previous_out[:1].isupper():
+                    polite_capitals += 1
+                else:
+                    polite_small.append((li, start, end, previous_out))
             elif self._tie_cache:
                 tie = self._tie_cache.get(key)
                 if tie is not None:
                     ties.append((li, ti, tie))
         if ties:
             edits += self._settle_ties(tokens, ties)
+        if self.settings.fix_case and polite_capitals > len(polite_small):
+            edits = _polite_capitals(edits, polite_small)
         corrected = _apply(lines, edits)
         changes = [
             Correction(
@@ -1924,6 +1940,24 @@ def _stop_for_comma(
     if edit is None:
         return text[:-1] + ".", "punctuation", 0.0, []
     return text[:-1] + ".", edit[1] + "+punctuation", edit[2], edit[3]
+
+
+def _polite_capitals(edits: list[Correction], small: list[tuple[int, int, int, str]]) -> list[Correction]:
+    """``edits`` with each polite pronoun in ``small`` capitalised (``прошу вас`` -> ``прошу Вас``):
+    asked when the page capitalises the pronoun inside sentences more often than not, as a
+    letter writes its addressee one way throughout, so the small ones are letters OCR read in
+    the wrong case. A token another edit changed gets that edit's replacement capitalised."""
+    by_place = {(e.line, e.start, e.end): i for i, e in enumerate(edits)}
+    out = list(edits)
+    for li, start, end, text in small:
+        written = text[:1].upper() + text[1:]
+        i = by_place.get((li, start, end))
+        if i is None:
+            out.append(_edit(li, start, end, written, "page-context", 0.0, []))
+        else:
+            e = out[i]
+            out[i] = _edit(li, start, end, written, e.reason, e.score, e.candidates)
+    return out
 
 
 def _small_among_capitals(line_tokens: list[tuple[int, int, str]]) -> int | None:
