@@ -31,6 +31,7 @@ from pipeline.fields import (
     PLAIN_NUMBER,
     after_header,
     copies_line,
+    footer_case,
     footer_layout,
     footer_numbers,
     number_sign_read,
@@ -1029,13 +1030,8 @@ class Corrector:
                 if text[:1].isdigit():
                     fixes.update({(li, k): unit for k, unit in unit_stop(texts, ti).items()})
                     fixes.update({(li, k): unit for k, unit in time_units(texts, ti).items()})
-                elif text[-1:] in ".," and footer_layout(texts, ti):
-                    label = self._footer_label(text)
-                    if label is not None:
-                        fixes[(li, ti)] = label
-                    # A listed label as typed, capitalised: not тов. before a name in a sentence.
-                    if label is not None or text[:1].isupper() and text.lower() in self.lexicon.domain:
-                        fixes.update({(li, k): fixed for k, fixed in footer_numbers(texts, ti).items()})
+                elif text[-1:] in ".,":
+                    fixes.update(self._footer_field(texts, ti, li))
         edits: list[Correction] = []
         for (li, ti), fixed in sorted(fixes.items()):
             start, end, text = tokens[li][ti]
@@ -1043,6 +1039,25 @@ class Corrector:
                 edits.append(_edit(li, start, end, fixed, "record-field", 0.0, []))
                 consumed.add((li, ti))
         return edits
+
+    def _footer_field(self, texts: list[str], ti: int, li: int) -> dict[tuple[int, int], str]:
+        """The fixes of a footer field whose label may stand at ``ti``: the label, the surname's
+        case and the clock time's and date's dots."""
+        fixes: dict[tuple[int, int], str] = {}
+        recased = footer_case(texts, ti) if self.settings.fix_case else {}
+        numbered = bool(recased)
+        if footer_layout(texts, ti):
+            label = self._footer_label(texts[ti])
+            if label is not None:
+                fixes[(li, ti)] = label
+            # A listed label as typed, capitalised: not тов. before a name in a sentence.
+            text = texts[ti]
+            numbered = numbered or label is not None or text[:1].isupper() and text.lower() in self.lexicon.domain
+        for k, fixed in recased.items():
+            fixes.setdefault((li, k), fixed)  # a mended label is written as the lexicon writes it
+        if numbered:
+            fixes.update({(li, k): fixed for k, fixed in footer_numbers(texts, ti).items()})
+        return fixes
 
     def _footer_label(self, token: str) -> str | None:
         """A footer's label (``Расш.``, ``Отп.``) read as another word, or with a comma for its stop;

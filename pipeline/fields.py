@@ -38,6 +38,10 @@ TELEGRAM_NUMBER = re.compile(r"^\d{3,5}$")
 PLAIN_NUMBER = re.compile(r"^\d+$")
 # A capitalised or lower-case word of two to six letters and a stop: maybe a footer's label.
 FOOTER_LABEL = re.compile(r"^[А-ЯЁа-яё][а-яё]{1,5}[.,]$")
+# The labels of a footer's fields, whatever case OCR read them in: who deciphered the telegram
+# (Расш.), who typed it out (Отп.), who enciphered it (Зашифр.).
+FOOTER_LABELS = frozenset({"расш.", "отп.", "зашифр."})
+FOOTER_LABEL_ANY_CASE = re.compile(r"^[А-ЯЁа-яё]{2,6}[.,]$")
 # A footer's clock time (12.15) with a comma, colon or semicolon perhaps read for its dot; OCR may
 # add a dash before it.
 CLOCK_TIME = re.compile(r"^-?(\d{1,2})[.,:;](\d{2})$")
@@ -162,3 +166,16 @@ def footer_numbers(texts: list[str], ti: int) -> dict[int, str]:
         day, month, year = date.groups()
         out[ti + 3] = f"{day}.{month}" + (f".{year}" if year else "")
     return out
+
+
+def footer_case(texts: list[str], ti: int) -> dict[int, str]:
+    """``отп. тарасова 23.55`` -> ``Отп. Тарасова``, ``ОТП. Корнюшина`` -> ``Отп. Корнюшина``: a
+    footer field's listed label, then a surname, then a clock time; footers write the label and
+    the surname capitalised, so any other case of either is OCR's. Letters are not changed."""
+    if ti + 2 >= len(texts) or not FOOTER_LABEL_ANY_CASE.match(texts[ti]):
+        return {}
+    label, surname = texts[ti], texts[ti + 1]
+    if label[:-1].lower() + "." not in FOOTER_LABELS or not surname.isalpha() or not CLOCK_TIME.match(texts[ti + 2]):
+        return {}
+    written = {ti: label[0].upper() + label[1:].lower(), ti + 1: surname[0].upper() + surname[1:].lower()}
+    return {k: text for k, text in written.items() if text != texts[k]}

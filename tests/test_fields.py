@@ -105,3 +105,20 @@ def test_footer_numbers(texts: list[str], expected: dict[int, str]) -> None:
 )
 def test_no_footer_layout(texts: list[str]) -> None:
     assert not fields.footer_layout(texts, 0)
+
+
+@pytest.mark.parametrize(
+    ("texts", "expected"),
+    [
+        (["отп.", "Ермолаев", "00.20", "1.7"], {0: "Отп."}),
+        (["ОТП.", "Корнюшина", "12.15"], {0: "Отп."}),
+        (["Зашифр.", "тарасова", "23,55", "30.6"], {1: "Тарасова"}),
+        (["Расш.", "ЕЛеЗоВ", "23.20"], {1: "Елезов"}),
+        (["Расш.", "Елезов", "23.20"], {}),  # read right
+        (["тов.", "сталин", "12.00"], {}),  # no footer label
+        (["Отп.", "И.", "Смирнова", "17.30"], {}),  # an initial: no surname where it should be
+        (["расш.", "агафонов", "14.7", "Отп."], {}),  # a date, not a clock time
+    ],
+)
+def test_footer_case(texts: list[str], expected: dict[int, str]) -> None:
+    assert fields.footer_case(texts, 0) == expected
