@@ -27,13 +27,16 @@ from rapidfuzz.distance import Levenshtein
 from pipeline.channel import Channel
 from pipeline.fields import (
     COPIES_LABEL,
+    FOOTER_LABELS,
     NUMBER_SIGN_TOKENS,
     PLAIN_NUMBER,
     after_header,
     copies_line,
     footer_case,
+    footer_field,
     footer_layout,
     footer_numbers,
+    labels_capitalised,
     number_sign_read,
     parenthesised_count,
     split_date_size,
@@ -1019,6 +1022,7 @@ class Corrector:
         the layout fixes what a token must be, a misreading of it is replaced; digits never are.
         """
         fixes: dict[tuple[int, int], str] = {}
+        small_labels: bool | None = None  # asked only of a page with a footer field
         for li, line_tokens in enumerate(tokens):
             texts = [t[2] for t in line_tokens]
             if texts and COPIES_LABEL.match(texts[0]):
@@ -1031,7 +1035,9 @@ class Corrector:
                     fixes.update({(li, k): unit for k, unit in unit_stop(texts, ti).items()})
                     fixes.update({(li, k): unit for k, unit in time_units(texts, ti).items()})
                 elif text[-1:] in ".,":
-                    fixes.update(self._footer_field(texts, ti, li))
+                    if small_labels is None and text[:-1].lower() + "." in FOOTER_LABELS:
+                        small_labels = not labels_capitalised([[t[2] for t in line] for line in tokens])
+                    fixes.update(self._footer_field(texts, ti, li, bool(small_labels)))
         edits: list[Correction] = []
         for (li, ti), fixed in sorted(fixes.items()):
             start, end, text = tokens[li][ti]
@@ -1040,12 +1046,12 @@ class Corrector:
                 consumed.add((li, ti))
         return edits
 
-    def _footer_field(self, texts: list[str], ti: int, li: int) -> dict[tuple[int, int], str]:
-        """The fixes of a footer field whose label may stand at ``ti``: the label, the surname's
-        case and the clock time's and date's dots."""
+    def _footer_field(self, texts: list[str], ti: int, li: int, small_labels: bool) -> dict[tuple[int, int], str]:
+        """The fixes of a footer field whose label may stand at ``ti``: the label, the case of it
+        and of the surname (``fields.footer_case``), the clock time's and date's dots."""
         fixes: dict[tuple[int, int], str] = {}
-        recased = footer_case(texts, ti) if self.settings.fix_case else {}
-        numbered = bool(recased)
+        recased = footer_case(texts, ti, small_labels) if self.settings.fix_case else {}
+        numbered = footer_field(texts, ti) == "surname"  # a listed label in any case
         if footer_layout(texts, ti):
             label = self._footer_label(texts[ti])
             if label is not None:

@@ -168,14 +168,45 @@ def footer_numbers(texts: list[str], ti: int) -> dict[int, str]:
     return out
 
 
-def footer_case(texts: list[str], ti: int) -> dict[int, str]:
-    """``отп. тарасова 23.55`` -> ``Отп. Тарасова``, ``ОТП. Корнюшина`` -> ``Отп. Корнюшина``: a
-    footer field's listed label, then a surname, then a clock time; footers write the label and
-    the surname capitalised, so any other case of either is OCR's. Letters are not changed."""
+def footer_field(texts: list[str], ti: int) -> str | None:
+    """What follows the listed footer label at ``ti``, in whatever case: ``surname`` (then a clock
+    time: ``Расш. Елезов 12.00``), ``copies`` (their number: ``Отп. 3 экз.``); None for no label."""
     if ti + 2 >= len(texts) or not FOOTER_LABEL_ANY_CASE.match(texts[ti]):
+        return None
+    if texts[ti][:-1].lower() + "." not in FOOTER_LABELS:
+        return None
+    following = texts[ti + 1]
+    if following.isalpha() and CLOCK_TIME.match(texts[ti + 2]):
+        return "surname"
+    if PLAIN_NUMBER.match(following) and texts[ti + 2][:3].lower() == "экз":
+        return "copies"
+    return None
+
+
+def footer_case(texts: list[str], ti: int, small_labels: bool = False) -> dict[int, str]:
+    """``Отп. тарасова 23.55`` -> ``Тарасова``, ``ОТП. Корнюшина`` -> ``Отп.``: a footer field's
+    listed label, then a surname and a clock time, or the number of copies typed (``Отп. 3
+    экз.``). A surname is capitalised; so is a label, unless the page writes its labels in small
+    letters (``small_labels``: archive transcriptions do, ``отп. Корнюшина``), when only one in
+    capitals is OCR's. Letters are not changed."""
+    kind = footer_field(texts, ti)
+    if kind is None:
         return {}
-    label, surname = texts[ti], texts[ti + 1]
-    if label[:-1].lower() + "." not in FOOTER_LABELS or not surname.isalpha() or not CLOCK_TIME.match(texts[ti + 2]):
-        return {}
-    written = {ti: label[0].upper() + label[1:].lower(), ti + 1: surname[0].upper() + surname[1:].lower()}
+    label, following = texts[ti], texts[ti + 1]
+    written: dict[int, str] = {}
+    if kind == "surname":
+        written[ti + 1] = following[0].upper() + following[1:].lower()
+    if not (small_labels and label.islower()):
+        written[ti] = label[0].upper() + label[1:].lower()
     return {k: text for k, text in written.items() if text != texts[k]}
+
+
+def labels_capitalised(lines: list[list[str]]) -> bool:
+    """Whether a page writes a footer label capitalised (``Расш.``) anywhere: then one read in
+    small letters (``отп.``) is OCR's, not the page's way."""
+    return any(
+        text[:1].isupper() and text[1:-1].islower() and text[:-1].lower() + "." in FOOTER_LABELS
+        for texts in lines
+        for text in texts
+        if text[-1:] in ".,"
+    )

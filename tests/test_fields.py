@@ -108,17 +108,40 @@ def test_no_footer_layout(texts: list[str]) -> None:
 
 
 @pytest.mark.parametrize(
-    ("texts", "expected"),
+    ("texts", "small_labels", "expected"),
     [
-        (["отп.", "Ермолаев", "00.20", "1.7"], {0: "Отп."}),
-        (["ОТП.", "Корнюшина", "12.15"], {0: "Отп."}),
-        (["Зашифр.", "тарасова", "23,55", "30.6"], {1: "Тарасова"}),
-        (["Расш.", "ЕЛеЗоВ", "23.20"], {1: "Елезов"}),
-        (["Расш.", "Елезов", "23.20"], {}),  # read right
-        (["тов.", "сталин", "12.00"], {}),  # no footer label
-        (["Отп.", "И.", "Смирнова", "17.30"], {}),  # an initial: no surname where it should be
-        (["расш.", "агафонов", "14.7", "Отп."], {}),  # a date, not a clock time
+        (["отп.", "Ермолаев", "00.20", "1.7"], False, {0: "Отп."}),
+        (["отп.", "Ермолаев", "00.20", "1.7"], True, {}),  # the page writes its labels so
+        (["ОТП.", "Корнюшина", "12.15"], True, {0: "Отп."}),  # no page writes them in capitals
+        (["Зашифр.", "тарасова", "23,55", "30.6"], False, {1: "Тарасова"}),
+        (["отп.", "тарасова", "23.55"], True, {1: "Тарасова"}),
+        (["Расш.", "ЕЛеЗоВ", "23.20"], False, {1: "Елезов"}),
+        (["отп.", "3", "экз."], False, {0: "Отп."}),  # the copies typed
+        (["Расш.", "Елезов", "23.20"], False, {}),  # read right
+        (["тов.", "сталин", "12.00"], False, {}),  # no footer label
+        (["Отп.", "И.", "Смирнова", "17.30"], False, {}),  # an initial: no surname where it should be
+        (["расш.", "агафонов", "14.7", "Отп."], False, {}),  # a date, not a clock time
+        (["отп.", "3", "дня"], False, {}),  # a count of something else
     ],
 )
-def test_footer_case(texts: list[str], expected: dict[int, str]) -> None:
-    assert fields.footer_case(texts, 0) == expected
+def test_footer_case(texts: list[str], small_labels: bool, expected: dict[int, str]) -> None:
+    assert fields.footer_case(texts, 0, small_labels) == expected
+
+
+@pytest.mark.parametrize(
+    ("texts", "expected"),
+    [
+        (["отп.", "смирнова", "17,30"], "surname"),
+        (["ОТП.", "3", "экз."], "copies"),
+        (["тов.", "Сталин", "12.00"], None),
+        (["Отп.", "Смирнова"], None),
+    ],
+)
+def test_footer_field(texts: list[str], expected: str | None) -> None:
+    assert fields.footer_field(texts, 0) == expected
+
+
+def test_labels_capitalised() -> None:
+    assert fields.labels_capitalised([["Расш.", "Елезов", "12.00"], ["отп.", "Корнюшина", "12.15"]])
+    assert not fields.labels_capitalised([["расш.", "Елезов", "12.00"], ["отп.", "Корнюшина", "12.15"]])
+    assert not fields.labels_capitalised([["РАСШ.", "Елезов"], ["Тов.", "Сталину"]])
