@@ -36,6 +36,7 @@ from pipeline.fields import (
     footer_field,
     footer_layout,
     footer_numbers,
+    from_line,
     labels_capitalised,
     number_sign_read,
     parenthesised_count,
@@ -1030,6 +1031,8 @@ class Corrector:
                 continue
             if not DIGIT.search(lines[li]):
                 continue  # every other field is a time or stands before one
+            if self.settings.fix_case:
+                fixes.update({(li, k): fixed for k, fixed in from_line(texts).items()})
             for ti, text in enumerate(texts):
                 if text[:1].isdigit():
                     fixes.update({(li, k): unit for k, unit in unit_stop(texts, ti).items()})

@@ -38,6 +38,9 @@ TELEGRAM_NUMBER = re.compile(r"^\d{3,5}$")
 PLAIN_NUMBER = re.compile(r"^\d+$")
 # A capitalised or lower-case word of two to six letters and a stop: maybe a footer's label.
 FOOTER_LABEL = re.compile(r"^[А-ЯЁа-яё][а-яё]{1,5}[.,]$")
+# The header field saying where the telegram came from and when it was sent or received
+# (Из ПЕКИНА Получена 11 ч. 30 м.): its words in small letters.
+FROM_FIELD_WORDS = frozenset({"получена", "отправлена", "поступила"})
 # The labels of a footer's fields, whatever case OCR read them in: who deciphered the telegram
 # (Расш.), who typed it out (Отп.), who enciphered it (Зашифр.).
 FOOTER_LABELS = frozenset({"расш.", "отп.", "зашифр."})
@@ -166,6 +169,19 @@ def footer_numbers(texts: list[str], ti: int) -> dict[int, str]:
         day, month, year = date.groups()
         out[ti + 3] = f"{day}.{month}" + (f".{year}" if year else "")
     return out
+
+
+def from_line(texts: list[str]) -> dict[int, str]:
+    """``из ПЕКИНА получена 3 ч.`` -> ``Из ПЕКИНА Получена 3 ч.``: the header field of where the
+    telegram came from, a city in capitals, then when it was sent or received, then the hour;
+    the field opens its line and its word after the city is capitalised. Only case is changed."""
+    if len(texts) < 4 or texts[0].lower() != "из" or not texts[3][:1].isdigit():
+        return {}
+    city, word = texts[1].rstrip(","), texts[2]
+    if len(city) < 3 or not (city.isalpha() and city.isupper()) or word.lower() not in FROM_FIELD_WORDS:
+        return {}
+    written = {0: "Из", 2: word[0].upper() + word[1:].lower()}
+    return {k: text for k, text in written.items() if text != texts[k]}
 
 
 def footer_field(texts: list[str], ti: int) -> str | None:

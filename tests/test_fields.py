@@ -145,3 +145,19 @@ def test_labels_capitalised() -> None:
     assert fields.labels_capitalised([["Расш.", "Елезов", "12.00"], ["отп.", "Корнюшина", "12.15"]])
     assert not fields.labels_capitalised([["расш.", "Елезов", "12.00"], ["отп.", "Корнюшина", "12.15"]])
     assert not fields.labels_capitalised([["РАСШ.", "Елезов"], ["Тов.", "Сталину"]])
+
+
+@pytest.mark.parametrize(
+    ("texts", "expected"),
+    [
+        (["Из", "ПЕКИНА", "получена", "3", "ч."], {2: "Получена"}),
+        (["из", "ПХЕНЬЯНА", "Получена", "9", "ч."], {0: "Из"}),
+        (["Из", "МОСКВЫ", "ОТПРАВЛЕНА", "23", "ч."], {2: "Отправлена"}),
+        (["Из", "ПЕКИНА", "Получена", "3", "ч."], {}),  # read right
+        (["из", "Вашингтона", "получена", "3"], {}),  # no city in capitals: a sentence
+        (["из", "ПЕКИНА", "получена", "телеграмма"], {}),  # no hour follows
+        (["Из", "ПЕКИНА", "попучена", "3", "ч."], {}),  # a misread word is the spelling pass's
+    ],
+)
+def test_from_line(texts: list[str], expected: dict[int, str]) -> None:
+    assert fields.from_line(texts) == expected
