@@ -37,6 +37,7 @@ from pipeline.fields import (
     footer_layout,
     footer_numbers,
     from_line,
+    header_marks,
     labels_capitalised,
     number_sign_read,
     parenthesised_count,
@@ -1029,6 +1030,8 @@ class Corrector:
             if texts and COPIES_LABEL.match(texts[0]):
                 fixes.update({(li, k): fixed for k, fixed in copies_line(texts).items()})
                 continue
+            if self.settings.fix_punctuation:
+                fixes.update({(li, k): fixed for k, fixed in header_marks(texts).items()})
             if not DIGIT.search(lines[li]):
                 continue  # every other field is a time or stands before one
             if self.settings.fix_case:

@@ -38,6 +38,10 @@ TELEGRAM_NUMBER = re.compile(r"^\d{3,5}$")
 PLAIN_NUMBER = re.compile(r"^\d+$")
 # A capitalised or lower-case word of two to six letters and a stop: maybe a footer's label.
 FOOTER_LABEL = re.compile(r"^[А-ЯЁа-яё][а-яё]{1,5}[.,]$")
+# The words of a telegram's header lines: the agency, the telegram's kind, its series.
+HEADER_WORDS = frozenset({"ВТОРОЕ", "ГЛАВНОЕ", "УПРАВЛЕНИЕ", "ГЕНШТАБА", "СОВЕТСКОЙ", "АРМИИ", "ШИФРТЕЛЕГРАММА", "СЕРИЯ"})
+# A stop, colon or semicolon after a letter or a closing quote.
+TRAILING_SPECK = re.compile(r"(?<=[А-ЯЁ\"”»])[.:;]+$")
 # The header field saying where the telegram came from and when it was sent or received
 # (Из ПЕКИНА Получена 11 ч. 30 м.): its words in small letters.
 FROM_FIELD_WORDS = frozenset({"получена", "отправлена", "поступила"})
@@ -169,6 +173,25 @@ def footer_numbers(texts: list[str], ti: int) -> dict[int, str]:
         day, month, year = date.groups()
         out[ti + 3] = f"{day}.{month}" + (f".{year}" if year else "")
     return out
+
+
+def header_marks(texts: list[str]) -> dict[int, str]:
+    """``СЕРИЯ. "Г"`` -> ``СЕРИЯ "Г"``, ``... СОВЕТСКОЙ АРМИИ:`` -> ``... АРМИИ``: a telegram's header
+    lines (the agency, the telegram's kind and number, its series), in capitals and mostly of
+    the header's words, have no stops, colons or semicolons: one there is a speck. Commas stay."""
+    words = [t.strip("\"“”«»`'.,:;") for t in texts]
+    letters = [w for w in words if any(c.isalpha() for c in w)]
+    if not letters or not all(w.isupper() for w in letters):
+        return {}
+    long_words = [w for w in letters if len(w) > 1]
+    if not long_words or 2 * sum(w in HEADER_WORDS for w in long_words) < len(long_words):
+        return {}
+    # Only tokens that are a word or a quoted letter: a misread word (АРМ/И.) is the word pass's.
+    return {
+        k: TRAILING_SPECK.sub("", t)
+        for k, (t, w) in enumerate(zip(texts, words, strict=True))
+        if TRAILING_SPECK.search(t) and w.isalpha()
+    }
 
 
 def from_line(texts: list[str]) -> dict[int, str]:

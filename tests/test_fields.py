@@ -161,3 +161,19 @@ def test_labels_capitalised() -> None:
 )
 def test_from_line(texts: list[str], expected: dict[int, str]) -> None:
     assert fields.from_line(texts) == expected
+
+
+@pytest.mark.parametrize(
+    ("texts", "expected"),
+    [
+        (["СЕРИЯ.", '"Г"'], {0: "СЕРИЯ"}),
+        (["СЕРИЯ", '"Г".'], {1: '"Г"'}),
+        (["ВТОРОЕ", "ГЛАВНОЕ", "УПРАВЛЕНИЕ", "ГСНШТАБА", "СОВЕТСКОЙ", "АРМИИ:"], {5: "АРМИИ"}),
+        (["ШИФРТЕЛЕГРАММА:", "№", "24406"], {0: "ШИФРТЕЛЕГРАММА"}),
+        (["ПЕКИН,", "СЕРИЯ"], {}),  # a comma may stand in a header
+        (["ПРОШУ", "СООБЩИТЬ", "ВАШЕ", "МНЕНИЕ."], {}),  # a sentence in capitals, no header
+        (["СЕРИЯ.", '"Г".', "[ее"], {}),  # small letters: no header line
+    ],
+)
+def test_header_marks(texts: list[str], expected: dict[int, str]) -> None:
+    assert fields.header_marks(texts) == expected
