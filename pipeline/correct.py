@@ -32,6 +32,7 @@ from pipeline.fields import (
     PLAIN_NUMBER,
     after_header,
     copies_line,
+    distribution_line,
     footer_case,
     footer_field,
     footer_layout,
@@ -1036,6 +1037,7 @@ class Corrector:
                 continue  # every other field is a time or stands before one
             if self.settings.fix_case:
                 fixes.update({(li, k): fixed for k, fixed in from_line(texts).items()})
+            fixes.update({(li, k): fixed for k, fixed in distribution_line(texts).items()})
             for ti, text in enumerate(texts):
                 if text[:1].isdigit():
                     fixes.update({(li, k): unit for k, unit in unit_stop(texts, ti).items()})

@@ -42,6 +42,8 @@ FOOTER_LABEL = re.compile(r"^[А-ЯЁа-яё][а-яё]{1,5}[.,]$")
 HEADER_WORDS = frozenset({"ВТОРОЕ", "ГЛАВНОЕ", "УПРАВЛЕНИЕ", "ГЕНШТАБА", "СОВЕТСКОЙ", "АРМИИ", "ШИФРТЕЛЕГРАММА", "СЕРИЯ"})
 # A stop, colon or semicolon after a letter or a closing quote.
 TRAILING_SPECK = re.compile(r"(?<=[А-ЯЁ\"”»])[.:;]+$")
+# The label of the footer line saying where each copy went (Экз. № 1-2 - адресату), any mark after it.
+DISTRIBUTION_LABEL = re.compile(r"^[Ээ]кз[.,:;]$")
 # The header field saying where the telegram came from and when it was sent or received
 # (Из ПЕКИНА Получена 11 ч. 30 м.): its words in small letters.
 FROM_FIELD_WORDS = frozenset({"получена", "отправлена", "поступила"})
@@ -194,11 +196,32 @@ def header_marks(texts: list[str]) -> dict[int, str]:
     }
 
 
+def distribution_line(texts: list[str]) -> dict[int, str]:
+    """``Экз, № 1-2 - адресату, 3 - депо.`` -> ``Экз. № 1-2 - адресату, 3 - дело``: the footer line
+    saying where each copy went. Its label (``Экз.``, copies) has a stop; a copy filed goes to
+    ``дело`` (the file), so a word one letter from it after a dash is that; the line ends in no
+    stop. The label's case is kept (archive transcriptions write ``экз.``)."""
+    if len(texts) < 3 or not DISTRIBUTION_LABEL.match(texts[0]):
+        return {}
+    if not (texts[1] == "№" or texts[1] in NUMBER_SIGN_MISREADS or texts[1][:1].isdigit()):
+        return {}
+    out = {0: texts[0][:-1] + "."}
+    for k in range(2, len(texts)):
+        core, trail = texts[k].rstrip(".,;"), texts[k][len(texts[k].rstrip(".,;")) :]
+        if k + 1 == len(texts) and trail == "." and core.isalpha():
+            trail = ""  # the line is no sentence
+        if texts[k - 1] == "-" and core.isalpha() and len(core) == 4 and core != "дело":
+            if sum(a != b for a, b in zip(core.lower(), "дело", strict=True)) == 1 or core == "Дело":
+                core = "дело"
+        out[k] = core + trail
+    return {k: text for k, text in out.items() if text != texts[k]}
+
+
 def from_line(texts: list[str]) -> dict[int, str]:
     """``из ПЕКИНА получена 3 ч.`` -> ``Из ПЕКИНА Получена 3 ч.``: the header field of where the
     telegram came from, a city in capitals, then when it was sent or received, then the hour;
     the field opens its line and its word after the city is capitalised. Only case is changed."""
-    if len(texts) < 4 or texts[0].lower() != "из" or not texts[3][:1].isdigit():
+    if len(texts) < 4 or texts[0].lstrip("`'‘").lower() != "из" or not texts[3][:1].isdigit():
         return {}
     city, word = texts[1].rstrip(","), texts[2]
     if len(city) < 3 or not (city.isalpha() and city.isupper()) or word.lower() not in FROM_FIELD_WORDS:

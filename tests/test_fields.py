@@ -177,3 +177,23 @@ def test_from_line(texts: list[str], expected: dict[int, str]) -> None:
 )
 def test_header_marks(texts: list[str], expected: dict[int, str]) -> None:
     assert fields.header_marks(texts) == expected
+
+
+@pytest.mark.parametrize(
+    ("texts", "expected"),
+    [
+        (["Экз,", "№", "1-2", "-", "адресату,", "3", "-", "депо."], {0: "Экз.", 7: "дело"}),
+        (["Экз.", "М", "1-2", "-", "Сталину,", "4", "-", "Дело"], {7: "дело"}),
+        (["экз.", "№", "3-4", "-", "дело"], {}),  # the archive's small label stays
+        (["Экз.", "№", "3-4", "-", "дело."], {4: "дело"}),
+        (["Экз.", "№", "1-2", "-", "депо"], {4: "дело"}),
+        (["Экз.", "№", "1", "-", "Ведо"], {}),  # capitalised: a name
+        (["экз.", "книги", "-", "депо"], {}),  # no numbered copies: no such line
+    ],
+)
+def test_distribution_line(texts: list[str], expected: dict[int, str]) -> None:
+    assert fields.distribution_line(texts) == expected
+
+
+def test_from_line_past_a_speck() -> None:
+    assert fields.from_line(["`из", "ПЕКИНА", "Получена", "14", "ч."]) == {0: "Из"}
