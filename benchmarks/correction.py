@@ -233,6 +233,11 @@ def breakdown(gt: str, corrected: str, counts: Counter[str], examples: dict[str,
     for tag, i1, i2, j1, j2 in opcodes(g, c):
         if tag == "delete":
             counts["lost (no token)"] += i2 - i1
+        elif tag == "replace" and "".join(g[i1:i2]) == "".join(c[j1:j2]):
+            # The same characters with blanks elsewhere: mostly a GT typed without a blank after a
+            # comma (гова,Герои), which the corrector rightly leaves as Tesseract spaced it.
+            counts["blanks only"] += i2 - i1
+            examples["blanks only"].append(f"{' '.join(g[i1:i2])} ← {' '.join(c[j1:j2])}")
         elif tag == "replace" and i2 - i1 != j2 - j1:
             counts["split / merged / garbled run"] += i2 - i1
             examples["split / merged / garbled run"].append(f"{' '.join(g[i1:i2])} ← {' '.join(c[j1:j2])}")

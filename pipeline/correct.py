@@ -434,7 +434,7 @@ class Corrector:
                 replacement, reason, score, candidates = edit
                 edits.append(_edit(li, start, end, replacement, reason, score, candidates))
                 previous_out = replacement
-            if not initial and _core(previous_out)[1].lower() in POLITE_WORDS:
+            if not initial and previous_out[:1] in "вВ" and _core(previous_out)[1].lower() in POLITE_WORDS:
                 if previous_out[:1].isupper():
                     polite_capitals += 1
                 else:

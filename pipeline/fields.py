@@ -181,6 +181,8 @@ def header_marks(texts: list[str]) -> dict[int, str]:
     """``СЕРИЯ. "Г"`` -> ``СЕРИЯ "Г"``, ``... СОВЕТСКОЙ АРМИИ:`` -> ``... АРМИИ``: a telegram's header
     lines (the agency, the telegram's kind and number, its series), in capitals and mostly of
     the header's words, have no stops, colons or semicolons: one there is a speck. Commas stay."""
+    if any(t[:1].islower() for t in texts):
+        return {}  # most lines: a word in small letters
     words = [t.strip("\"“”«»`'.,:;") for t in texts]
     letters = [w for w in words if any(c.isalpha() for c in w)]
     if not letters or not all(w.isupper() for w in letters):
