@@ -434,15 +434,15 @@ class Corrector:
                 replacement, reason, score, candidates = edit
                 edits.append(_edit(li, start, end, replacement, reason, score, candidates))
                 previous_out = replacement
+            elif self._tie_cache:
+                tie = self._tie_cache.get(key)
+                if tie is not None:
+                    ties.append((li, ti, tie))
             if not initial and previous_out[:1] in "вВ" and _core(previous_out)[1].lower() in POLITE_WORDS:
                 if previous_out[:1].isupper():
                     polite_capitals += 1
                 else:
                     polite_small.append((li, start, end, previous_out))
-            elif self._tie_cache:
-                tie = self._tie_cache.get(key)
-                if tie is not None:
-                    ties.append((li, ti, tie))
         if ties:
             edits += self._settle_ties(tokens, ties)
         if self.settings.fix_case and polite_capitals > len(polite_small):
@@ -1975,16 +1975,19 @@ def _polite_capitals(edits: list[Correction], small: list[tuple[int, int, int, s
     """``edits`` with each polite pronoun in ``small`` capitalised (``прошу вас`` -> ``прошу Вас``):
     asked when the page capitalises the pronoun inside sentences more often than not, as a
     letter writes its addressee one way throughout, so the small ones are letters OCR read in
-    the wrong case. A token another edit changed gets that edit's replacement capitalised."""
+    the wrong case. A token another edit changed gets that edit's replacement capitalised, if it
+    is still the pronoun (a tie the page settled after the token pass may have made it another
+    word)."""
     by_place = {(e.line, e.start, e.end): i for i, e in enumerate(edits)}
     out = list(edits)
     for li, start, end, text in small:
-        written = text[:1].upper() + text[1:]
         i = by_place.get((li, start, end))
         if i is None:
-            out.append(_edit(li, start, end, written, "page-context", 0.0, []))
-        else:
-            e = out[i]
+            out.append(_edit(li, start, end, text[:1].upper() + text[1:], "page-context", 0.0, []))
+            continue
+        e = out[i]
+        if _core(e.replacement)[1] in POLITE_WORDS:
+            written = e.replacement[:1].upper() + e.replacement[1:]
             out[i] = _edit(li, start, end, written, e.reason, e.score, e.candidates)
     return out
 
