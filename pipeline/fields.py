@@ -209,12 +209,13 @@ def distribution_line(texts: list[str]) -> dict[int, str]:
         return {}
     out = {0: texts[0][:-1] + "."}
     for k in range(2, len(texts)):
-        core, trail = texts[k].rstrip(".,;"), texts[k][len(texts[k].rstrip(".,;")) :]
+        core = texts[k].rstrip(".,;")
+        trail = texts[k][len(core) :]
         if k + 1 == len(texts) and trail == "." and core.isalpha():
             trail = ""  # the line is no sentence
-        if texts[k - 1] == "-" and core.isalpha() and len(core) == 4 and core != "дело":
-            if sum(a != b for a, b in zip(core.lower(), "дело", strict=True)) == 1 or core == "Дело":
-                core = "дело"
+        if texts[k - 1] == "-" and len(core) == 4 and core.isalpha():
+            if sum(a != b for a, b in zip(core.lower(), "дело", strict=True)) <= 1:
+                core = "дело"  # депо, Дело
         out[k] = core + trail
     return {k: text for k, text in out.items() if text != texts[k]}
 
