@@ -94,10 +94,11 @@ class CorrectSettings:
     # (зовода: завода or повода, on a page that has завод): a candidate of at least this length
     # is then taken (0 turns this off). Shorter words tie with too many others to trust it.
     page_tie_min_length: int = 5
-    # A small-letter unknown word of at least this many letters takes its best candidate once it
-    # beats keeping the word at all, without the margin, if no other word comes within the
-    # ambiguity margin of it (китвйстая -> китайская): with no rival, the margin guards only
-    # against an unknown word, and a long string that close to one word is seldom one (0: off).
+    # An unknown word of at least this many letters, not capitalised inside a sentence, takes its
+    # best candidate once it beats keeping the word at all, without the margin, if no other word
+    # comes within the ambiguity margin of it (китвйстая -> китайская): with no rival, the margin
+    # guards only against an unknown word, and a long string that close to one word is seldom one
+    # (0 turns this off).
     sole_candidate_length: int = 8
     # Extra margin for capitalised words at sentence start and all-capitals words.
     capital_margin: float = 1.0
@@ -1665,8 +1666,10 @@ class Corrector:
             # Asked only of a word no listed candidate fixes: OpenCorpora's walk is not free.
             scored = self._score_candidates(word, False, floor, unlisted=True)
             best = self._confident_best(scored, keep, extra, name_bonus)
-        if best is None and not capitalised:
-            best = self._sole_candidate(word, scored, keep)
+        if best is None and not inside_sentence:
+            # At a sentence's start or in capitals a capital is no sign of a name: the bonus goes
+            # (the name guard below still asks pymorphy3 about a word that would change).
+            best = self._sole_candidate(word, scored, keep - name_bonus)
         name_risk = best is not None and best[2] != "lexicon" and (inside_sentence or self._two_edits(word, best[0]))
         if name_risk and self._maybe_name(word):
             # Asked only now, for a word that would change: pymorphy3's guesser is slow. A
@@ -1856,8 +1859,8 @@ class Corrector:
     def _sole_candidate(
         self, word: str, scored: list[tuple[str, float, str]], keep: float
     ) -> tuple[str, float, str] | None:
-        """The best candidate of a long small-letter word that no other word rivals, if it beats
-        keeping the word at all (``sole_candidate_length``); None otherwise."""
+        """The best candidate of a long word that no other word rivals, if it beats keeping the
+        word at all (``sole_candidate_length``); None otherwise."""
         length = self.settings.sole_candidate_length
         if not length or len(word) < length or not scored or " " in scored[0][0] or scored[0][1] < keep:
             return None
