@@ -26,11 +26,11 @@ from rapidfuzz.distance import Levenshtein
 
 from pipeline.channel import Channel
 from pipeline.fields import (
-    COPIES_LABEL,
     FOOTER_LABELS,
     NUMBER_SIGN_TOKENS,
     PLAIN_NUMBER,
     after_header,
+    copies_label,
     copies_line,
     distribution_line,
     footer_case,
@@ -1029,8 +1029,9 @@ class Corrector:
         small_labels: bool | None = None  # asked only of a page with a footer field
         for li, line_tokens in enumerate(tokens):
             texts = [t[2] for t in line_tokens]
-            if texts and COPIES_LABEL.match(texts[0]):
-                fixes.update({(li, k): fixed for k, fixed in copies_line(texts).items()})
+            if texts and copies_label(texts):
+                for k, fixed in copies_line(texts).items():
+                    fixes[(li, k)] = (self._copies_recipient(fixed) if k else None) or fixed
                 continue
             if self.settings.fix_punctuation:
                 fixes.update({(li, k): fixed for k, fixed in header_marks(texts).items()})
@@ -1054,6 +1055,28 @@ class Corrector:
                 edits.append(_edit(li, start, end, fixed, "record-field", 0.0, []))
                 consumed.add((li, ti))
         return edits
+
+    def _copies_recipient(self, token: str) -> str | None:
+        """``Стапону`` -> ``Сталину``: a word of the copies line is a person the lexicon lists, in
+        the dative (who gets a copy), so a word the lexicon does not list becomes the one such form
+        within reach, its punctuation kept; None if there is none or two come as close."""
+        lead, core, trail = _core(token)
+        word = core.lower()
+        if lead or len(core) < 4 or not core.isalpha() or word in self.lexicon.domain:
+            return None
+        scored = [t for t in self._score_candidates(word, True) if self._recipient_form(t[0])]
+        if not scored or len(scored) > 1 and scored[0][1] - scored[1][1] < self.settings.ambiguity:
+            return None
+        best = scored[0][0]
+        if self.channel.cost(word, best) >= self.settings.substitution_cost and self._is_clean_page():
+            return None  # as in the token pass: on a clean page an unlisted name is likelier
+        return self.lexicon.domain[best] + trail
+
+    def _recipient_form(self, word: str) -> bool:
+        """A listed person's form that can be a dative (Сталину; Штеменко, which does not decline)."""
+        if self.lexicon.domain_kind.get(word) != "person":
+            return False
+        return any(p.tag.case == "datv" or "Fixd" in p.tag for p in self.lexicon.morph.parse(word))
 
     def _footer_field(self, texts: list[str], ti: int, li: int, small_labels: bool) -> dict[tuple[int, int], str]:
         """The fixes of a footer field whose label may stand at ``ti``: the label, the case of it

@@ -24,8 +24,9 @@ NUMBER_SIGN_TOKENS = NUMBER_SIGN_MISREADS | {"м", "%"}
 TIME_NUMBER = re.compile(r"^\d{1,2}$")
 MINUTES = re.compile(r"^\d{2}$")
 TIME_UNIT = re.compile(r"^[а-яёА-ЯЁ][.,]?$")
-# The header field listing who gets copies (Копии: Сталину (2), Молотову), its label as OCR reads it.
-COPIES_LABEL = re.compile(r"^[^\w]*[Кк]опии[.,:;]?$")
+# The header field listing who gets copies (Копии: Сталину (2), Молотову): its label as OCR reads
+# it, one letter perhaps misread (Кочии:, копчи:), any marks around it.
+COPIES_LABEL = re.compile(r"^[^\w]*([Кк][а-яё]{4})[^\w]*$")
 # A count whose parentheses OCR read as braces: {2}, (2}, {2).
 COUNT_BRACES = re.compile(r"^[({](\d{1,2})[)}](?=[.,;]?$)")
 # A count in parentheses with either parenthesis perhaps lost: (2), 2), (2, (2.
@@ -76,6 +77,19 @@ def after_header(tokens: list[list[tuple[int, int, str]]], li: int) -> bool:
         return False
     words = [HEADER_WORD.match(text) for _s, _e, text in previous]
     return all(words) and any(len(w.group(1)) > 1 and w.group(1).isupper() for w in words if w)
+
+
+def copies_label(texts: list[str]) -> bool:
+    """Whether a line opens with the copies field's label: ``Копии``, or with one letter misread
+    (``Кочии:``) when a capitalised word and a comma follow (a list of names, not ``Копия
+    верна``)."""
+    label = COPIES_LABEL.match(texts[0]) if texts else None
+    if label is None:
+        return False
+    misread = sum(a != b for a, b in zip(label.group(1).lower(), "копии", strict=True))
+    if misread == 0:
+        return True
+    return misread == 1 and len(texts) > 2 and texts[1][:1].isupper() and any(t.endswith(",") for t in texts)
 
 
 def copies_line(texts: list[str]) -> dict[int, str]:

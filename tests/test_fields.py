@@ -197,3 +197,18 @@ def test_distribution_line(texts: list[str], expected: dict[int, str]) -> None:
 
 def test_from_line_past_a_speck() -> None:
     assert fields.from_line(["`из", "ПЕКИНА", "Получена", "14", "ч."]) == {0: "Из"}
+
+
+@pytest.mark.parametrize(
+    ("texts", "expected"),
+    [
+        (["Копии:", "Сталину", "(2)"], True),
+        (["`копии\".", "Сталину"], True),  # the label read right, whatever marks stick to it
+        (["Кочии:", "Стапону", "2),", "Молотову"], True),  # one letter misread, a list follows
+        (["Копия", "верна,", "печать"], False),  # one letter off, but no capitalised name follows
+        (["Кочии:", "Сталину"], False),  # one letter off and no list
+        (["Клуии{", "Сталиму", "{2},", "мопотову,"], False),  # two letters off
+    ],
+)
+def test_copies_label(texts: list[str], expected: bool) -> None:
+    assert fields.copies_label(texts) is expected
