@@ -1,8 +1,9 @@
 """Benchmark the corrector on raw Tesseract output against ground truth; prints a markdown report.
 
-Sets: the synthetic telegram pages, the real 1972 typewritten pages and leaflet, and six pages
-the project's generator renders from ``benchmarks/texts/telegram-18452.txt`` (a telegram written
-for this benchmark, unseen while the rules were written), each read two ways: Tesseract ``rus``
+Sets: the synthetic telegram pages, the real 1972 typewritten pages and leaflet, and for each
+telegram in ``GENERATED_SETS`` six pages the project's generator renders from its text in
+``benchmarks/texts/`` (telegrams written for this benchmark, which no rule was written from),
+each read two ways: Tesseract ``rus``
 on the unprocessed scan (cached under ``benchmarks/cache/ocr``) and Arkhiv's OCR stage. Words are compared after
 collapsing whitespace: a GT word is "right" in a text when a token-level alignment
 (difflib) matches it exactly. Fixed = right after correction but not before; broken = right
