@@ -2,7 +2,7 @@
 
 Sets: the synthetic telegram pages, the real 1972 typewritten pages and leaflet, and for each
 telegram in ``GENERATED_SETS`` six pages the project's generator renders from its text in
-``benchmarks/texts/`` (telegrams written for this benchmark, which no rule was written from),
+``benchmarks/texts/`` (telegrams written for this benchmark, not to write rules from),
 each read two ways: Tesseract ``rus``
 on the unprocessed scan (cached under ``benchmarks/cache/ocr``) and Arkhiv's OCR stage. Words are compared after
 collapsing whitespace: a GT word is "right" in a text when a token-level alignment
