@@ -924,6 +924,7 @@ class Corrector:
             k
             for k in _phrase_recased(written, span)
             if self.lexicon.domain_kind.get(phrase[k]) == "person"  # not пресс of Юнайтед пресс
+            or written[k] in POLITE_FORMS  # Прошу Вас: the formula writes its addressee so
         ]
         stops = [k for k in range(len(phrase) - 1) if cores[start + k][2] in INNER_STOPS]
         edits: list[Correction] = []
