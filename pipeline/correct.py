@@ -182,10 +182,7 @@ POLITE_FORMS = frozenset(
     {"Вы", "Вас", "Вам", "Вами", "Ваш", "Ваша", "Ваше", "Вашу", "Вашего", "Вашей", "Ваши", "Ваших"}
 )
 # All its forms in small letters.
-POLITE_WORDS = frozenset(
-    {"вы", "вас", "вам", "вами", "ваш", "ваша", "ваше", "вашу", "вашего", "вашей", "вашему", "вашим", "вашем"}
-    | {"ваши", "ваших", "вашими"}
-)
+POLITE_WORDS = frozenset(form.lower() for form in POLITE_FORMS) | {"вашему", "вашим", "вашем", "вашими"}
 # A lower-case or Capitalised word and ! or ? (then perhaps a quote or bracket): a sentence ends.
 SENTENCE_BEFORE = re.compile(r"^[а-яёА-ЯЁ][а-яё]{2,}(?:-[а-яё]+)*[!?][\"»)]?$")
 SINGLE_LETTER_DOT = re.compile(r"^[а-яёА-ЯЁ]\.[,;:]?$")
@@ -260,16 +257,17 @@ def _mixed_case(core: str) -> bool:
     return bool(rest) and not rest.islower() and not letters.isupper()
 
 
-def _mostly_capitals(letters: list[str]) -> bool:
+def _mostly_capitals(text: str) -> bool:
     """A word in capitals with a letter or two read small (ФиЛИПЛОЗУ): at least four letters,
     the first and three in four of them capitals."""
+    letters = [c for c in text if c.isalpha()]
     return len(letters) >= 4 and letters[0].isupper() and 4 * sum(c.isupper() for c in letters) >= 3 * len(letters)
 
 
 def apply_case(pattern: str, word: str, written: str | None = None) -> str:
     """Give ``word`` the case pattern of ``pattern`` (all caps, capitalised, or the lexicon's form)."""
     letters = [c for c in pattern if c.isalpha()]
-    if len(letters) > 1 and all(c.isupper() for c in letters) or _mostly_capitals(letters):
+    if len(letters) > 1 and all(c.isupper() for c in letters) or _mostly_capitals(pattern):
         return word.upper()
     if written is not None and written.lower() == word:
         if written.isupper() and len(written) > 1:
@@ -439,7 +437,7 @@ class Corrector:
                 tie = self._tie_cache.get(key)
                 if tie is not None:
                     ties.append((li, ti, tie))
-            if not initial and previous_out[:1] in "вВ" and _core(previous_out)[1].lower() in POLITE_WORDS:
+            if not initial and previous_out[:1] in ("в", "В") and _core(previous_out)[1].lower() in POLITE_WORDS:
                 if previous_out[:1].isupper():
                     polite_capitals += 1
                 else:
@@ -1543,7 +1541,7 @@ class Corrector:
             for p in self.lexicon.morph.parse(word)
         ):
             return None
-        return written.upper() if _mostly_capitals([c for c in core if c.isalpha()]) else written
+        return written.upper() if _mostly_capitals(core) else written
 
     @staticmethod
     def _two_edits(word: str, candidate: str) -> bool:
@@ -1659,7 +1657,7 @@ class Corrector:
             and "-" not in word  # compound names keep their capitals: Ростов-на-Дону
             and (word in lex.counts or word in lex.domain or lex.is_word(word))
         ):
-            pattern = core if _mostly_capitals([c for c in core if c.isalpha()]) else core[:1]
+            pattern = core if _mostly_capitals(core) else core[:1]
             fixed = apply_case(pattern, word, lex.domain.get(word)) + ("-" if hyphen_end else "")
             return (fixed, "case", 0.0, []) if fixed != core else None
         if word in lex.counts or word in lex.domain:
