@@ -118,8 +118,10 @@ class CorrectSettings:
     fix_punctuation: bool = True
     # Mixed case inside a known word (БУЛГанину, вСтречи) is a misread: case of the first letter kept.
     fix_case: bool = True
-    # Two tokens joined and spelling-corrected as one (прекр щение -> прекращение).
-    join_cost: float = 3.0
+    # Two tokens joined and spelling-corrected as one (прекр щение -> прекращение) pay this for
+    # the lost blank. At 3.0 a non-word and a short word beside it were joined on thin margins
+    # (игасы к -> иссык, Анджу и -> Андун); 3.5 stops those and keeps the real joins.
+    join_cost: float = 3.5
     # A listed word rarer than this (natural log of its frequency) that is not a preposition,
     # conjunction or particle may be a fragment of a split word (полу чит, пере говоры): two such
     # neighbours are joined when the joined word is much likelier than the pair.
