@@ -235,6 +235,11 @@ INNER_STOPS = frozenset({".", ":", ";"})
 SELDOM_BEFORE_STOP = frozenset({"ADJF", "INFN"})
 # pymorphy3 grammemes of proper names: personal names, surnames, patronymics, places, organisations.
 NAME_TAGS = frozenset({"Name", "Surn", "Patr", "Geox", "Orgn", "Trad"})
+# pymorphy3's grammeme of the relative pronoun (который): it opens a clause after a comma, not a
+# sentence, so a comma before it is no misread stop (станки, Которые).
+RELATIVE_TAGS = frozenset({"Anph"})
+# Readings that explain a capital inside a sentence, or begin a clause, not a sentence.
+NO_SENTENCE_OPENING = NAME_TAGS | RELATIVE_TAGS
 # Parts of speech after which a sentence or a list never ends (pymorphy3 tags).
 NEVER_BEFORE_STOP = frozenset({"PREP", "CONJ"})
 assert NEVER_BEFORE_STOP <= INDEXED_POS, "the lexicon must record these parts of speech"
@@ -1308,8 +1313,9 @@ class Corrector:
         return None
 
     def _opens_sentence(self, token: str) -> bool:
-        """A capitalised common word that no name or conjunction reading explains inside a
-        sentence (``Наша``, ``Годы``, ``По``): a comma before it on the same line is a misread stop."""
+        """A capitalised common word that no name, conjunction or relative-pronoun reading explains
+        inside a sentence (``Наша``, ``Годы``, ``По``): a comma before it on the same line is a
+        misread stop."""
         core = token.rstrip(".,:;")
         if not (PLAIN_WORD.fullmatch(core) and core[:1].isupper() and core[1:].islower() and len(core) > 1):
             return False
@@ -1317,7 +1323,11 @@ class Corrector:
         if word in self.lexicon.domain or word not in self.lexicon.counts:
             return False
         parses = self.lexicon.morph.parse(word)[:2]
-        return bool(parses) and parses[0].tag.POS != "CONJ" and not any(NAME_TAGS & p.tag.grammemes for p in parses)
+        return (
+            bool(parses)
+            and parses[0].tag.POS != "CONJ"
+            and not any(NO_SENTENCE_OPENING & p.tag.grammemes for p in parses)
+        )
 
     def _misread_unit(self, token: str, number: str) -> str | None:
         """``30 хм`` -> ``30 км``: after a number, a short token one listed confusion from exactly one
