@@ -1037,10 +1037,12 @@ class Corrector:
             texts = [t[2] for t in line_tokens]
             if texts and copies_label(texts):
                 for k, fixed in copies_line(texts).items():
-                    fixes[(li, k)] = (self._copies_recipient(fixed) if k else None) or fixed
+                    fixes[(li, k)] = (self._recipient(fixed) if k else None) or fixed
                 continue
             if self.settings.fix_punctuation:
                 fixes.update({(li, k): fixed for k, fixed in header_marks(texts).items()})
+            if "товарищу" in lines[li].lower():
+                fixes.update({(li, k): fixed for k, fixed in self._addressee(texts).items()})
             if not DIGIT.search(lines[li]):
                 continue  # every other field is a time or stands before one
             if self.settings.fix_case:
@@ -1062,27 +1064,70 @@ class Corrector:
                 consumed.add((li, ti))
         return edits
 
-    def _copies_recipient(self, token: str) -> str | None:
-        """``Стапону`` -> ``Сталину``: a word of the copies line is a person the lexicon lists, in
-        the dative (who gets a copy), so a word the lexicon does not list becomes the one such form
-        within reach, its punctuation kept; None if there is none or two come as close."""
+    def _recipient(self, token: str) -> str | None:
+        """``Стапону`` -> ``Сталину``: a word of the copies line, or the one after ``Товарищу``, is a
+        person the lexicon lists, in the dative (who gets a copy, whom the telegram addresses). A
+        word the lexicon does not list becomes the one such form within reach, and a listed
+        person's form without its ending its dative (``Булганин`` -> ``Булганину``), punctuation
+        kept; None if there is none or two come as close."""
         lead, core, trail = _core(token)
         word = core.lower()
-        if lead or len(core) < 4 or not core.isalpha() or word in self.lexicon.domain:
+        if lead or len(core) < 4 or not core.isalpha():
             return None
+        if word in self.lexicon.domain:
+            dative = self._listed_dative(word)
+            return None if dative is None else self._written_name(core, dative) + trail
         scored = [t for t in self._score_candidates(word, True) if self._recipient_form(t[0])]
         if not scored or len(scored) > 1 and scored[0][1] - scored[1][1] < self.settings.ambiguity:
             return None
         best = scored[0][0]
         if self.channel.cost(word, best) >= self.settings.substitution_cost and self._is_clean_page():
             return None  # as in the token pass: on a clean page an unlisted name is likelier
-        return self.lexicon.domain[best] + trail
+        return self._written_name(core, best) + trail
+
+    def _written_name(self, core: str, name: str) -> str:
+        """A listed name as the lexicon writes it, or in capitals where ``core`` is (ФИЛИППОВУ)."""
+        written = self.lexicon.domain[name]
+        return written.upper() if _mostly_capitals(core) else written
+
+    def _addressee(self, texts: list[str]) -> dict[int, str]:
+        """``Товарищу ФИЛИППОВ`` -> ``Товарищу ФИЛИППОВУ``: the listed person after the dative
+        address is in the dative too."""
+        for k in range(len(texts) - 1):
+            if _core(texts[k])[1].lower() == "товарищу":
+                fixed = self._recipient(texts[k + 1])
+                return {} if fixed is None else {k + 1: fixed}
+        return {}
+
+    def _listed_dative(self, word: str) -> str | None:
+        """``булганин`` -> ``булганину``: the one dative form of a listed person read without its
+        ending where the layout wants the dative (the copies line, after ``Товарищу``); None for a
+        form that is already one, or that is no listed person's."""
+        if self.lexicon.domain_kind.get(word) != "person" or self._recipient_form(word):
+            return None
+        found = {
+            w
+            for w, _s, _k in self._score_candidates(word, True)
+            if w.startswith(word) and self.lexicon.domain_kind.get(w) == "person" and self._dative_of(w, word)
+        }
+        return found.pop() if len(found) == 1 else None
+
+    def _dative_of(self, form: str, lemma: str) -> bool:
+        """Whether ``form`` is the singular dative of ``lemma`` (сталину of сталин, not сталине of
+        the name Сталина)."""
+        return any(
+            p.tag.case == "datv" and p.tag.number == "sing" and p.normal_form == lemma
+            for p in self.lexicon.morph.parse(form)
+        )
 
     def _recipient_form(self, word: str) -> bool:
-        """A listed person's form that can be a dative (Сталину; Штеменко, which does not decline)."""
+        """A listed person's form that can be a singular dative (Сталину; Штеменко, which does not
+        decline; not Сталиным, a plural dative)."""
         if self.lexicon.domain_kind.get(word) != "person":
             return False
-        return any(p.tag.case == "datv" or "Fixd" in p.tag for p in self.lexicon.morph.parse(word))
+        return any(
+            p.tag.case == "datv" and p.tag.number != "plur" or "Fixd" in p.tag for p in self.lexicon.morph.parse(word)
+        )
 
     def _footer_field(self, texts: list[str], ti: int, li: int, small_labels: bool) -> dict[tuple[int, int], str]:
         """The fixes of a footer field whose label may stand at ``ti``: the label, the case of it
@@ -1553,7 +1598,7 @@ class Corrector:
             for p in self.lexicon.morph.parse(word)
         ):
             return None
-        return written.upper() if _mostly_capitals(core) else written
+        return self._written_name(core, word)
 
     @staticmethod
     def _two_edits(word: str, candidate: str) -> bool:

@@ -40,7 +40,9 @@ PLAIN_NUMBER = re.compile(r"^\d+$")
 # A capitalised or lower-case word of two to six letters and a stop: maybe a footer's label.
 FOOTER_LABEL = re.compile(r"^[А-ЯЁа-яё][а-яё]{1,5}[.,]$")
 # The words of a telegram's header lines: the agency, the telegram's kind, its series.
-HEADER_WORDS = frozenset({"ВТОРОЕ", "ГЛАВНОЕ", "УПРАВЛЕНИЕ", "ГЕНШТАБА", "СОВЕТСКОЙ", "АРМИИ", "ШИФРТЕЛЕГРАММА", "СЕРИЯ"})
+HEADER_WORDS = frozenset(
+    {"ВТОРОЕ", "ГЛАВНОЕ", "УПРАВЛЕНИЕ", "ГЕНШТАБА", "СОВЕТСКОЙ", "АРМИИ", "ШИФРТЕЛЕГРАММА", "СЕРИЯ"}
+)
 # A stop, colon or semicolon after a letter or a closing quote.
 TRAILING_SPECK = re.compile(r"(?<=[А-ЯЁ\"”»])[.:;]+$")
 # The label of the footer line saying where each copy went (Экз. № 1-2 - адресату), any mark after it.
@@ -95,13 +97,20 @@ def copies_label(texts: list[str]) -> bool:
 def copies_line(texts: list[str]) -> dict[int, str]:
     """The header's list of who gets copies, ``Копии: Сталину (2), Молотову, Булганину``: its label
     with a colon, counts in parentheses, commas between the names and nothing after the last.
-    A stop or semicolon read for a comma becomes one; braces read for parentheses become them."""
+    Marks read after a name (``Сталин:``, ``Булганину,,``, a stop or semicolon for the comma)
+    become that comma, or nothing before its count and at the end (where a comma read stays: the
+    list goes on to the next line); braces read for parentheses become them."""
     out = {0: "Копии:"}
     for k in range(1, len(texts)):
         text = COUNT_BRACES.sub(r"(\1)", texts[k])
         text = parenthesised_count(text, texts[k - 1]) or text
-        if text[-1:] in (".", ";"):
-            text = text[:-1] + ("," if k + 1 < len(texts) else "")
+        bare = text.rstrip(".,;:")
+        if bare != text and (bare[-1:].isalpha() or bare[-1:] == ")"):
+            following = texts[k + 1] if k + 1 < len(texts) else ""
+            before_count = bare[-1:].isalpha() and following[:1] in "({"
+            # At the line's end only a comma stays: the list goes on to the next line.
+            goes_on = not following and "," in text[len(bare) :]
+            text = bare + ("," if following and not before_count or goes_on else "")
         out[k] = text
     return out
 
@@ -227,9 +236,9 @@ def distribution_line(texts: list[str]) -> dict[int, str]:
         trail = texts[k][len(core) :]
         if k + 1 == len(texts) and trail == "." and core.isalpha():
             trail = ""  # the line is no sentence
-        if texts[k - 1] == "-" and len(core) == 4 and core.isalpha():
-            if sum(a != b for a, b in zip(core.lower(), "дело", strict=True)) <= 1:
-                core = "дело"  # депо, Дело
+        one_letter_from_file = len(core) == 4 and sum(a != b for a, b in zip(core.lower(), "дело", strict=True)) <= 1
+        if texts[k - 1] == "-" and core.isalpha() and one_letter_from_file:
+            core = "дело"  # депо, Дело
         out[k] = core + trail
     return {k: text for k, text in out.items() if text != texts[k]}
 

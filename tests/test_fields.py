@@ -28,6 +28,19 @@ def test_copies_line_restores_label_counts_and_commas() -> None:
 
 
 @pytest.mark.parametrize(
+    ("texts", "expected"),
+    [
+        (["Копии:", "Сталину:", "(2),", "Молотову"], ["Копии:", "Сталину", "(2),", "Молотову"]),
+        (["Копии:", "Сталину,,", "Молотову:"], ["Копии:", "Сталину,", "Молотову"]),
+        (["Копии:", "Сталину", "(2),", "Молотову,,"], ["Копии:", "Сталину", "(2),", "Молотову,"]),  # goes on
+        (["Копии:", "Сталину", "(2).", "Молотову"], ["Копии:", "Сталину", "(2),", "Молотову"]),
+    ],
+)
+def test_copies_line_marks_after_names(texts: list[str], expected: list[str]) -> None:
+    assert list(fields.copies_line(texts).values()) == expected
+
+
+@pytest.mark.parametrize(
     ("token", "previous", "expected"),
     [
         ("2),", "Сталину", "(2),"),
@@ -203,7 +216,7 @@ def test_from_line_past_a_speck() -> None:
     ("texts", "expected"),
     [
         (["Копии:", "Сталину", "(2)"], True),
-        (["`копии\".", "Сталину"], True),  # the label read right, whatever marks stick to it
+        (['`копии".', "Сталину"], True),  # the label read right, whatever marks stick to it
         (["Кочии:", "Стапону", "2),", "Молотову"], True),  # one letter misread, a list follows
         (["Копия", "верна,", "печать"], False),  # one letter off, but no capitalised name follows
         (["Кочии:", "Сталину"], False),  # one letter off and no list
