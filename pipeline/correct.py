@@ -38,6 +38,7 @@ from pipeline.fields import (
     footer_layout,
     footer_numbers,
     from_line,
+    glued_minutes,
     header_marks,
     labels_capitalised,
     number_sign_read,
@@ -1052,6 +1053,7 @@ class Corrector:
                 if text[:1].isdigit():
                     fixes.update({(li, k): unit for k, unit in unit_stop(texts, ti).items()})
                     fixes.update({(li, k): unit for k, unit in time_units(texts, ti).items()})
+                    fixes.update({(li, k): unit for k, unit in glued_minutes(texts, ti).items()})
                 elif text[-1:] in ".,":
                     if small_labels is None and text[:-1].lower() + "." in FOOTER_LABELS:
                         small_labels = not labels_capitalised([[t[2] for t in line] for line in tokens])

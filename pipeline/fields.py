@@ -23,6 +23,8 @@ NUMBER_SIGN_TOKENS = NUMBER_SIGN_MISREADS | {"м", "%"}
 # one-letter unit after each (ч. м., or a misreading of it).
 TIME_NUMBER = re.compile(r"^\d{1,2}$")
 MINUTES = re.compile(r"^\d{2}$")
+# Minutes glued to their unit (25м.), its stop perhaps read as a comma or lost.
+GLUED_MINUTES = re.compile(r"^(\d{2})м[.,]?$")
 TIME_UNIT = re.compile(r"^[а-яёА-ЯЁ][.,]?$")
 # The header field listing who gets copies (Копии: Сталину (2), Молотову): its label as OCR reads
 # it, one letter perhaps misread (Кочии:, копчи:), any marks around it.
@@ -159,6 +161,19 @@ def time_units(texts: list[str], ti: int) -> dict[int, str]:
     if minutes_unit == "м.":
         return {ti + 1: "ч."}
     return {}
+
+
+def glued_minutes(texts: list[str], ti: int) -> dict[int, str]:
+    """``9 ч. 25м.`` -> ``9 ч. 25 м.``: the minutes of a time starting at ``ti`` read without the
+    blank before their unit, as the archive's headers never write them; then a date or the
+    line's end. The digits stay as read."""
+    if ti + 2 >= len(texts) or not TIME_NUMBER.match(texts[ti]) or texts[ti + 1] != "ч.":
+        return {}
+    m = GLUED_MINUTES.match(texts[ti + 2])
+    following = texts[ti + 3] if ti + 3 < len(texts) else "0"
+    if m is None or int(texts[ti]) > 24 or int(m.group(1)) > 59 or not following[:1].isdigit():
+        return {}
+    return {ti + 2: f"{m.group(1)} м."}
 
 
 def split_date_size(line_tokens: list[tuple[int, int, str]], ti: int) -> int:

@@ -61,6 +61,21 @@ def test_unit_stop_after_a_year() -> None:
     assert fields.unit_stop(["1951", "г.", "Пекин"], 0) == {}
 
 
+@pytest.mark.parametrize(
+    ("texts", "expected"),
+    [
+        (["9", "ч.", "25м.", "23.10.1951"], {2: "25 м."}),
+        (["4", "ч.", "20м,"], {2: "20 м."}),  # the line's end
+        (["9", "ч.", "25м.", "противник"], {}),  # a sentence goes on: no header's time
+        (["9", "ч.", "75м."], {}),  # no such minute
+        (["9", "м.", "25м."], {}),  # the hours' unit must read right
+        (["9", "ч.", "25", "м."], {}),  # written apart already
+    ],
+)
+def test_glued_minutes(texts: list[str], expected: dict[int, str]) -> None:
+    assert fields.glued_minutes(texts, 0) == expected
+
+
 def test_time_units_need_one_unit_read_right() -> None:
     assert fields.time_units(["23", "н.", "40", "м.", "29.6.51"], 0) == {1: "ч."}
     assert fields.time_units(["23", "ч.", "40", "и.", "29.6.51"], 0) == {3: "м."}
