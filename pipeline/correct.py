@@ -533,7 +533,8 @@ class Corrector:
         Only a word on the same line counts: OCR loses lines, and at a line start a capital read
         as a small letter is as likely as a speck read as a stop (связи. / пропускная). A
         one-letter abbreviation may follow a sentence's stop (слете. г. Ростов-на-Дону); a longer
-        one is inside the sentence (августа. с.г.). A conjunction (и., а.) ends no sentence, and a
+        one is inside the sentence (августа. с.г.), and a listed person's name read small is a misread capital
+        (просьбе. ким). A conjunction (и., а.) ends no sentence, and a
         full adjective or an infinitive seldom does (народных. / добровольцев): for them the next
         line's first word counts.
         """
@@ -548,7 +549,21 @@ class Corrector:
             )
         ):
             following = tokens[li + 1][0][2]
-        return following is not None and bool(LOWER_START.match(following)) and not SINGLE_LETTER_DOT.match(following)
+        return (
+            following is not None
+            and bool(LOWER_START.match(following))
+            and not SINGLE_LETTER_DOT.match(following)
+            and not self._small_name(following)
+        )
+
+    def _small_name(self, token: str) -> bool:
+        """A listed person's name read in small letters (``ким``, no common word): a name's capital
+        misread is likelier than a speck read as the stop before it, so that stop ends a sentence.
+        Not an organisation (``войск. оон``: a speck, and an acronym read small)."""
+        core = _core(token)[1]
+        if not core.islower() or self.lexicon.domain_kind.get(core) != "person":
+            return False
+        return self._name_case(core, core) is not None
 
     def _case_edit(
         self,
