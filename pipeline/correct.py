@@ -436,6 +436,12 @@ class Corrector:
                 edit = _stop_for_comma(token, edit)
             if edit is None and self.settings.fix_case:
                 edit = self._case_edit(token, tokens, li, ti, previous_out, small_in_capitals)
+            elif edit is not None and self.settings.fix_case and edit[0]:
+                # The corrected word takes the case its place asks as a word read right would
+                # (выстуйление after Цзе-дун! -> Выступление).
+                cased = self._case_edit(edit[0], tokens, li, ti, previous_out, small_in_capitals)
+                if cased is not None:
+                    edit = cased[0], edit[1] + "+case", edit[2], edit[3]
             previous_text = previous_out = token
             if edit is not None:
                 replacement, reason, score, candidates = edit

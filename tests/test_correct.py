@@ -58,10 +58,11 @@ def test_golden(corrector: Corrector, case: dict[str, str]) -> None:
     ],
 )
 def test_issue_literals(corrector: Corrector, original: str, expected: str, reason: str) -> None:
-    corrected, changes = corrector.correct_page(f"слово {original} слово", page=3)
-    assert corrected == f"слово {expected} слово"
+    # At a sentence's start, where the capitals of Прощу and Онайтед are the sentence's.
+    corrected, changes = corrector.correct_page(f"Получено. {original} слово", page=3)
+    assert corrected == f"Получено. {expected} слово"
     (change,) = changes
-    assert (change.page, change.line, change.start, change.end) == (3, 1, 6, 6 + len(original))
+    assert (change.page, change.line, change.start, change.end) == (3, 1, 10, 10 + len(original))
     assert (change.original, change.replacement, change.reason) == (original, expected, reason)
 
 
