@@ -1448,11 +1448,16 @@ class Corrector:
             after_function_word = (len(word) >= 2 or one_letter) and head.islower()
             # A stop inside a sentence: after a listed word of four letters or more, or a pronoun
             # (он., нас.); shorter words are often abbreviations (гр., ул.) that pymorphy3 may not flag.
+            # A colon after a determiner, which wants its noun next (Вашу: телеграмму).
             inside_sentence = (
-                trail.group() == "."
-                and next_lower
+                next_lower
                 and word in self.lexicon.counts
-                and (len(word) >= 4 or len(word) >= 2 and self._pronoun(word))
+                and (
+                    trail.group() == "."
+                    and (len(word) >= 4 or len(word) >= 2 and self._pronoun(word))
+                    or trail.group() == ":"
+                    and self._determiner(word)
+                )
             )
             if (
                 (after_function_word or inside_sentence)
@@ -1634,6 +1639,11 @@ class Corrector:
     def _pronoun(self, word: str) -> bool:
         """A listed word whose likeliest reading is a pronoun (asked only of short words before a stop)."""
         return self.lexicon.morph.tag(word)[0].POS == "NPRO"
+
+    def _determiner(self, word: str) -> bool:
+        """A listed word whose likeliest reading is a pronoun-adjective (ваш, этот, свой): asked only
+        of words before a colon."""
+        return "Apro" in self.lexicon.morph.tag(word)[0]
 
     def _pos(self, word: str) -> tuple[str | None, bool] | None:
         """(likeliest part of speech, any reading is an abbreviation) from pymorphy3; None if unknown."""
