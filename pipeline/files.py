@@ -10,7 +10,9 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import socket
 import tempfile
+import time
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
@@ -41,7 +43,7 @@ def _atomic_path(path: Path, suffix: str = ".tmp", durable: bool = True) -> Iter
     only a power cut could.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=suffix, dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{_owner()}.", suffix=suffix, dir=path.parent)
     os.close(fd)
     try:
         yield tmp
@@ -110,14 +112,49 @@ def image_shape(path: Path) -> tuple[int, int]:
 
 
 TEMPORARY_PATTERNS = (".*.tmp", ".*.tmp.png")
+# A temporary file of another machine (or of a name without its writer) is taken for a killed
+# run's only once it is this old: no write of the pipeline takes anywhere near as long.
+FOREIGN_TEMPORARY_AGE_S = 3600.0
+
+
+def _owner() -> str:
+    """``host-pid`` of the writing process, put in each temporary file's name, so that a run
+    starting beside others on a shared output folder removes only the leftovers of dead ones."""
+    return f"{socket.gethostname().replace('.', '_').replace('-', '_')}-{os.getpid()}"
+
+
+def _writer_alive(tmp: Path, now: float) -> bool:
+    """Whether the process that is writing ``tmp`` may still be at it."""
+    parts = tmp.name.removesuffix(".png").removesuffix(".tmp").rsplit(".", 2)  # name, owner, random
+    host, _, pid = parts[-2].rpartition("-") if len(parts) == 3 else ("", "", "")
+    if host == _owner().rpartition("-")[0] and pid.isdigit():
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            return False
+        except PermissionError:
+            return True  # another user's live process
+        return True
+    try:
+        return now - tmp.stat().st_mtime < FOREIGN_TEMPORARY_AGE_S
+    except FileNotFoundError:
+        return True  # renamed into place meanwhile: nothing to remove
 
 
 def remove_stale_temporaries(folder: Path) -> int:
-    """Delete the temporary files (``.*.tmp``, ``.*.tmp.png``) a killed run left behind; returns how many."""
+    """Delete the temporary files (``.*.tmp``, ``.*.tmp.png``) a killed run left behind; returns how many.
+
+    Several workers may share ``folder`` (``--scheduler-host``): a temporary file of a live
+    process on this machine is another worker's write in progress and stays, as does a recent
+    one of another machine.
+    """
     removed = 0
+    now = time.time()
     if folder.is_dir():
         for pattern in TEMPORARY_PATTERNS:
             for tmp in folder.rglob(pattern):
+                if _writer_alive(tmp, now):
+                    continue
                 with contextlib.suppress(FileNotFoundError):
                     tmp.unlink()
                     removed += 1

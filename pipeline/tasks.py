@@ -368,20 +368,25 @@ def running_elsewhere(scheduler_host: str, scheduler_port: int, out_dir: str, do
 
 
 def wait_for_other_workers(
-    final: list[DocumentTask], scheduler_host: str, scheduler_port: int, interval: float = 1.0
+    final: list[DocumentTask], scheduler_host: str, scheduler_port: int, interval: float = 1.0, idle_checks: int = 3
 ) -> None:
     """Block while another worker still runs a task of a document this build wanted.
 
     A Luigi worker leaves ``build`` once it has nothing left to run itself, even where a
     task it needs is still running on another worker; its summary would then call that
-    document incomplete. A task whose worker dies is failed by luigid, so this ends.
+    document incomplete. Between two tasks of a document the other worker runs none for a
+    moment, so only ``idle_checks`` checks in a row with nothing running end the wait. A task
+    whose worker dies is failed by luigid, so this ends.
     """
+    idle = 0
     while True:
         waiting = {t.doc_id for t in final if not t.complete() and not failure_records(t.doc_dir)}
         if not waiting:
             return
         count = running_elsewhere(scheduler_host, scheduler_port, final[0].out_dir, waiting)
-        if not count:
+        idle = 0 if count else idle + 1
+        if idle >= idle_checks:
             return
-        log.info("waiting for %d task(s) of %d document(s) running on other workers", count, len(waiting))
+        if count:
+            log.info("waiting for %d task(s) of %d document(s) running on other workers", count, len(waiting))
         time.sleep(interval)

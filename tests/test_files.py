@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import numpy as np
@@ -30,12 +34,45 @@ def test_failed_write_keeps_old_file(tmp_path: Path) -> None:
     assert len(list(tmp_path.iterdir())) == 1
 
 
-def test_remove_stale_temporaries(tmp_path: Path) -> None:
-    (tmp_path / "d").mkdir()
-    (tmp_path / "d" / ".words.json.abc.tmp").write_text("half")
-    (tmp_path / "d" / "words.json").write_text("[]")
-    assert files.remove_stale_temporaries(tmp_path) == 1
-    assert [p.name for p in (tmp_path / "d").iterdir()] == ["words.json"]
+def dead_pid() -> int:
+    """The pid of a process that has exited."""
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait()
+    return child.pid
+
+
+def test_remove_stale_temporaries_of_dead_writers_only(tmp_path: Path) -> None:
+    """A run killed on this machine leaves temporaries to remove; a worker still running beside
+    the starting one (a shared output folder) is writing its own, which must stay."""
+    folder = tmp_path / "d"
+    folder.mkdir()
+    (folder / "words.json").write_text("[]")
+    host = files._owner().rpartition("-")[0]
+    killed = folder / f".words.json.{host}-{dead_pid()}.abc123.tmp"
+    live = folder / f".ocr-0001.json.{files._owner()}.def456.tmp"
+    other_machine = folder / ".0001.png.otherhost-12.ghi789.tmp.png"
+    old_other_machine = folder / ".0002.png.otherhost-12.jkl012.tmp.png"
+    for path in (killed, live, other_machine, old_other_machine):
+        path.write_text("half")
+    an_hour_ago = time.time() - files.FOREIGN_TEMPORARY_AGE_S - 60
+    os.utime(old_other_machine, (an_hour_ago, an_hour_ago))
+    assert files.remove_stale_temporaries(tmp_path) == 2
+    assert sorted(p.name for p in folder.iterdir()) == sorted(["words.json", live.name, other_machine.name])
+
+
+def test_atomic_write_names_its_writer(tmp_path: Path) -> None:
+    seen: list[str] = []
+    original = os.replace
+
+    def spy(src: str, dst: object) -> None:
+        seen.append(Path(src).name)
+        original(src, dst)
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(os, "replace", spy)
+        files.write_json_atomic(tmp_path / "x.json", {"a": 1})
+    (name,) = seen
+    assert name.startswith(f".x.json.{files._owner()}.") and name.endswith(".tmp")
 
 
 def test_read_gray_and_rgb_pages(tmp_path: Path) -> None:
