@@ -930,6 +930,10 @@ class Corrector:
                         inner_stop = t < start + len(phrase) - 1 and cores[t][2] in INNER_STOPS
                         edits.append(self._phrase_edit(li, line_tokens, cores, t, replacement, written, inner_stop))
                         consumed.add((li, t))
+                    # Its other words as a phrase read right (Ких ир Сену -> Ким Ир Сену), and none
+                    # of them joined (КИХ ИР СЕНУ is no КИМ ИРСЕНУ).
+                    edits += self._phrase_read_right(li, line_tokens, cores, start, phrase, written, consumed)
+                    listed.update((li, t) for t in span)
         return edits
 
     def _phrase_read_right(
