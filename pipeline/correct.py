@@ -925,8 +925,13 @@ class Corrector:
                         for t in misread  # a lexicon form is another case of the name, not a misreading
                     ):
                         continue
+                    # A person's name takes the phrase's case where another word stands as listed
+                    # (Ким пр. Сен -> Ким Ир Сен), as the phrase read right would.
+                    as_listed = any(cores[t][1] == written[t - start] for t in span if t not in misread)
                     for t in misread:
                         replacement = apply_case(cores[t][1], phrase[t - start], written[t - start])
+                        if as_listed and self.lexicon.domain_kind.get(phrase[t - start]) == "person":
+                            replacement = written[t - start]
                         inner_stop = t < start + len(phrase) - 1 and cores[t][2] in INNER_STOPS
                         edits.append(self._phrase_edit(li, line_tokens, cores, t, replacement, written, inner_stop))
                         consumed.add((li, t))
