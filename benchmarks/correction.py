@@ -99,6 +99,18 @@ GENERATED_SETS = {
             (306, "LiberationMono", "mild"),
         ),
     ),
+    # Written in round 8, after the rules of that round; measured once.
+    "generated telegram 40216": (
+        ROOT / "benchmarks" / "texts" / "telegram-40216.txt",
+        (
+            (401, "LiberationMono", "mild"),
+            (402, "FreeMono", "medium"),
+            (403, "FreeMono", "heavy"),
+            (404, "LiberationMono", "medium"),
+            (405, "LiberationMono", "heavy"),
+            (406, "FreeMono", "mild"),
+        ),
+    ),
 }
 SETS = {
     "synthetic": (SHARED / "corpus" / "synthetic", "*.tif"),
