@@ -539,9 +539,9 @@ class Corrector:
         Only a word on the same line counts: OCR loses lines, and at a line start a capital read
         as a small letter is as likely as a speck read as a stop (связи. / пропускная). A
         one-letter abbreviation may follow a sentence's stop (слете. г. Ростов-на-Дону); a longer
-        one is inside the sentence (августа. с.г.), and a listed person's name read small is a misread capital
-        (просьбе. ким). A conjunction (и., а.) ends no sentence, and a
-        full adjective or an infinitive seldom does (народных. / добровольцев): for them the next
+        one is inside the sentence (августа. с.г.); a listed person's name read small is a
+        misread capital (просьбе. ким). A conjunction (и., а.) ends no sentence, and a full
+        adjective or an infinitive seldom does (народных. / добровольцев): for them the next
         line's first word counts.
         """
         if (
