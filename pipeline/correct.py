@@ -157,8 +157,8 @@ LATIN = re.compile(r"[a-zA-Z]")
 DIGIT = re.compile(r"\d")
 TOKEN = re.compile(r"\S+")
 # Leading/trailing punctuation kept as it is around the word core.
-LEAD = re.compile(r"^[\"'«(\[“„‚‘`|_*]+")
-TRAIL = re.compile(r"[\"'»)\].,;:!?…“”’`|_*]+$")
+LEAD = re.compile(r"^[\"'«(\[“„‚‘`|_*/]+")
+TRAIL = re.compile(r"[\"'»)\].,;:!?…“”’`|_*/]+$")
 WORD_CORE = re.compile(r"^[а-яёА-ЯЁ]+(?:-[а-яёА-ЯЁ]+)*-?$")
 NUMBER_CORE = re.compile(r"^[0-9IlО Oоo|Зб.,:/-]+$")
 NUMBER_SUFFIX = re.compile(r"^(.*?\d.*?)(-[а-яё]{1,3})?$")
@@ -196,8 +196,11 @@ NEVER_CAPITAL_POS = frozenset({"VERB", "INFN", "ADVB", "PREP", "PRCL", "ADJS", "
 # The polite pronouns of letters (Вы, Вас, Ваш): capital or not is the writer's choice.
 POLITE_PRONOUNS = frozenset({"вы", "ваш"})
 LOWER_START = re.compile(r"^[^\w]*[а-яё]")
+# An aside in brackets (or the slashes typewriters had for them) may open in small letters after a
+# sentence's stop: степь. /монгольская пословица/.
+BRACKETS_OPENING = "(/["
 PLAIN_WORD = re.compile(r"[а-яёА-ЯЁ]+")
-LEAD_CHARS = "\"'«([“„‚‘`|_*"
+LEAD_CHARS = "\"'«([“„‚‘`|_*/"
 # A line-end hyphen, perhaps with a speck read after it (коммунис-.).
 HYPHEN_END = re.compile(r"[а-яёА-ЯЁ]-[.,:;'`]?$")
 # A date with "с.г." (this year) whose closing stop OCR lost, doubled or blurred: 23.6.с.г / 12.3.с.г.. / 28.6.с.г-.
@@ -221,7 +224,7 @@ LOST_HEAD_LOG_PROB = -14.0
 CONJUNCTION_STOPS = frozenset({"и.", "а."})
 # A number with a stop after it, last on its line after the number sign: "№ 3261." in a footer.
 NUMBER_THEN_STOP = re.compile(r"^\d+\.$")
-STRIP_PUNCT = "\"'«»()[]“”„‚‘’`|_*.,;:!?…"
+STRIP_PUNCT = "\"'«»()[]“”„‚‘’`|_*/.,;:!?…"
 # _join_pair's answer when only a word and a non-word joined and corrected could apply.
 WORD_PART = object()
 # Letters that are never a word alone: a token of one of them is the end of its neighbour.
@@ -540,7 +543,8 @@ class Corrector:
         as a small letter is as likely as a speck read as a stop (связи. / пропускная). A
         one-letter abbreviation may follow a sentence's stop (слете. г. Ростов-на-Дону); a longer
         one is inside the sentence (августа. с.г.); a listed person's name read small is a
-        misread capital (просьбе. ким). A conjunction (и., а.) ends no sentence, and a full
+        misread capital (просьбе. ким), and an aside in brackets may open small (степь. /монгольская
+        пословица/). A conjunction (и., а.) ends no sentence, and a full
         adjective or an infinitive seldom does (народных. / добровольцев): for them the next
         line's first word counts.
         """
@@ -558,6 +562,7 @@ class Corrector:
         return (
             following is not None
             and bool(LOWER_START.match(following))
+            and following[:1] not in BRACKETS_OPENING
             and not SINGLE_LETTER_DOT.match(following)
             and not self._small_name(following)
         )
