@@ -171,6 +171,8 @@ MARK_FOR_LETTER = re.compile(r"^([а-яё]{2,}|[А-ЯЁ]{2,})[\"»”“'’:;!]
 DOT_BETWEEN_WORDS = re.compile(r"^([а-яёА-ЯЁ]+)\.([а-яё]+)$")
 # One punctuation mark inside a Cyrillic word (С:алину, АРМ/И, корню'ина, касае.ся): a misread letter.
 INNER_PUNCT = re.compile(r"^[а-яёА-ЯЁ]+([:/'!|.])[а-яёА-ЯЁ]+$")
+# ``@`` is no punctuation but a blotted round letter (@пыт, раб@та), wherever it stands in a word.
+LETTER_SYMBOL = re.compile(r"^[а-яёА-ЯЁ]*(@)[а-яёА-ЯЁ]*$")
 UNREAD_LETTER = "\u00b7"  # stands for that letter while candidates are sought; in no word
 CYRILLIC_LETTERS = "абвгдеёжзийклмнопрстуфхцчшщъыьэюя"
 NUMBER_SIGN_PUNCT = re.compile(r"^№[.,:;]+$")
@@ -1723,11 +1725,11 @@ class Corrector:
             blank = self._dot_for_blank(core)
             if blank is not None:
                 return blank, "punctuation", 0.0, []
-            inner = INNER_PUNCT.match(core)
-            if not inner or sum(c.isalpha() for c in core) < s.min_length:
+            inner = INNER_PUNCT.match(core) or LETTER_SYMBOL.match(core)
+            if not inner or sum(c.isalpha() or c == "@" for c in core) < s.min_length:
                 return None
-            # С:алину, АРМ/И: a letter read as punctuation; it becomes a letter no word has, so
-            # that every candidate pays a substitution for it.
+            # С:алину, АРМ/И, @пыт: a letter read as punctuation; it becomes a letter no word has,
+            # so that every candidate pays a substitution for it.
             core = core[: inner.start(1)] + UNREAD_LETTER + core[inner.end(1) :]
         if i1 < len(token) and token[i1] == ".":
             split = self._split_abbreviation(core)
