@@ -190,6 +190,11 @@ POLITE_FORMS = frozenset(
 POLITE_WORDS = frozenset(form.lower() for form in POLITE_FORMS) | {"вашему", "вашим", "вашем", "вашими"}
 # A lower-case or Capitalised word and ! or ? (then perhaps a quote or bracket): a sentence ends.
 SENTENCE_BEFORE = re.compile(r"^[а-яёА-ЯЁ][а-яё]{2,}(?:-[а-яё]+)*[!?][\"»)]?$")
+# A word of four letters or more (no abbreviation) and a stop: a sentence's end before an opener.
+STOP_BEFORE = re.compile(r"^[а-яёА-ЯЁ][а-яё]{3,}(?:-[а-яё]+)*\.[\"»)]?$")
+# Words that open a sentence and never continue one without a comma before them; кроме opens one
+# only with того (кроме того), see _opener.
+SENTENCE_OPENERS = frozenset({"однако", "например", "во-первых", "во-вторых", "в-третьих", "итак", "впрочем"})
 SINGLE_LETTER_DOT = re.compile(r"^[а-яёА-ЯЁ]\.[,;:]?$")
 # Parts of speech (pymorphy3) no proper name capitalises inside a sentence.
 # Pronouns (Мы, Он) and conjunctions (Как, Если, Но) are left out: they open most sentences,
@@ -429,7 +434,7 @@ class Corrector:
                 previous_text = previous_out = placed[0]
                 continue
             initial = not previous_text or previous_text[-1] in SENTENCE_END_MARKS
-            next_lower = fix_punct and token[-1:] in ".:" and self._next_word_small(token, following, tokens, li)
+            next_lower = fix_punct and token[-1:] in ".:" and self._next_word_small(token, following, tokens, li, ti)
             conf = confidences.get((li + 1, ti)) if confidences else None
             key = _token_key(token, initial, conf, next_lower)
             edit = self._correct_token(key, token, initial, conf, next_lower)
@@ -536,7 +541,7 @@ class Corrector:
         return edits
 
     def _next_word_small(
-        self, token: str, following: str | None, tokens: list[list[tuple[int, int, str]]], li: int
+        self, token: str, following: str | None, tokens: list[list[tuple[int, int, str]]], li: int, ti: int
     ) -> bool:
         """Whether the word after ``token`` (which ends in a stop or colon) starts in small letters,
         so that the stop may be a speck.
@@ -546,7 +551,8 @@ class Corrector:
         one-letter abbreviation may follow a sentence's stop (слете. г. Ростов-на-Дону); a longer
         one is inside the sentence (августа. с.г.); a listed person's name read small is a
         misread capital (просьбе. ким), and an aside in brackets may open small (степь. /монгольская
-        пословица/). A conjunction (и., а.) ends no sentence, and a full
+        пословица/). Nor does a word that only opens sentences (дорог. кроме того: see
+        ``_opener``). A conjunction (и., а.) ends no sentence, and a full
         adjective or an infinitive seldom does (народных. / добровольцев): for them the next
         line's first word counts.
         """
@@ -561,10 +567,13 @@ class Corrector:
             )
         ):
             following = tokens[li + 1][0][2]
+        line_tokens = tokens[li]
+        after = line_tokens[ti + 2][2] if following is not None and ti + 2 < len(line_tokens) else None
         return (
             following is not None
             and bool(LOWER_START.match(following))
             and following[:1] not in BRACKETS_OPENING
+            and not _opener(following, after)
             and not SINGLE_LETTER_DOT.match(following)
             and not self._small_name(following)
         )
@@ -1555,8 +1564,9 @@ class Corrector:
         and the like: nouns and adjectives keep theirs (Великой Отечественной, Днем рождения),
         and so do pronouns and conjunctions, which open sentences whose stop OCR lost (Мы, Как).
         A sentence start is taken only after ``!`` or ``?``: a speck read as a full stop is
-        common, a misread exclamation mark not; and at ``opens_text``, the first word after a
-        header line (``Товарищу ФИЛИППОВУ`` / ``сообщаю`` -> ``Сообщаю``).
+        common, a misread exclamation mark not; after a stop only for a word that opens
+        sentences alone (``дорог.`` / ``кроме того`` -> ``Кроме того``); and at ``opens_text``,
+        the first word after a header line (``Товарищу ФИЛИППОВУ`` / ``сообщаю`` -> ``Сообщаю``).
         """
         # Most tokens fail the cheap tests on the first letter and the neighbours.
         first = token[:1]
@@ -1580,7 +1590,8 @@ class Corrector:
             if not self._never_capital(word):
                 return None
             return word + trail, "case", 0.0, []
-        if SENTENCE_BEFORE.match(previous) or opens_text:
+        opener = STOP_BEFORE.match(previous) is not None and _opener(token, neighbours[1])
+        if SENTENCE_BEFORE.match(previous) or opens_text or opener:
             _lead, core, trail = _core(token)
             if len(core) < 2 or not PLAIN_WORD.fullmatch(core) or not core.islower():
                 return None
@@ -2159,6 +2170,16 @@ def _tokens(line: str) -> list[tuple[int, int, str]]:
         out.append((start, end, word))
         start = end + 1
     return out
+
+
+def _opener(token: str, following: str | None) -> bool:
+    """Whether ``token`` (and ``following``) is a word that opens a sentence, never continues one
+    without a comma (кроме того, однако, например): after a stop, that stop is a sentence's end and
+    the word's small letter a misread capital."""
+    word = _core(token)[1].lower()
+    if word == "кроме":
+        return following is not None and _core(following)[1].lower() == "того"
+    return word in SENTENCE_OPENERS
 
 
 def _core(token: str) -> tuple[str, str, str]:
