@@ -1590,8 +1590,13 @@ class Corrector:
             if not self._never_capital(word):
                 return None
             return word + trail, "case", 0.0, []
-        opener = STOP_BEFORE.match(previous) is not None and _opener(token, neighbours[1])
-        if SENTENCE_BEFORE.match(previous) or opens_text or opener:
+        if (
+            SENTENCE_BEFORE.match(previous)
+            or opens_text
+            or "." in previous[-3:]  # the cheap test first: most words follow no stop
+            and STOP_BEFORE.match(previous)
+            and _opener(token, neighbours[1])
+        ):
             _lead, core, trail = _core(token)
             if len(core) < 2 or not PLAIN_WORD.fullmatch(core) or not core.islower():
                 return None
