@@ -567,13 +567,14 @@ class Corrector:
             )
         ):
             following = tokens[li + 1][0][2]
-        line_tokens = tokens[li]
-        after = line_tokens[ti + 2][2] if following is not None and ti + 2 < len(line_tokens) else None
+            after = tokens[li + 1][1][2] if len(tokens[li + 1]) > 1 else None
+        else:
+            after = tokens[li][ti + 2][2] if ti + 2 < len(tokens[li]) else None  # the word after ``following``
         return (
             following is not None
             and bool(LOWER_START.match(following))
             and following[:1] not in BRACKETS_OPENING
-            and not _opener(following, after)
+            and (token in CONJUNCTION_STOPS or not _opener(following, after))  # и. ends no sentence
             and not SINGLE_LETTER_DOT.match(following)
             and not self._small_name(following)
         )
