@@ -200,6 +200,15 @@ SINGLE_LETTER_DOT = re.compile(r"^[а-яёА-ЯЁ]\.[,;:]?$")
 # Pronouns (Мы, Он) and conjunctions (Как, Если, Но) are left out: they open most sentences,
 # and OCR loses the stop before them as often as it misreads a small letter as a capital.
 NEVER_CAPITAL_POS = frozenset({"VERB", "INFN", "ADVB", "PREP", "PRCL", "ADJS", "PRTS", "GRND", "PRED", "COMP"})
+# Nouns Russian writes in small letters inside a sentence: months and weekdays (конца сентября).
+# A holiday after its day's number keeps its capital (1 Мая): that capital follows a digit.
+CALENDAR_NOUNS = frozenset(
+    {
+        "январь", "февраль", "март", "апрель", "май", "июнь", "июль", "август", "сентябрь", "октябрь",
+        "ноябрь", "декабрь", "понедельник", "вторник", "среда", "четверг", "пятница", "суббота",
+        "воскресенье",
+    }
+)  # fmt: skip
 # The polite pronouns of letters (Вы, Вас, Ваш): capital or not is the writer's choice.
 POLITE_PRONOUNS = frozenset({"вы", "ваш"})
 LOWER_START = re.compile(r"^[^\w]*[а-яё]")
@@ -1622,7 +1631,8 @@ class Corrector:
 
     def _never_capital(self, word: str) -> bool:
         """A listed word that no name capitalises inside a sentence: its likeliest reading a verb,
-        adverb, particle or preposition, and no reading a name or an abbreviation (memoised)."""
+        adverb, particle or preposition, or a month or weekday, and no reading a name or an
+        abbreviation (memoised)."""
         hit = self._never_capital_cache.get(word)
         if hit is None:
             lex = self.lexicon
@@ -1632,7 +1642,7 @@ class Corrector:
                 parses = lex.morph.parse(word)
                 hit = (
                     bool(parses)
-                    and parses[0].tag.POS in NEVER_CAPITAL_POS
+                    and (parses[0].tag.POS in NEVER_CAPITAL_POS or parses[0].normal_form in CALENDAR_NOUNS)
                     and not any(
                         p.score >= 0.05
                         and (NAME_TAGS & p.tag.grammemes or "Abbr" in p.tag.grammemes)
