@@ -131,6 +131,9 @@ class CorrectSettings:
     # away from this length on; such a form gets this log prior (rarer than any listed word).
     min_length_unlisted: int = 7
     unlisted_log_prob: float = -16.0
+    # ... and from this length on any letter may stand for any other there (жизженности ->
+    # жизненности): so long a string one letter from a form is seldom anything else.
+    min_length_any_letter: int = 10
     # A misspelt word split in two has a short half: longer pairs are not tried as one word.
     max_split_part: int = 5
     # Extra margin to join two listed words when only one of them is rare (штаб ом -> штабом).
@@ -1966,12 +1969,22 @@ class Corrector:
     def _unlisted_forms(self, word: str) -> list[tuple[float, str, int]]:
         """Inflections only OpenCorpora knows (тсропливости -> торопливости), one listed confusion
         away, one letter read in excess (отгроузить -> отгрузить), or a letter read as a mark
-        (отгруз/ть -> отгрузить).
+        (отгруз/ть -> отгрузить); for a word of ``min_length_any_letter`` with none of these,
+        one letter read as any other (жизженности -> жизненности).
 
         Tried only for a long word with no listed candidate one edit away. The walk goes along the
-        word in OpenCorpora's word graph (pymorphy3's DAWG), trying the confusion table's
-        substitutions at each letter, and stops at the first prefix no word has.
+        word in OpenCorpora's word graph (pymorphy3's DAWG), trying the substitutions at each
+        letter, and stops at the first prefix no word has. Any letter is tried only after the
+        listed confusions found nothing: a form they reach is not to be tied by one they do not.
         """
+        found = self._walk_forms(word, any_letter=False)
+        if not found and len(word) >= self.settings.min_length_any_letter:
+            found = self._walk_forms(word, any_letter=True)
+        return found
+
+    def _walk_forms(self, word: str, any_letter: bool) -> list[tuple[float, str, int]]:
+        """OpenCorpora's forms one substitution (listed, or ``any_letter``) or one excess letter
+        from ``word`` (see ``_unlisted_forms``)."""
         graph = self.lexicon.morph.dictionary.words
         prior = self.settings.unlisted_log_prob
         found: dict[str, tuple[float, str, int]] = {}
@@ -1985,7 +1998,7 @@ class Corrector:
             rest = word[pos + 1 :]
             if pos and rest and ch != UNREAD_LETTER and (head + rest) in graph:
                 found.setdefault(head + rest, (prior, head + rest, 1))
-            for meant in CYRILLIC_LETTERS if ch == UNREAD_LETTER else self._meant_for.get(ch, ()):
+            for meant in CYRILLIC_LETTERS if any_letter or ch == UNREAD_LETTER else self._meant_for.get(ch, ()):
                 spelled = head + meant
                 if prefix_known(spelled) and (spelled + rest) in graph:
                     found.setdefault(spelled + rest, (prior, spelled + rest, 1))
