@@ -352,6 +352,8 @@ class Corrector:
         )
         self._never_capital_cache: dict[str, bool] = {}
         self._lemma_cache: dict[str, frozenset[str]] = {}
+        self._recipient_cache: dict[str, bool] = {}
+        self._dative_cache: dict[str, str] = {}  # "" where a name has no one dative form
         self._noiseless_cache: dict[str, str] = {}
         # Letters whose capital and small forms Tesseract confuses (learned rows such as в->В).
         self._case_confusable = frozenset(
@@ -1166,12 +1168,15 @@ class Corrector:
         form that is already one, or that is no listed person's."""
         if self.lexicon.domain_kind.get(word) != "person" or self._recipient_form(word):
             return None
-        found = {
-            w
-            for w, _s, _k in self._score_candidates(word, True)
-            if w.startswith(word) and self.lexicon.domain_kind.get(w) == "person" and self._dative_of(w, word)
-        }
-        return found.pop() if len(found) == 1 else None
+        hit = self._dative_cache.get(word)
+        if hit is None:
+            found = {
+                w
+                for w, _s, _k in self._score_candidates(word, True)
+                if w.startswith(word) and self.lexicon.domain_kind.get(w) == "person" and self._dative_of(w, word)
+            }
+            hit = self._dative_cache[word] = found.pop() if len(found) == 1 else ""
+        return hit or None
 
     def _dative_of(self, form: str, lemma: str) -> bool:
         """Whether ``form`` is the singular dative of ``lemma`` (сталину of сталин, not сталине of
@@ -1183,12 +1188,16 @@ class Corrector:
 
     def _recipient_form(self, word: str) -> bool:
         """A listed person's form that can be a singular dative (Сталину; Штеменко, which does not
-        decline; not Сталиным, a plural dative)."""
+        decline; not Сталиным, a plural dative). Memoised: every copies line asks it of its names."""
         if self.lexicon.domain_kind.get(word) != "person":
             return False
-        return any(
-            p.tag.case == "datv" and p.tag.number != "plur" or "Fixd" in p.tag for p in self.lexicon.morph.parse(word)
-        )
+        hit = self._recipient_cache.get(word)
+        if hit is None:
+            hit = self._recipient_cache[word] = any(
+                p.tag.case == "datv" and p.tag.number != "plur" or "Fixd" in p.tag
+                for p in self.lexicon.morph.parse(word)
+            )
+        return hit
 
     def _footer_field(self, texts: list[str], ti: int, li: int, small_labels: bool) -> dict[tuple[int, int], str]:
         """The fixes of a footer field whose label may stand at ``ti``: the label, the case of it
