@@ -7,6 +7,7 @@ import json
 import logging
 import sys
 from pathlib import Path
+from typing import Any
 
 from pipeline import __version__
 from pipeline.errors import ArkhivError, ExitCode, UsageError
@@ -77,32 +78,85 @@ def cmd_run(args: argparse.Namespace) -> int:
     return ExitCode.ok if counts["done"] == len(summary["documents"]) else ExitCode.documents_failed
 
 
-def _read_text_arg(name: str) -> str:
-    from pipeline.transcript import decode_transcript
-
+def _read_bytes_arg(name: str) -> tuple[bytes, str]:
+    """The bytes of a file named on the command line (``-``: stdin) and the name to report."""
     if name == "-":
-        data = sys.stdin.buffer.read()
-        return decode_transcript(data, "<stdin>") if data.strip() else ""
+        return sys.stdin.buffer.read(), "<stdin>"
     path = Path(name)
+    if path.is_dir():
+        raise UsageError(f"{path}: is a directory, not a text file")
     if not path.is_file():
         raise UsageError(f"{path}: no such file")
-    data = path.read_bytes()
-    return decode_transcript(data, str(path)) if data.strip() else ""
+    try:
+        return path.read_bytes(), str(path)
+    except OSError as e:
+        raise UsageError(f"{path}: cannot read it ({e.strerror})") from e
+
+
+def _decoded(data: bytes, source: str) -> str:
+    """``data`` as text; "" for blank input. A file the user named that is no text is a usage
+    error (exit 2), not a failed document of a batch."""
+    from pipeline.errors import UnreadableTranscript
+    from pipeline.transcript import decode_transcript
+
+    if not data.strip():
+        return ""
+    try:
+        return decode_transcript(data, source)
+    except UnreadableTranscript as e:
+        raise UsageError(str(e)) from e
+
+
+def _read_text_arg(name: str) -> str:
+    return _decoded(*_read_bytes_arg(name))
+
+
+def _newline(data: bytes) -> str:
+    """The line ending ``data`` uses: CRLF or CR where every line ends so, else LF."""
+    if b"\r\n" in data and data.count(b"\n") == data.count(b"\r\n"):
+        return "\r\n"
+    if b"\r" in data and b"\n" not in data:
+        return "\r"
+    return "\n"
+
+
+def _as_written(corrected: str, data: bytes) -> str:
+    """``corrected`` laid out as the input was: its line ending and its BOM (the corrector
+    works on LF text without a BOM; the report's offsets are within lines, so they hold)."""
+    import codecs
+
+    newline = _newline(data)
+    out = corrected if newline == "\n" else corrected.replace("\n", newline)
+    return ("\ufeff" + out) if data.startswith(codecs.BOM_UTF8) else out
+
+
+def _write_report(path: Path, changes: list[Any]) -> None:
+    from pipeline.files import write_json_atomic
+
+    try:
+        write_json_atomic(path, [c.as_dict() for c in changes])
+    except OSError as e:
+        raise UsageError(f"{path}: cannot write the report there ({e.strerror})") from e
 
 
 def cmd_correct(args: argparse.Namespace) -> int:
     from pipeline.correct import Corrector
-    from pipeline.files import write_json_atomic
     from pipeline.settings import load_settings
 
     settings = load_settings(args.config)
-    text = _read_text_arg(args.file)
-    corrected, changes = Corrector.load(settings.correct).correct_text(text)
-    sys.stdout.write(corrected)
-    if not corrected.endswith("\n"):
-        sys.stdout.write("\n")
+    data, source = _read_bytes_arg(args.file)
+    text = _decoded(data, source)
+    if not text:
+        changes: list[Any] = []
+        out = data.decode("utf-8", errors="replace")  # blank input: given back as it came
+    else:
+        corrected, changes = Corrector.load(settings.correct).correct_text(text)
+        out = _as_written(corrected, data)
     if args.report:
-        write_json_atomic(Path(args.report), [c.as_dict() for c in changes])
+        # Before the text: a report that cannot be written fails the command with nothing printed.
+        _write_report(Path(args.report), changes)
+    sys.stdout.write(out)
+    sys.stdout.flush()
     log.info("%d corrections", len(changes))
     return ExitCode.ok
 

@@ -30,6 +30,16 @@ DOCUMENT_SUFFIXES = IMAGE_SUFFIXES | PDF_SUFFIXES
 MAX_PIXELS = 120_000_000  # a 600 dpi A3 page is ~70 MP; anything far bigger is a mistake or a bomb
 PDF_DPI = 300
 
+
+def _new_file_mode() -> int:
+    """The mode ``open`` gives a new file under this process's umask (read once, at import)."""
+    umask = os.umask(0o022)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+NEW_FILE_MODE = _new_file_mode()
+
 # We check sizes ourselves, from the header, before decoding.
 Image.MAX_IMAGE_PIXELS = None
 
@@ -44,6 +54,8 @@ def _atomic_path(path: Path, suffix: str = ".tmp", durable: bool = True) -> Iter
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{_owner()}.", suffix=suffix, dir=path.parent)
+    # mkstemp makes the file private (0600); the output gets the mode any new file would.
+    os.fchmod(fd, NEW_FILE_MODE)
     os.close(fd)
     try:
         yield tmp

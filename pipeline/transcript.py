@@ -2,15 +2,18 @@
 
 Archives hand out UTF-8 (with or without a BOM) and, for older Russian material, cp1251
 or KOI8-R. The two legacy code pages decode almost any byte string, so the choice is made
-by how Russian the result looks (common lowercase letters, vowels, spaces), with
-charset-normalizer's guess as a tie-breaker. A digital-archive record (title, citation,
-summary, original text, English translation) is reduced to its longest Cyrillic stretch.
+by how Russian the result looks (how frequent its letters are in Russian, case-blind, so that a
+text typed in capitals decodes as well), with charset-normalizer's guess as a tie-breaker. UTF-8
+with a few damaged bytes is refused, naming the first: read as a code page it would be nonsense.
+A digital-archive record (title, citation, summary, original text, English translation) is
+reduced to its longest Cyrillic stretch.
 """
 
 from __future__ import annotations
 
 import codecs
 import logging
+import math
 import unicodedata
 
 import charset_normalizer
@@ -20,19 +23,50 @@ from pipeline.errors import UnreadableTranscript
 log = logging.getLogger(__name__)
 
 LEGACY_ENCODINGS = ("cp1251", "koi8_r", "cp866")
-# The most frequent Russian letters (about 60 % of running text); a wrong code page turns
-# them into capitals, box-drawing or Latin-1 symbols.
-_COMMON = set("оеаинтсрвлкмдпуяыьгзбч ")
+# Letter frequencies of Russian running text (per cent; the usual corpus figures). A wrong
+# code page maps letters onto others -- capitals onto small letters of other letters, in
+# texts typed in capitals too -- and the text then scores as improbable Russian.
+_LETTER_PERCENT = {
+    "о": 10.97, "е": 8.45, "а": 8.01, "и": 7.35, "н": 6.70, "т": 6.26, "с": 5.47, "р": 4.73,
+    "в": 4.54, "л": 4.40, "к": 3.49, "м": 3.21, "д": 2.98, "п": 2.81, "у": 2.62, "я": 2.01,
+    "ы": 1.90, "ь": 1.74, "г": 1.70, "з": 1.65, "б": 1.59, "ч": 1.44, "й": 1.21, "х": 0.97,
+    "ж": 0.94, "ш": 0.73, "ю": 0.64, "ц": 0.48, "щ": 0.36, "э": 0.32, "ф": 0.26, "ъ": 0.04,
+    "ё": 0.04, "і": 0.5, "ѣ": 0.5, "ѳ": 0.01, "ѵ": 0.01,  # the last four: pre-1918 spelling
+}  # fmt: skip
+_LETTER_LOG = {c: math.log(p / 100) for c, p in _LETTER_PERCENT.items()}
+_OTHER_LOG = math.log(0.0002)  # any other non-ASCII character: box drawing, Latin-1, symbols
+# Non-ASCII punctuation Russian typography uses: says nothing about the code page.
+_TYPOGRAPHY = frozenset("«»—–…№“”„‘’\u00a0")
+# Mean log-frequency per letter: Russian text scores about -3.0, a wrong code page about -4.
+_MIN_RUSSIAN_SCORE = -3.6
 _MIN_LATIN_LETTERS = 4  # a line with fewer letters ("№ 326I") says nothing about its language
+# A file that is not valid UTF-8 but has this many times more valid multi-byte characters than
+# invalid bytes is damaged UTF-8: text in a legacy code page hardly ever forms a valid sequence.
+_DAMAGED_UTF8_RATIO = 4
 
 
 def _russian_score(text: str) -> float:
-    if not text:
-        return 0.0
+    """Mean log-frequency, as Russian letters, of the non-ASCII characters (case-blind; any that
+    is no Russian letter counts as a rare one), less a penalty for control characters; -inf
+    without such characters."""
     sample = text[:20000]
-    common = sum(1 for c in sample if c in _COMMON)
+    # ASCII (an archive record's English, digits, punctuation) reads the same in every code page.
+    chars = [c.lower() for c in sample if not c.isascii() and c not in _TYPOGRAPHY]
+    if not chars:
+        return -math.inf
+    if _mixed_share(sample) > 0.5:
+        return -math.inf  # Latin text whose accented letters a Cyrillic code page made Cyrillic
+    mean = sum(_LETTER_LOG.get(c, _OTHER_LOG) for c in chars) / len(chars)
     controls = sum(1 for c in sample if unicodedata.category(c) == "Cc" and c not in "\n\r\t\f")
-    return (common - 5 * controls) / len(sample)
+    return mean - 50 * controls / len(sample)
+
+
+def _mixed_share(sample: str) -> float:
+    """Share of the words with non-ASCII letters that have ASCII letters too (``PriХre``)."""
+    words = [w for w in sample.split() if any(c.isalpha() and not c.isascii() for c in w)]
+    if not words:
+        return 0.0
+    return sum(1 for w in words if any(c.isascii() and c.isalpha() for c in w)) / len(words)
 
 
 def _looks_like_text(text: str) -> bool:
@@ -64,8 +98,8 @@ def decode_transcript(data: bytes, source: str) -> str:
         raise UnreadableTranscript(source, "binary file (contains NUL bytes), not a text transcription")
     try:
         return _checked(data.decode("utf-8"), source, "utf-8")
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as e:
+        _refuse_damaged_utf8(data, e, source)
     candidates: dict[str, str] = {}
     for enc in LEGACY_ENCODINGS:
         try:
@@ -79,11 +113,25 @@ def decode_transcript(data: bytes, source: str) -> str:
         key=lambda kv: _russian_score(kv[1]) + (0.01 if kv[0] == guessed else 0.0),
         reverse=True,
     )
-    if not ranked or _russian_score(ranked[0][1]) < 0.25:
+    if not ranked or _russian_score(ranked[0][1]) < _MIN_RUSSIAN_SCORE:
         raise UnreadableTranscript(source, "cannot decode as UTF-8, cp1251 or KOI8-R Russian text")
     enc, text = ranked[0]
     log.info("%s: transcription decoded as %s", source, enc)
     return _checked(text, source, enc)
+
+
+def _refuse_damaged_utf8(data: bytes, error: UnicodeDecodeError, source: str) -> None:
+    """Raise for UTF-8 text with a few bad bytes: read as a legacy code page it would become
+    nonsense throughout, and which bytes are wrong is something only the user can settle."""
+    text = data.decode("utf-8", errors="replace")
+    damaged = text.count("\ufffd")
+    multibyte = sum(1 for c in text if ord(c) > 0x7F and c != "\ufffd")
+    if multibyte > _DAMAGED_UTF8_RATIO * damaged:
+        raise UnreadableTranscript(
+            source,
+            f"UTF-8 text with {damaged} invalid byte(s), the first at byte {error.start}: "
+            "repair or re-save the file as UTF-8",
+        )
 
 
 def _checked(text: str, source: str, encoding: str) -> str:

@@ -134,3 +134,10 @@ def test_one_pixel_image_is_refused(tmp_path: Path) -> None:
     Image.fromarray(np.zeros((1, 1), np.uint8)).save(tmp_path / "dot.png")
     with pytest.raises(UnreadableImage, match="too small"):
         files.count_pages(tmp_path / "dot.png")
+
+
+def test_atomic_outputs_get_the_mode_of_any_new_file(tmp_path: Path) -> None:
+    # mkstemp makes its files private; an output must be as readable as any file the user makes.
+    files.write_text_atomic(tmp_path / "out.txt", "текст")
+    (tmp_path / "plain.txt").write_text("текст", encoding="utf-8")
+    assert (tmp_path / "out.txt").stat().st_mode & 0o777 == (tmp_path / "plain.txt").stat().st_mode & 0o777

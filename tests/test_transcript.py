@@ -25,6 +25,27 @@ def test_short_legacy_text(encoding: str) -> None:
     assert decode_transcript("Прошу Вас.".encode(encoding), "t.txt") == "Прошу Вас."
 
 
+@pytest.mark.parametrize("encoding", ["cp1251", "koi8_r"])
+def test_text_typed_in_capitals(encoding: str) -> None:
+    # Each code page's capitals are the other's small letters: the case cannot decide.
+    text = TEXT.upper()
+    assert decode_transcript(text.encode(encoding), "t.txt") == text
+
+
+def test_utf8_with_damaged_bytes_is_refused_naming_the_first() -> None:
+    data = TEXT.encode("utf-8")
+    damaged = data[:20] + b"\xff\xfe" + data[20:]
+    with pytest.raises(UnreadableTranscript) as info:
+        decode_transcript(damaged, "t.txt")
+    assert "byte 20" in str(info.value) and "UTF-8" in str(info.value)
+
+
+def test_latin1_text_is_not_read_as_cyrillic() -> None:
+    french = "Prière de répondre à la lettre déjà envoyée. Très élégant café, très cher.\n" * 3
+    with pytest.raises(UnreadableTranscript):
+        decode_transcript(french.encode("latin-1"), "t.txt")
+
+
 def test_crlf_and_bom_removed() -> None:
     assert decode_transcript(codecs.BOM_UTF8 + "Прошу\r\nВас".encode(), "t.txt") == "Прошу\nВас"
 
