@@ -442,7 +442,10 @@ class Corrector:
                 previous_text = previous_out = token
                 continue
             following = tokens[li][ti + 1][2] if ti + 1 < len(tokens[li]) else None
-            placed = self._placed_token(token, ti, previous_text, previous_out, following, following is None)
+            # The number of a telegram ends its header's or footer's line (ШИФРТЕЛЕГРАММА № 3261,
+            # 12.15 30.6 № 1402), after no word in small letters (в штаб № 5.).
+            header_number = following is None and (ti < 2 or not any(c.islower() for c in tokens[li][ti - 2][2]))
+            placed = self._placed_token(token, ti, previous_text, previous_out, following, header_number)
             if placed is not None:
                 edits.append(_edit(li, start, end, placed[0], placed[1], 0.0, []))
                 previous_text = previous_out = placed[0]
@@ -630,7 +633,13 @@ class Corrector:
         return edit
 
     def _placed_token(
-        self, token: str, ti: int, previous_text: str, previous_out: str, following: str | None, line_end: bool
+        self,
+        token: str,
+        ti: int,
+        previous_text: str,
+        previous_out: str,
+        following: str | None,
+        header_number: bool,
     ) -> tuple[str, str] | None:
         """(replacement, reason) for a token whose place says what it must be: the number sign read
         as ``М`` before a number, a stop after a telegram's number, a blank lost or added beside a
@@ -638,8 +647,9 @@ class Corrector:
         fix_punct = self.settings.fix_punctuation
         if token in NUMBER_SIGN_TOKENS and following and number_sign_read(token, following, previous_text):
             return "№", "number-sign"
-        if fix_punct and previous_out == "№" and line_end and NUMBER_THEN_STOP.match(token):
-            # A telegram's number (№ 3261) ends no sentence: a stop after it is a speck.
+        if fix_punct and previous_out == "№" and header_number and NUMBER_THEN_STOP.match(token):
+            # A telegram's number (ШИФРТЕЛЕГРАММА № 3261) ends no sentence: a stop after it is a
+            # speck. In prose (в штаб № 5.) a number may end one.
             return token[:-1], "punctuation"
         spaced = self._space_number(token, following) if fix_punct and DIGIT.search(token) else None
         if spaced is not None:

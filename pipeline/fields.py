@@ -84,15 +84,16 @@ def after_header(tokens: list[list[tuple[int, int, str]]], li: int) -> bool:
 
 
 def copies_label(texts: list[str]) -> bool:
-    """Whether a line opens with the copies field's label: ``Копии``, or with one letter misread
-    (``Кочии:``) when a capitalised word and a comma follow (a list of names, not ``Копия
-    верна``)."""
+    """Whether a line opens with the copies field's label: ``Копии`` with a mark or before a
+    name, or with one letter misread (``Кочии:``) when a capitalised word and a comma follow (a
+    list of names, not ``Копия верна``)."""
     label = COPIES_LABEL.match(texts[0]) if texts else None
     if label is None:
         return False
     misread = sum(a != b for a, b in zip(label.group(1).lower(), "копии", strict=True))
     if misread == 0:
-        return True
+        # ``Копии:``, or a name after it (the colon lost); not prose (``Копии отправлены``).
+        return texts[0] != label.group(1) or len(texts) == 1 or texts[1][:1].isupper()
     return misread == 1 and len(texts) > 2 and texts[1][:1].isupper() and any(t.endswith(",") for t in texts)
 
 
