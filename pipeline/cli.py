@@ -6,6 +6,7 @@ import argparse
 import json
 import logging
 import sys
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -153,6 +154,12 @@ def cmd_correct(args: argparse.Namespace) -> int:
         corrected, changes = Corrector.load(settings.correct).correct_text(text)
         out = _as_written(corrected, data)
     if args.report:
+        if not unicodedata.is_normalized("NFC", data.decode("utf-8", errors="ignore")):
+            log.warning(
+                "%s: letters typed as a letter and a combining mark (й, ё) were joined into one; "
+                "the report's offsets count them so",
+                source,
+            )
         # Before the text: a report that cannot be written fails the command with nothing printed.
         _write_report(Path(args.report), changes)
     sys.stdout.write(out)
