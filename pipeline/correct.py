@@ -265,6 +265,8 @@ RELATIVE_TAGS = frozenset({"Anph"})
 NO_SENTENCE_OPENING = NAME_TAGS | RELATIVE_TAGS
 # Parts of speech after which a sentence or a list never ends (pymorphy3 tags).
 NEVER_BEFORE_STOP = frozenset({"PREP", "CONJ"})
+# ... unless another reading, none of these, may end a sentence (так., чем.).
+NO_SENTENCE_END_POS = frozenset({"PREP", "CONJ", "PRCL", "INTJ"})
 assert NEVER_BEFORE_STOP <= INDEXED_POS, "the lexicon must record these parts of speech"
 
 
@@ -353,6 +355,7 @@ class Corrector:
         self._never_capital_cache: dict[str, bool] = {}
         self._lemma_cache: dict[str, frozenset[str]] = {}
         self._recipient_cache: dict[str, bool] = {}
+        self._ends_sentence_cache: dict[str, bool] = {}
         self._dative_cache: dict[str, str] = {}  # "" where a name has no one dative form
         self._noiseless_cache: dict[str, str] = {}
         # Letters whose capital and small forms Tesseract confuses (learned rows such as в->В).
@@ -1490,6 +1493,8 @@ class Corrector:
         if lead:
             token = token[lead.end() :]
         if DOUBLE_STOP.search(token):
+            if token.endswith(".,") and self._abbreviation(LEAD.sub("", token[:-2]).lower()):
+                return token  # an abbreviation's stop, then a comma: 1951 г., 300 шт., и т.д.,
             return token[:-2] + ","  # "что,." / "Кэсона.,": one mark is a speck, and a stop never follows a comma
         trail = STRAY_TRAIL.search(token)
         if trail:
@@ -1523,11 +1528,35 @@ class Corrector:
                 and word not in self.lexicon.domain
             ):
                 pos = self._pos(word)
-                if pos is not None and pos[0] in NEVER_BEFORE_STOP and after_function_word:
+                if (
+                    pos is not None
+                    and pos[0] in NEVER_BEFORE_STOP
+                    and after_function_word
+                    and (next_lower or not self._may_end_sentence(word))
+                ):
                     return token[: trail.start()]
                 if inside_sentence and pos is not None and not pos[1]:
                     return token[: trail.start()]
         return token
+
+    def _abbreviation(self, word: str) -> bool:
+        """Whether ``word`` (lower case, its stop cut) is an abbreviation: dotted itself (т.д),
+        listed with its stop (г.), or read as one by pymorphy3 (шт, руб)."""
+        if "." in word or word + "." in self.lexicon.domain:
+            return True
+        pos = self._pos(word)
+        return pos is not None and pos[1]
+
+    def _may_end_sentence(self, word: str) -> bool:
+        """Whether a conjunction or preposition has another reading that may end a sentence
+        (так, как, чем, верно: adverbs, pronouns, short adjectives), so a stop after it, before
+        no small letter (так. как is a speck), is no speck; и, а, в, что have none (memoised)."""
+        hit = self._ends_sentence_cache.get(word)
+        if hit is None:
+            hit = self._ends_sentence_cache[word] = any(
+                p.score >= 0.1 and p.tag.POS not in NO_SENTENCE_END_POS for p in self.lexicon.morph.parse(word)
+            )
+        return hit
 
     def _split_abbreviation(self, core: str) -> str | None:
         """``итов.`` -> ``и тов.``, ``имени-тов.`` -> ``имени тов.``: a listed abbreviation run into

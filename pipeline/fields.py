@@ -92,8 +92,8 @@ def copies_label(texts: list[str]) -> bool:
         return False
     misread = sum(a != b for a, b in zip(label.group(1).lower(), "копии", strict=True))
     if misread == 0:
-        # ``Копии:``, or a name after it (the colon lost); not prose (``Копии отправлены``).
-        return texts[0] != label.group(1) or len(texts) == 1 or texts[1][:1].isupper()
+        # ``Копии:`` (``Копии :``), or a name after it (the colon lost); not prose (``Копии отправлены``).
+        return texts[0] != label.group(1) or len(texts) == 1 or texts[1][:1].isupper() or texts[1][:1] in ":;.,"
     return misread == 1 and len(texts) > 2 and texts[1][:1].isupper() and any(t.endswith(",") for t in texts)
 
 
@@ -292,11 +292,13 @@ def footer_case(texts: list[str], ti: int, small_labels: bool = False) -> dict[i
     listed label, then a surname and a clock time, or the number of copies typed (``Отп. 3
     экз.``). A surname is capitalised; so is a label, unless the page writes its labels in small
     letters (``small_labels``: archive transcriptions do, ``отп. Корнюшина``), when only one in
-    capitals is OCR's. Letters are not changed."""
+    capitals is OCR's. A field all in capitals stays so. Letters are not changed."""
     kind = footer_field(texts, ti)
     if kind is None:
         return {}
     label, following = texts[ti], texts[ti + 1]
+    if label.isupper() and all(t.isupper() for t in texts[ti + 1 :] if any(c.isalpha() for c in t)):
+        return {}  # a footer typed in capitals, as whole telegrams often are (РАСШ. ЕЛЕЗОВ)
     written: dict[int, str] = {}
     if kind == "surname":
         written[ti + 1] = following[0].upper() + following[1:].lower()
