@@ -48,6 +48,14 @@ def test_golden(corrector: Corrector, case: dict[str, str]) -> None:
         assert changes == []
 
 
+@pytest.mark.parametrize("path", sorted((GOLDEN / "clean").glob("*.txt")), ids=lambda p: p.stem)
+def test_correct_text_is_left_alone(corrector: Corrector, path: Path) -> None:
+    """Whole texts written right, never OCR'd: telegrams (one in capitals), prose with and without
+    ё, rare inflections and names no dictionary has. Every change would break a right word."""
+    _text, changes = corrector.correct_text(path.read_text(encoding="utf-8"))
+    assert [(c.original, c.replacement, c.reason) for c in changes] == []
+
+
 @pytest.mark.parametrize(
     ("original", "expected", "reason"),
     [
