@@ -7,6 +7,7 @@ import json
 import logging
 import sys
 import unicodedata
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -131,17 +132,17 @@ def _as_written(corrected: str, data: bytes) -> str:
     return ("\ufeff" + out) if data.startswith(codecs.BOM_UTF8) else out
 
 
-def _write_report(path: Path, changes: list[Any]) -> None:
-    from pipeline.files import write_json_atomic
-
+def _write_output(path: Path, write: Callable[[Path], None], what: str) -> None:
+    """``write(path)``, a file the user named: one that cannot be written is a usage error."""
     try:
-        write_json_atomic(path, [c.as_dict() for c in changes])
+        write(path)
     except OSError as e:
-        raise UsageError(f"{path}: cannot write the report there ({e.strerror})") from e
+        raise UsageError(f"{path}: cannot write the {what} there ({e.strerror})") from e
 
 
 def cmd_correct(args: argparse.Namespace) -> int:
     from pipeline.correct import Corrector
+    from pipeline.files import write_json_atomic
     from pipeline.settings import load_settings
 
     settings = load_settings(args.config)
@@ -161,7 +162,7 @@ def cmd_correct(args: argparse.Namespace) -> int:
                 source,
             )
         # Before the text: a report that cannot be written fails the command with nothing printed.
-        _write_report(Path(args.report), changes)
+        _write_output(Path(args.report), lambda p: write_json_atomic(p, [c.as_dict() for c in changes]), "report")
     sys.stdout.write(out)
     sys.stdout.flush()
     log.info("%d corrections", len(changes))
@@ -176,12 +177,14 @@ def cmd_diff(args: argparse.Namespace) -> int:
     settings = load_settings(args.config)
     reference, hypothesis = _read_text_arg(args.a), _read_text_arg(args.b)
     diff = align.diff_texts(reference, hypothesis, settings.align)
+    # The files first: one that cannot be written fails the command before anything is printed.
+    if args.json:
+        _write_output(Path(args.json), lambda p: write_json_atomic(p, diff), "JSON")
+    if args.html:
+        html = report.render_diff_html(diff, Path(args.b).name, {})
+        _write_output(Path(args.html), lambda p: write_text_atomic(p, html), "HTML")
     for hunk in diff["hunks"]:
         print(f"- {hunk['transcript']!r}\n+ {hunk['corrected']!r}")
-    if args.json:
-        write_json_atomic(Path(args.json), diff)
-    if args.html:
-        write_text_atomic(Path(args.html), report.render_diff_html(diff, Path(args.b).name, {}))
     print(f"CER {diff['cer']:.4f} WER {diff['wer']:.4f}")
     return ExitCode.ok
 

@@ -88,6 +88,13 @@ def test_correct_report_that_cannot_be_written_fails_before_any_text(tmp_path: P
     assert result.stderr.strip().count("\n") == 0 and "cannot write the report" in result.stderr
 
 
+def test_diff_output_that_cannot_be_written_fails_before_any_text(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("Прошу Вас", encoding="utf-8")
+    (tmp_path / "b.txt").write_text("Прощу Вас", encoding="utf-8")
+    result = arkhiv("diff", tmp_path / "a.txt", tmp_path / "b.txt", "--json", tmp_path, check_code=2)
+    assert result.stdout == "" and "cannot write the JSON" in result.stderr
+
+
 def test_correct_bad_input_files_exit_2_in_one_line(tmp_path: Path) -> None:
     (tmp_path / "img.png").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
     for name, problem in ((tmp_path, "is a directory"), (tmp_path / "img.png", "binary file")):
