@@ -250,6 +250,9 @@ WORD_PART = object()
 NEVER_ALONE = frozenset("йьъы")
 # Lexicon kinds that are proper names, written with their capitals.
 NAME_KINDS = frozenset({"person", "place", "organisation"})
+# A surname's neighbours: initials (А. / П.Д.) or a title (тов., тт.) before it, initials after it.
+INITIALS = re.compile(r"^[А-ЯЁ]\.(?:[А-ЯЁ]\.)?[,;:]?$")
+NAME_TITLES = frozenset({"тов.", "тт."})
 # Parts of speech of words that stand alone, never half of a split word.
 FUNCTION_POS = frozenset({"PREP", "CONJ", "PRCL"})
 # A stop, colon or semicolon inside a listed phrase (ГЛАВНОЕ. УПРАВЛЕНИЕ, МАО. ЦЗЕ-ДУН) is a speck.
@@ -462,6 +465,8 @@ class Corrector:
                 edit = None  # a name the lexicon lacks: see _correct_core
             if edit is not None and ti == 0 and self._lost_head(token, edit[0]):
                 edit = None
+            if edit is not None and token[:1].isupper() and self._surname_slot(tokens[li], ti, edit[0]):
+                edit = None  # тов. Ухова П.Д.: a surname the lexicon lacks, not Ухода
             if fix_punct and token[-1:] in ",;" and following is not None and self._opens_sentence(following):
                 edit = _stop_for_comma(token, edit)
             if edit is None and self.settings.fix_case:
@@ -506,6 +511,17 @@ class Corrector:
             for e in sorted(edits, key=lambda e: (e.line, e.start))
         ]
         return corrected, changes
+
+    def _surname_slot(self, line_tokens: list[tuple[int, int, str]], ti: int, replacement: str) -> bool:
+        """Whether the token at ``ti`` stands where a surname does (after initials or тов., or
+        before initials) and ``replacement`` is no listed name: a name the lexicon lacks, there,
+        is likelier than a misread common word."""
+        before = line_tokens[ti - 1][2] if ti else ""
+        after = line_tokens[ti + 1][2] if ti + 1 < len(line_tokens) else ""
+        if not (INITIALS.match(before) or before.lower() in NAME_TITLES or INITIALS.match(after)):
+            return False
+        word = _core(replacement)[1].lower()
+        return self.lexicon.domain_kind.get(word) not in NAME_KINDS
 
     def _names(self, word: str) -> bool:
         """Whether one of pymorphy3's two likeliest readings of ``word`` is a name (даррен)."""
