@@ -250,6 +250,7 @@ WORD_PART = object()
 NEVER_ALONE = frozenset("йьъы")
 # Lexicon kinds that are proper names, written with their capitals.
 NAME_KINDS = frozenset({"person", "place", "organisation"})
+COLUMN_GAP = 3  # blanks between two words of a line that stand in different columns
 # A surname's neighbours: initials (А. / П.Д.) or a title (тов., тт.) before it, initials after it.
 INITIALS = re.compile(r"^[А-ЯЁ]\.(?:[А-ЯЁ]\.)?[,;:]?$")
 NAME_TITLES = frozenset({"тов.", "тт."})
@@ -637,9 +638,11 @@ class Corrector:
         a capital inside a sentence, or the one small word on a line in capitals
         (``small_in_capitals`` memoises that word's index by line)."""
         line_tokens = tokens[li]
+        start, end, _text = line_tokens[ti]
+        # A word across a column's gap (План, тыс. т     Сдано) is no neighbour in a sentence.
         neighbours = (
-            line_tokens[ti - 1][2] if ti else None,
-            line_tokens[ti + 1][2] if ti + 1 < len(line_tokens) else None,
+            line_tokens[ti - 1][2] if ti and start - line_tokens[ti - 1][1] < COLUMN_GAP else None,
+            line_tokens[ti + 1][2] if ti + 1 < len(line_tokens) and line_tokens[ti + 1][0] - end < COLUMN_GAP else None,
         )
         # Asked only of a line's first word in small letters: the only one it can change.
         opens_text = ti == 0 and bool(LOWER_START.match(token)) and after_header(tokens, li)
@@ -1677,6 +1680,8 @@ class Corrector:
             _lead, core, trail = _core(token)
             if len(core) < 2 or not PLAIN_WORD.fullmatch(core) or not core.islower():
                 return None
+            if opens_text and trail[:1] == "." and (neighbours[1] or "").isupper():
+                return None  # an address (тов. ЛАРИОНОВУ), not a sentence
             before = previous.rstrip('"»)')[:-1].lower()
             if not (opens_text or self.lexicon.is_word(before) or before in self.lexicon.domain):
                 return None
