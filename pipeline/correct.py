@@ -250,6 +250,7 @@ WORD_PART = object()
 NEVER_ALONE = frozenset("йьъы")
 # Lexicon kinds that are proper names, written with their capitals.
 NAME_KINDS = frozenset({"person", "place", "organisation"})
+VERB_POS = frozenset({"VERB", "INFN", "GRND"})  # none of them follows a preposition
 COLUMN_GAP = 3  # blanks between two words of a line that stand in different columns
 # A surname's neighbours: initials (А. / П.Д.) or a title (тов., тт.) before it, initials after it.
 INITIALS = re.compile(r"^[А-ЯЁ]\.(?:[А-ЯЁ]\.)?[,;:]?$")
@@ -468,6 +469,8 @@ class Corrector:
                 edit = None
             if edit is not None and token[:1].isupper() and self._surname_slot(tokens[li], ti, edit[0]):
                 edit = None  # тов. Ухова П.Д.: a surname the lexicon lacks, not Ухода
+            if edit is not None and ti and self._verb_after_preposition(tokens[li][ti - 1][2], token, edit[0]):
+                edit = None  # из Вершни: no verb follows a preposition, so not верни
             if fix_punct and token[-1:] in ",;" and following is not None and self._opens_sentence(following):
                 edit = _stop_for_comma(token, edit)
             if edit is None and self.settings.fix_case:
@@ -523,6 +526,21 @@ class Corrector:
             return False
         word = _core(replacement)[1].lower()
         return self.lexicon.domain_kind.get(word) not in NAME_KINDS
+
+    def _verb_after_preposition(self, previous: str, token: str, replacement: str) -> bool:
+        """Whether ``token`` was made another word, ``replacement``, that can only be a verb, an
+        infinitive or a gerund, after a preposition: Russian has no such pair, so the token is
+        something else (a name)."""
+        if not PLAIN_WORD.fullmatch(previous):
+            return False
+        word = _core(replacement)[1].lower()
+        if [c for c in word if c.isalpha()] == [c for c in token.lower() if c.isalpha()]:
+            return False  # the same letters: only case, marks or specks mended
+        pos = self._pos(previous.lower())
+        if pos is None or pos[0] != "PREP":
+            return False
+        parses = [p for p in self.lexicon.morph.parse(word) if p.score >= 0.05]
+        return bool(parses) and all(p.tag.POS in VERB_POS for p in parses)
 
     def _names(self, word: str) -> bool:
         """Whether one of pymorphy3's two likeliest readings of ``word`` is a name (даррен)."""
