@@ -2057,21 +2057,12 @@ class Corrector:
         """Inflections only OpenCorpora knows (тсропливости -> торопливости), one listed confusion
         away, one letter read in excess (отгроузить -> отгрузить), or a letter read as a mark
         (отгруз/ть -> отгрузить); for a word of ``min_length_any_letter`` with none of these,
-        one letter read as any other (жизженности -> жизненности).
+        one letter read as any other (жизженности -> жизненности, ``_any_letter_forms``).
 
         Tried only for a long word with no listed candidate one edit away. The walk goes along the
-        word in OpenCorpora's word graph (pymorphy3's DAWG), trying the substitutions at each
-        letter, and stops at the first prefix no word has. Any letter is tried only after the
-        listed confusions found nothing: a form they reach is not to be tied by one they do not.
+        word in OpenCorpora's word graph (pymorphy3's DAWG), trying the confusion table's
+        substitutions at each letter, and stops at the first prefix no word has.
         """
-        found = self._walk_forms(word, any_letter=False)
-        if not found and len(word) >= self.settings.min_length_any_letter:
-            found = self._walk_forms(word, any_letter=True)
-        return found
-
-    def _walk_forms(self, word: str, any_letter: bool) -> list[tuple[float, str, int]]:
-        """OpenCorpora's forms one substitution (listed, or ``any_letter``) or one excess letter
-        from ``word`` (see ``_unlisted_forms``)."""
         graph = self.lexicon.morph.dictionary.words
         prior = self.settings.unlisted_log_prob
         found: dict[str, tuple[float, str, int]] = {}
@@ -2085,11 +2076,32 @@ class Corrector:
             rest = word[pos + 1 :]
             if pos and rest and ch != UNREAD_LETTER and (head + rest) in graph:
                 found.setdefault(head + rest, (prior, head + rest, 1))
-            for meant in CYRILLIC_LETTERS if any_letter or ch == UNREAD_LETTER else self._meant_for.get(ch, ()):
+            for meant in CYRILLIC_LETTERS if ch == UNREAD_LETTER else self._meant_for.get(ch, ()):
                 spelled = head + meant
                 if prefix_known(spelled) and (spelled + rest) in graph:
                     found.setdefault(spelled + rest, (prior, spelled + rest, 1))
+        if not found and len(word) >= self.settings.min_length_any_letter:
+            found = self._any_letter_forms(word, prefix_known)
         return list(found.values())
+
+    def _any_letter_forms(self, word: str, prefix_known: Callable[[str], bool]) -> dict[str, tuple[float, str, int]]:
+        """OpenCorpora's forms with one letter of ``word`` read as any other, tried where the word
+        stops being the start of any form and at the letter before: the misread letter is there,
+        as the letters before it still begin a word. A form a listed confusion reaches is never
+        tied by one found so: this runs only when those found none."""
+        graph = self.lexicon.morph.dictionary.words
+        prior = self.settings.unlisted_log_prob
+        dead = next((i for i in range(1, len(word) + 1) if not prefix_known(word[:i])), len(word)) - 1
+        found: dict[str, tuple[float, str, int]] = {}
+        for pos in (dead - 1, dead):
+            if pos < 0 or word[pos] == UNREAD_LETTER:
+                continue
+            head, rest = word[:pos], word[pos + 1 :]
+            for meant in CYRILLIC_LETTERS:
+                spelled = head + meant
+                if meant != word[pos] and prefix_known(spelled) and (spelled + rest) in graph:
+                    found.setdefault(spelled + rest, (prior, spelled + rest, 1))
+        return found
 
     def _confident_best(
         self, scored: list[tuple[str, float, str]], keep: float, extra: float, name_bonus: float = 0.0
