@@ -1173,6 +1173,8 @@ class Corrector:
         for (li, ti), fixed in sorted(fixes.items()):
             start, end, text = tokens[li][ti]
             if fixed != text and (li, ti) not in consumed:
+                if not fixed and ti:
+                    start = tokens[li][ti - 1][1]  # a token removed takes its blank with it
                 edits.append(_edit(li, start, end, fixed, "record-field", 0.0, []))
                 consumed.add((li, ti))
         return edits

@@ -104,7 +104,9 @@ def copies_line(texts: list[str]) -> dict[int, str]:
     become that comma, or nothing before its count and at the end (where a comma read stays: the
     list goes on to the next line); braces read for parentheses become them."""
     out = {0: "Копии:"}
-    for k in range(1, len(texts)):
+    if len(texts) > 1 and texts[1] in (":", ";", ".", ","):
+        out[1] = ""  # the label's colon read apart (Копии : Сталину): the label has it now
+    for k in range(1 + (1 in out), len(texts)):
         text = COUNT_BRACES.sub(r"(\1)", texts[k])
         text = parenthesised_count(text, texts[k - 1]) or text
         bare = text.rstrip(".,;:")
