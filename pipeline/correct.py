@@ -467,7 +467,7 @@ class Corrector:
                 edit = None  # a name the lexicon lacks: see _correct_core
             if edit is not None and ti == 0 and self._lost_head(token, edit[0]):
                 edit = None
-            if edit is not None and token[:1].isupper() and self._surname_slot(tokens[li], ti, edit[0]):
+            if edit is not None and token[:1].isupper() and self._surname_slot(tokens[li], ti, token, edit[0]):
                 edit = None  # тов. Ухова П.Д.: a surname the lexicon lacks, not Ухода
             if edit is not None and ti and self._verb_after_preposition(tokens[li][ti - 1][2], token, edit[0]):
                 edit = None  # из Вершни: no verb follows a preposition, so not верни
@@ -516,10 +516,12 @@ class Corrector:
         ]
         return corrected, changes
 
-    def _surname_slot(self, line_tokens: list[tuple[int, int, str]], ti: int, replacement: str) -> bool:
-        """Whether the token at ``ti`` stands where a surname does (after initials or тов., or
-        before initials) and ``replacement`` is no listed name: a name the lexicon lacks, there,
-        is likelier than a misread common word."""
+    def _surname_slot(self, line_tokens: list[tuple[int, int, str]], ti: int, token: str, replacement: str) -> bool:
+        """Whether ``token``, at ``ti``, stands where a surname does (after initials or тов., or
+        before initials) and was made another word, ``replacement``, that is no listed name: a
+        name the lexicon lacks, there, is likelier than a misread common word."""
+        if _same_letters(token, replacement):
+            return False
         before = line_tokens[ti - 1][2] if ti else ""
         after = line_tokens[ti + 1][2] if ti + 1 < len(line_tokens) else ""
         if not (INITIALS.match(before) or before.lower() in NAME_TITLES or INITIALS.match(after)):
@@ -533,9 +535,9 @@ class Corrector:
         something else (a name)."""
         if not PLAIN_WORD.fullmatch(previous):
             return False
+        if _same_letters(token, replacement):
+            return False
         word = _core(replacement)[1].lower()
-        if [c for c in word if c.isalpha()] == [c for c in token.lower() if c.isalpha()]:
-            return False  # the same letters: only case, marks or specks mended
         pos = self._pos(previous.lower())
         if pos is None or pos[0] != "PREP":
             return False
@@ -2271,6 +2273,11 @@ def _small_among_capitals(line_tokens: list[tuple[int, int, str]]) -> int | None
     words = [(k, core) for k, (_s, _e, text) in enumerate(line_tokens) if (core := _core(text)[1]).isalpha()]
     small = [k for k, core in words if not core.isupper()]
     return small[0] if len(small) == 1 and len(words) >= 3 else None
+
+
+def _same_letters(token: str, replacement: str) -> bool:
+    """Whether a change kept the token's letters, mending only case, marks or specks."""
+    return [c for c in token.lower() if c.isalpha()] == [c for c in replacement.lower() if c.isalpha()]
 
 
 def _name_shaped(core: str) -> bool:

@@ -129,7 +129,7 @@ def _refuse_damaged_utf8(data: bytes, error: UnicodeDecodeError, source: str) ->
     if multibyte > _DAMAGED_UTF8_RATIO * damaged:
         raise UnreadableTranscript(
             source,
-            f"UTF-8 text with {damaged} invalid byte(s), the first at byte {error.start}: "
+            f"UTF-8 text with {damaged} invalid byte sequence(s), the first at byte {error.start}: "
             "repair or re-save the file as UTF-8",
         )
 
