@@ -110,6 +110,8 @@ class CorrectSettings:
     split_cost: float = 5.0
     join_hyphenation: bool = False
     fix_numbers: bool = True
+    # A second pass over the corrected page, its changes folded into the first's (_compose).
+    second_pass: bool = True
     fix_mixed_script: bool = True
     strip_noise: bool = True
     noise_chars: str = "`‚‘’„|_©®™¬¦•~^{}\\›‹<>°"
@@ -251,6 +253,9 @@ NEVER_ALONE = frozenset("йьъы")
 # Lexicon kinds that are proper names, written with their capitals.
 NAME_KINDS = frozenset({"person", "place", "organisation"})
 VERB_POS = frozenset({"VERB", "INFN", "GRND"})  # none of them follows a preposition
+# The second pass takes no stop or colon away: a neighbour the first pass mended into small letters
+# would make a real stop look like a speck (горючего. а с, its А read small).
+SECOND_PASS_SKIPS = frozenset({"punctuation"})
 COLUMN_GAP = 3  # blanks between two words of a line that stand in different columns
 # A surname's neighbours: initials (А. / П.Д.) or a title (тов., тт.) before it, initials after it.
 INITIALS = re.compile(r"^[А-ЯЁ]\.(?:[А-ЯЁ]\.)?[,;:]?$")
@@ -403,6 +408,36 @@ class Corrector:
         if not self.settings.enabled or not text:
             return text, []
         lines = text.split("\n")
+        edits = self._page_edits(lines, confidences)
+        if edits and self.settings.second_pass:
+            # Once a word is mended, its neighbours' context has changed (a join made a word, a
+            # case or mark mended decides a stop): a second pass over the result decides again,
+            # and its changes are folded into the first's, so that each record still maps the
+            # page as read to the page as corrected.
+            lines_once = _apply(lines, edits).split("\n")
+            carried = _carry_confidences(lines, edits, lines_once, confidences)
+            again = [e for e in self._page_edits(lines_once, carried) if e.reason not in SECOND_PASS_SKIPS]
+            if again:
+                edits = _compose(lines_once, edits, again)
+        corrected = _apply(lines, edits)
+        changes = [
+            Correction(
+                page,
+                e.line + 1,
+                e.start,
+                e.end,
+                lines[e.line][e.start : e.end],  # what the passes saw may span several tokens
+                e.replacement,
+                e.reason,
+                round(e.score, 3),
+                e.candidates,
+            )
+            for e in sorted(edits, key=lambda e: (e.line, e.start))
+        ]
+        return corrected, changes
+
+    def _page_edits(self, lines: list[str], confidences: dict[tuple[int, int], float] | None) -> list[Correction]:
+        """One pass over a page's lines: its changes as 0-based line edits (``_edit``)."""
         tokens = [_tokens(line) for line in lines]
         self._page_tokens, self._page_clean = tokens, None
         edits: list[Correction] = []
@@ -499,22 +534,7 @@ class Corrector:
             edits += self._settle_ties(tokens, ties)
         if self.settings.fix_case and polite_capitals > len(polite_small):
             edits = _polite_capitals(edits, polite_small)
-        corrected = _apply(lines, edits)
-        changes = [
-            Correction(
-                page,
-                e.line + 1,
-                e.start,
-                e.end,
-                lines[e.line][e.start : e.end],  # what the passes saw may span several tokens
-                e.replacement,
-                e.reason,
-                round(e.score, 3),
-                e.candidates,
-            )
-            for e in sorted(edits, key=lambda e: (e.line, e.start))
-        ]
-        return corrected, changes
+        return edits
 
     def _surname_slot(self, line_tokens: list[tuple[int, int, str]], ti: int, token: str, replacement: str) -> bool:
         """Whether ``token``, at ``ti``, stands where a surname does (after initials or тов., or
@@ -2346,6 +2366,107 @@ def _phrase_table(lexicon: Lexicon) -> dict[str, tuple[tuple[tuple[str, ...], tu
         for k, word in enumerate(words):
             table.setdefault(word, []).append((words, written, k))
     return {k: tuple(v) for k, v in table.items()}
+
+
+def _carry_confidences(
+    lines: list[str],
+    edits: list[Correction],
+    lines_once: list[str],
+    confidences: dict[tuple[int, int], float] | None,
+) -> dict[tuple[int, int], float] | None:
+    """Tesseract's confidences for the once-corrected page: a token no edit touched keeps its
+    own, at its new index (a join before it on the line moves it); an edited one has none."""
+    if not confidences:
+        return None
+    by_line: dict[int, list[Correction]] = {}
+    for e in edits:
+        by_line.setdefault(e.line, []).append(e)
+    carried: dict[tuple[int, int], float] = {}
+    for li, line in enumerate(lines):
+        line_edits = sorted(by_line.get(li, []), key=lambda e: e.start)
+        index_at = {start: k for k, (start, _end, _text) in enumerate(_tokens(lines_once[li]))}
+        for ti, (start, end, _text) in enumerate(_tokens(line)):
+            conf = confidences.get((li + 1, ti))
+            if conf is None:
+                continue
+            shift, touched = 0, False
+            for e in line_edits:
+                if e.end <= start and e.end > e.start or e.end < start:
+                    shift += len(e.replacement) - (e.end - e.start)
+                elif e.start < end:
+                    touched = True
+                    break
+                else:
+                    break
+            if not touched and start + shift in index_at:
+                carried[(li + 1, index_at[start + shift])] = conf
+    return carried
+
+
+def _compose(lines_once: list[str], first: list[Correction], second: list[Correction]) -> list[Correction]:
+    """The edits of two passes as one set on the page as read: ``second`` was made on
+    ``lines_once``, the page after ``first``. A second edit outside the first's replacements maps
+    back by the length they changed; one that meets a first replacement merges with it into one
+    edit from the read text to the twice-corrected text (reason ``first+second``)."""
+    out: list[Correction] = []
+    by_line: dict[int, tuple[list[Correction], list[Correction]]] = {}
+    for e in first:
+        by_line.setdefault(e.line, ([], []))[0].append(e)
+    for e in second:
+        by_line.setdefault(e.line, ([], []))[1].append(e)
+    for li, (once, again) in sorted(by_line.items()):
+        out += _compose_line(lines_once[li], sorted(once, key=lambda e: e.start), again) if again else once
+    return out
+
+
+def _compose_line(line_once: str, once: list[Correction], again: list[Correction]) -> list[Correction]:
+    """``_compose`` for one line: ``once`` (sorted) on the line as read, ``again`` on ``line_once``."""
+    # Where each first edit's replacement lies in line_once, and the length change before it.
+    placed: list[tuple[int, int, Correction, int]] = []
+    shift = 0
+    for e in once:
+        placed.append((e.start + shift, e.start + shift + len(e.replacement), e, shift))
+        shift += len(e.replacement) - (e.end - e.start)
+    # Groups: each second edit with the first replacements it meets, merged while they overlap.
+    groups: list[tuple[int, int, list[Correction], list[tuple[int, int, Correction, int]]]] = []
+    for second in sorted(again, key=lambda e: e.start):
+        start, end, seconds = second.start, second.end, [second]
+        met = [p for p in placed if p[0] < end and p[1] > start or start <= p[0] == p[1] <= end]
+        start = min([start, *(p[0] for p in met)])
+        end = max([end, *(p[1] for p in met)])
+        if groups and start < groups[-1][1]:
+            g_start, g_end, g_seconds, g_met = groups.pop()
+            start, end, seconds, met = min(start, g_start), max(end, g_end), g_seconds + seconds, g_met + met
+        groups.append((start, end, seconds, met))
+    taken = {id(p[2]) for g in groups for p in g[3]}
+    out = [e for e in once if id(e) not in taken]
+    for start, end, seconds, met in groups:
+        text = line_once[start:end]
+        for e in sorted(seconds, key=lambda e: -e.start):  # right to left: offsets stay valid
+            text = text[: e.start - start] + e.replacement + text[e.end - start :]
+        orig_start = _read_offset(start, placed)
+        orig_end = _read_offset(end, placed, at_end=True)
+        reasons = [p[2].reason for p in sorted(met, key=lambda p: p[0])] + [e.reason for e in seconds]
+        last = seconds[-1]
+        out.append(
+            _edit(last.line, orig_start, orig_end, text, "+".join(dict.fromkeys(reasons)), last.score, last.candidates)
+        )
+    return out
+
+
+def _read_offset(pos: int, placed: list[tuple[int, int, Correction, int]], at_end: bool = False) -> int:
+    """The offset in the line as read of ``pos`` in the once-corrected line; a position at a
+    first replacement's start (or, ``at_end``, its end) maps to that edit's start (end)."""
+    shift = 0
+    for start, end, e, before in placed:
+        if at_end and pos == end and end > start or start < pos < end:
+            return e.end if at_end else e.start
+        if pos == start and not at_end:
+            return e.start
+        if pos < start:
+            break
+        shift = before + len(e.replacement) - (e.end - e.start)
+    return pos - shift
 
 
 def _apply(lines: list[str], edits: list[Correction]) -> str:

@@ -142,6 +142,19 @@ def test_sole_candidates_can_be_turned_off() -> None:
     assert corrector.correct_page(text) == (text, [])
 
 
+def test_second_pass_folds_into_records_of_the_page_as_read(corrector: Corrector) -> None:
+    text = "ВТОРОЕ ГИАВНОЕ УПРАВЛЕНИЕ ГЕНШТАБА `ОВЕТСКОЙ АРМИИ\nИз КАЭСОНА Попучена 7 ч. 15 и: 3.8.1951 г."
+    once = Corrector(CorrectSettings(second_pass=False), corrector.lexicon)
+    first, _ = once.correct_page(text)
+    corrected, changes = corrector.correct_page(text)
+    assert corrected == once.correct_page(first)[0] != first  # the same as correcting twice
+    assert undo_corrections(corrected, changes) == text
+    lines = text.split("\n")
+    for c in changes:  # each record names the text as read, on the line as read
+        assert lines[c.line - 1][c.start : c.end] == c.original
+    assert {c.reason for c in changes} >= {"phrase+noise", "punctuation+record-field"}
+
+
 def test_disabled_changes_nothing() -> None:
     corrector = Corrector.load(CorrectSettings(enabled=False))
     assert corrector.correct_page("Прощу Вас") == ("Прощу Вас", [])
