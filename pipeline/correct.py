@@ -2407,7 +2407,8 @@ def _compose(lines_once: list[str], first: list[Correction], second: list[Correc
     """The edits of two passes as one set on the page as read: ``second`` was made on
     ``lines_once``, the page after ``first``. A second edit outside the first's replacements maps
     back by the length they changed; one that meets a first replacement merges with it into one
-    edit from the read text to the twice-corrected text (reason ``first+second``)."""
+    edit from the read text to the twice-corrected text (reason ``first+second``). Every edit spans
+    text (a token or more), as the corrector's do: bare insertions could not be ordered."""
     out: list[Correction] = []
     by_line: dict[int, tuple[list[Correction], list[Correction]]] = {}
     for e in first:
@@ -2427,16 +2428,22 @@ def _compose_line(line_once: str, once: list[Correction], again: list[Correction
     for e in once:
         placed.append((e.start + shift, e.start + shift + len(e.replacement), e, shift))
         shift += len(e.replacement) - (e.end - e.start)
-    # Groups: each second edit with the first replacements it meets, merged while they overlap.
+    # Groups: each second edit with the first replacements it meets (an empty one at its edge
+    # too), grown until no more are met, merged with the group before while they overlap or
+    # share one.
     groups: list[tuple[int, int, list[Correction], list[tuple[int, int, Correction, int]]]] = []
     for second in sorted(again, key=lambda e: e.start):
         start, end, seconds = second.start, second.end, [second]
-        met = [p for p in placed if p[0] < end and p[1] > start or start <= p[0] == p[1] <= end]
-        start = min([start, *(p[0] for p in met)])
-        end = max([end, *(p[1] for p in met)])
-        if groups and start < groups[-1][1]:
+        while True:
+            met = [p for p in placed if p[0] < end and p[1] > start or start <= p[0] == p[1] <= end]
+            grown = min([start, *(p[0] for p in met)]), max([end, *(p[1] for p in met)])
+            if grown == (start, end):
+                break
+            start, end = grown
+        if groups and (start < groups[-1][1] or {id(p[2]) for p in met} & {id(p[2]) for p in groups[-1][3]}):
             g_start, g_end, g_seconds, g_met = groups.pop()
-            start, end, seconds, met = min(start, g_start), max(end, g_end), g_seconds + seconds, g_met + met
+            start, end, seconds = min(start, g_start), max(end, g_end), g_seconds + seconds
+            met = g_met + [p for p in met if all(p[2] is not q[2] for q in g_met)]
         groups.append((start, end, seconds, met))
     taken = {id(p[2]) for g in groups for p in g[3]}
     out = [e for e in once if id(e) not in taken]
@@ -2455,18 +2462,30 @@ def _compose_line(line_once: str, once: list[Correction], again: list[Correction
 
 
 def _read_offset(pos: int, placed: list[tuple[int, int, Correction, int]], at_end: bool = False) -> int:
-    """The offset in the line as read of ``pos`` in the once-corrected line; a position at a
-    first replacement's start (or, ``at_end``, its end) maps to that edit's start (end)."""
+    """The offset in the line as read of ``pos`` in the once-corrected line. A position inside a
+    first replacement maps to that edit's start, or (``at_end``, a group's end) its end; at a
+    group's end, one at a replacement's end maps to that edit's end, and past every empty
+    replacement there (a deletion, met by the group); at a group's start, one at a replacement's
+    start maps to its start; any other shifts by the length the replacements before it changed."""
     shift = 0
+    found: int | None = None
     for start, end, e, before in placed:
-        if at_end and pos == end and end > start or start < pos < end:
+        if found is not None:
+            if start == end == pos:
+                found = e.end  # another deletion at the group's end: it is in the group
+                continue
+            break
+        if start < pos < end:
             return e.end if at_end else e.start
-        if pos == start and not at_end:
+        if at_end and (pos == end > start or pos == start == end):
+            found = e.end
+            continue
+        if pos == start:
             return e.start
         if pos < start:
             break
         shift = before + len(e.replacement) - (e.end - e.start)
-    return pos - shift
+    return found if found is not None else pos - shift
 
 
 def _apply(lines: list[str], edits: list[Correction]) -> str:

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.correct import Corrector, CorrectSettings, undo_corrections
+from pipeline.correct import Corrector, CorrectSettings, _apply, _compose, undo_corrections
 from pipeline.types import Correction
 
 GOLDEN = Path(__file__).parent / "resources" / "corrections"
@@ -317,3 +317,32 @@ def test_archive_transcription_of_21336_changes_only_its_errors() -> None:
             ("цзе-дун", "Цзе-дун"),
         ]
     )
+
+
+@st.composite
+def two_passes(draw: st.DrawFn) -> tuple[str, list[Correction], list[Correction]]:
+    """A line, disjoint edits on it, and disjoint edits on the line they make."""
+
+    def edits_on(line: str) -> list[Correction]:
+        cuts = sorted(draw(st.lists(st.integers(0, len(line)), max_size=6)))
+        # Every change the corrector makes spans text (a token or more); none is a bare insertion.
+        spans = [(a, b) for a, b in zip(cuts[::2], cuts[1::2], strict=False) if a < b]
+        return [
+            Correction(0, 0, a, b, "", draw(st.text("абв ", max_size=3)), draw(st.sampled_from("xyz")), 0.0, [])
+            for a, b in spans
+        ]
+
+    line = draw(st.text("абвгд ", max_size=12))
+    first = edits_on(line)
+    return line, first, edits_on(_apply([line], first))
+
+
+@settings(max_examples=300, deadline=None)
+@given(two_passes())
+def test_two_passes_fold_into_edits_of_the_line_as_read(case: tuple[str, list[Correction], list[Correction]]) -> None:
+    line, first, second = case
+    once = _apply([line], first)
+    folded = _compose([once], first, second)
+    assert _apply([line], folded) == _apply([once], second)
+    spans = sorted((e.start, e.end) for e in folded)
+    assert all(a[1] <= b[0] for a, b in zip(spans, spans[1:], strict=False))  # still disjoint
