@@ -2378,12 +2378,10 @@ def _carry_confidences(
     own, at its new index (a join before it on the line moves it); an edited one has none."""
     if not confidences:
         return None
-    by_line: dict[int, list[Correction]] = {}
-    for e in edits:
-        by_line.setdefault(e.line, []).append(e)
+    by_line = _edits_by_line(edits)
     carried: dict[tuple[int, int], float] = {}
     for li, line in enumerate(lines):
-        line_edits = sorted(by_line.get(li, []), key=lambda e: e.start)
+        line_edits = by_line.get(li, [])
         index_at = {start: k for k, (start, _end, _text) in enumerate(_tokens(lines_once[li]))}
         for ti, (start, end, _text) in enumerate(_tokens(line)):
             conf = confidences.get((li + 1, ti))
@@ -2409,14 +2407,10 @@ def _compose(lines_once: list[str], first: list[Correction], second: list[Correc
     back by the length they changed; one that meets a first replacement merges with it into one
     edit from the read text to the twice-corrected text (reason ``first+second``). Every edit spans
     text (a token or more), as the corrector's do: bare insertions could not be ordered."""
-    out: list[Correction] = []
-    by_line: dict[int, tuple[list[Correction], list[Correction]]] = {}
-    for e in first:
-        by_line.setdefault(e.line, ([], []))[0].append(e)
-    for e in second:
-        by_line.setdefault(e.line, ([], []))[1].append(e)
-    for li, (once, again) in sorted(by_line.items()):
-        out += _compose_line(lines_once[li], sorted(once, key=lambda e: e.start), again) if again else once
+    once_by_line, again_by_line = _edits_by_line(first), _edits_by_line(second)
+    out = [e for li, once in once_by_line.items() if li not in again_by_line for e in once]
+    for li, again in again_by_line.items():
+        out += _compose_line(lines_once[li], once_by_line.get(li, []), again)
     return out
 
 
@@ -2488,17 +2482,22 @@ def _read_offset(pos: int, placed: list[tuple[int, int, Correction, int]], at_en
     return found if found is not None else pos - shift
 
 
+def _edits_by_line(edits: list[Correction]) -> dict[int, list[Correction]]:
+    """A page's edits by 0-based line, each line's in order of their start."""
+    by_line: dict[int, list[Correction]] = {}
+    for e in sorted(edits, key=lambda e: (e.line, e.start)):
+        by_line.setdefault(e.line, []).append(e)
+    return by_line
+
+
 def _apply(lines: list[str], edits: list[Correction]) -> str:
     """Apply non-overlapping edits line by line."""
-    by_line: dict[int, list[Correction]] = {}
-    for e in edits:
-        by_line.setdefault(e.line, []).append(e)
     out = list(lines)
-    for li, line_edits in by_line.items():
+    for li, line_edits in _edits_by_line(edits).items():
         line = lines[li]
         pieces: list[str] = []
         pos = 0
-        for e in sorted(line_edits, key=lambda e: e.start):
+        for e in line_edits:
             pieces.append(line[pos : e.start])
             pieces.append(e.replacement)
             pos = e.end
