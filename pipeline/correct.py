@@ -27,6 +27,7 @@ from rapidfuzz.distance import Levenshtein
 from pipeline.channel import Channel
 from pipeline.fields import (
     FOOTER_LABELS,
+    NAME_TITLES,
     NUMBER_SIGN_TOKENS,
     PLAIN_NUMBER,
     after_header,
@@ -47,7 +48,7 @@ from pipeline.fields import (
     time_units,
     unit_stop,
 )
-from pipeline.lexicon import INDEXED_POS, Lexicon, load_lexicon
+from pipeline.lexicon import ABBREVIATION_KINDS, INDEXED_POS, Lexicon, load_lexicon
 from pipeline.types import Correction
 
 log = logging.getLogger(__name__)
@@ -103,8 +104,11 @@ class CorrectSettings:
     sole_candidate_length: int = 8
     # Extra margin for capitalised words at sentence start and all-capitals words.
     capital_margin: float = 1.0
-    # A known word is replaced by a likelier one a single confusion away only above this gain.
-    realword_margin: float = 2.0
+    # A known word is replaced by a likelier one a single confusion away only above this gain,
+    # or above the second when that one is a formula word of the genre (Прощу -> Прошу): a
+    # common word of its own (Итого, сбои) is seldom a misreading of another.
+    realword_margin: float = 3.0
+    formula_realword_margin: float = 2.0
     substitution_cost: float = 5.0
     indel_cost: float = 5.5
     split_cost: float = 5.0
@@ -176,6 +180,9 @@ MARK_FOR_LETTER = re.compile(r"^([а-яё]{2,}|[А-ЯЁ]{2,})[\"»”“'’:;!]
 DOT_BETWEEN_WORDS = re.compile(r"^([а-яёА-ЯЁ]+)\.([а-яё]+)$")
 # One punctuation mark inside a Cyrillic word (С:алину, АРМ/И, корню'ина, касае.ся): a misread letter.
 INNER_PUNCT = re.compile(r"^[а-яёА-ЯЁ]+([:/'!|.])[а-яёА-ЯЁ]+$")
+# Units or abbreviations over a slash, as typed (кг/га, ц/га, км/ч, в/ч, п/я): short parts in
+# small letters. A letter read as a slash sits inside a longer word (АРМ/И, прог/амма).
+UNIT_RATIO = re.compile(r"^[а-яё]{1,3}/[а-яё]{1,3}$")
 # ``@`` is no punctuation but a blotted round letter (@пыт, раб@та), wherever it stands in a word.
 LETTER_SYMBOL = re.compile(r"^[а-яёА-ЯЁ]*(@)[а-яёА-ЯЁ]*$")
 UNREAD_LETTER = "\u00b7"  # stands for that letter while candidates are sought; in no word
@@ -259,7 +266,6 @@ SECOND_PASS_SKIPS = frozenset({"punctuation"})
 COLUMN_GAP = 3  # blanks between two words of a line that stand in different columns
 # A surname's neighbours: initials (А. / П.Д.) or a title (тов., тт.) before it, initials after it.
 INITIALS = re.compile(r"^[А-ЯЁ]\.(?:[А-ЯЁ]\.)?[,;:]?$")
-NAME_TITLES = frozenset({"тов.", "тт."})
 # Parts of speech of words that stand alone, never half of a split word.
 FUNCTION_POS = frozenset({"PREP", "CONJ", "PRCL"})
 # A stop, colon or semicolon inside a listed phrase (ГЛАВНОЕ. УПРАВЛЕНИЕ, МАО. ЦЗЕ-ДУН) is a speck.
@@ -379,7 +385,9 @@ class Corrector:
         self._phrases = _phrase_table(lexicon)
         # Single-word dotted abbreviations of the lexicon (тов., отп., экз.), without the dot.
         self._abbreviations = sorted(
-            k[:-1] for k in lexicon.domain if k.endswith(".") and k.count(".") == 1 and " " not in k
+            k[:-1]
+            for k, kind in lexicon.domain_kind.items()
+            if kind == "abbreviation" and k.endswith(".") and k.count(".") == 1 and " " not in k
         )
         self._noise = re.compile(f"[{re.escape(chars)}]") if chars else None
         number_chars = chars.replace("°", "")
@@ -488,7 +496,7 @@ class Corrector:
             # The number of a telegram ends its header's or footer's line (ШИФРТЕЛЕГРАММА № 3261,
             # 12.15 30.6 № 1402), after no word in small letters (в штаб № 5.).
             header_number = following is None and (ti < 2 or not any(c.islower() for c in tokens[li][ti - 2][2]))
-            placed = self._placed_token(token, ti, previous_text, previous_out, following, header_number)
+            placed = self._placed_token(token, ti, previous_text, previous_out, following, header_number, tokens[li])
             if placed is not None:
                 edits.append(_edit(li, start, end, placed[0], placed[1], 0.0, []))
                 previous_text = previous_out = placed[0]
@@ -537,17 +545,29 @@ class Corrector:
         return edits
 
     def _surname_slot(self, line_tokens: list[tuple[int, int, str]], ti: int, token: str, replacement: str) -> bool:
-        """Whether ``token``, at ``ti``, stands where a surname does (after initials or тов., or
-        before initials) and was made another word, ``replacement``, that is no listed name: a
+        """Whether ``token``, at ``ti``, stands where a surname does (after initials, тов. or a
+        given name, or before initials) and was made another word, ``replacement``, that is no listed name: a
         name the lexicon lacks, there, is likelier than a misread common word."""
         if _same_letters(token, replacement):
             return False
         before = line_tokens[ti - 1][2] if ti else ""
         after = line_tokens[ti + 1][2] if ti + 1 < len(line_tokens) else ""
-        if not (INITIALS.match(before) or before.lower() in NAME_TITLES or INITIALS.match(after)):
+        if not (
+            INITIALS.match(before) or before.lower() in NAME_TITLES or INITIALS.match(after) or self._given_name(before)
+        ):
             return False
         word = _core(replacement)[1].lower()
         return self.lexicon.domain_kind.get(word) not in NAME_KINDS
+
+    def _given_name(self, token: str) -> bool:
+        """Whether ``token`` is a capitalised given name by its likeliest reading (Николай, not
+        Надежда): a surname follows it (комбайнер Николай Ступак)."""
+        if not (PLAIN_WORD.fullmatch(token) and token[:1].isupper() and token[1:].islower()):
+            return False
+        word = token.lower()
+        if not self._dictionary_word(word):
+            return False  # pymorphy3 guesses unknown words' tags (Великей)
+        return "Name" in self.lexicon.morph.parse(word)[0].tag
 
     def _verb_after_preposition(self, previous: str, token: str, replacement: str) -> bool:
         """Whether ``token`` was made another word, ``replacement``, that can only be a verb, an
@@ -702,6 +722,7 @@ class Corrector:
         previous_out: str,
         following: str | None,
         header_number: bool,
+        line_tokens: list[tuple[int, int, str]],
     ) -> tuple[str, str] | None:
         """(replacement, reason) for a token whose place says what it must be: the number sign read
         as ``М`` before a number, a stop after a telegram's number, a blank lost or added beside a
@@ -725,8 +746,8 @@ class Corrector:
             if fix_punct and (token[:1] == "(" or token[:1].isdigit())
             else None
         )
-        if count is not None:
-            return count, "punctuation"
+        if count is not None and not _open_parenthesis(line_tokens[:ti]):
+            return count, "punctuation"  # not (см. приложение 3): its parenthesis opened before
         return None
 
     # ---- multi-token repairs ------------------------------------------------------------
@@ -903,7 +924,7 @@ class Corrector:
                 return replacement, lex.log_prob(joined), []
         if a_word and b_word or la.endswith("-"):
             return None
-        if b[len(b_core) :].startswith(".") and lex.domain_kind.get(lb + ".") == "abbreviation":
+        if b[len(b_core) :].startswith(".") and lex.domain_kind.get(lb + ".") in ABBREVIATION_KINDS:
             return None  # a listed abbreviation with its stop stands alone: перелан тов. is no перелетов
         if not (a_word or b_word):
             return self._join_corrected(a, a_core, b, b_core, a_word, b_word)
@@ -1575,6 +1596,7 @@ class Corrector:
             inside_sentence = (
                 next_lower
                 and word in self.lexicon.counts
+                and self._dictionary_word(word)
                 and (
                     trail.group() == "."
                     and (len(word) >= 4 or len(word) >= 2 and self._pronoun(word))
@@ -1587,6 +1609,7 @@ class Corrector:
                 and WORD_CORE.match(head)
                 and not head.endswith("-")
                 and word not in self.lexicon.domain
+                and word + "." not in self.lexicon.domain  # a listed abbreviation's stop (спец. корр.)
             ):
                 pos = self._pos(word)
                 if (
@@ -1600,6 +1623,11 @@ class Corrector:
                     return token[: trail.start()]
         return token
 
+    def _dictionary_word(self, word: str) -> bool:
+        """Whether OpenCorpora has ``word``: the frequency list also counts abbreviations cut
+        from longer words (техн., корр.), whose stop is no speck."""
+        return bool(self.lexicon.morph.word_is_known(word))
+
     def _abbreviation(self, word: str) -> bool:
         """Whether ``word`` (lower case, its stop cut) is an abbreviation: dotted itself (т.д),
         listed with its stop (г.), or read as one by pymorphy3 (шт, руб)."""
@@ -1610,12 +1638,14 @@ class Corrector:
 
     def _may_end_sentence(self, word: str) -> bool:
         """Whether a conjunction or preposition has another reading that may end a sentence
-        (так, как, чем, верно: adverbs, pronouns, short adjectives), so a stop after it, before
-        no small letter (так. как is a speck), is no speck; и, а, в, что have none (memoised)."""
+        (так, как, чем, верно: adverbs, pronouns, short adjectives), or is a parenthetical word
+        (конечно, впрочем), so a stop after it, before no small letter (так. как is a speck), is
+        no speck; и, а, в, что have none (memoised)."""
         hit = self._ends_sentence_cache.get(word)
         if hit is None:
             hit = self._ends_sentence_cache[word] = any(
-                p.score >= 0.1 and p.tag.POS not in NO_SENTENCE_END_POS for p in self.lexicon.morph.parse(word)
+                p.score >= 0.1 and (p.tag.POS not in NO_SENTENCE_END_POS or "Prnt" in p.tag)
+                for p in self.lexicon.morph.parse(word)
             )
         return hit
 
@@ -1863,6 +1893,8 @@ class Corrector:
                 return mapped, "mixed-script", 0.0, []
             return None
         if not WORD_CORE.match(core):
+            if UNIT_RATIO.match(core):
+                return None  # кг/га, км/ч, в/ч: a slash between short words is typed
             blank = self._dot_for_blank(core)
             if blank is not None:
                 return blank, "punctuation", 0.0, []
@@ -2223,9 +2255,12 @@ class Corrector:
 
     def _fix_real_word(self, core: str, word: str) -> tuple[str, str, float, list[dict[str, Any]]] | None:
         hit = self.lexicon.realword.get(word)
-        if hit is None or hit[1] < self.settings.realword_margin:
+        if hit is None:
             return None
         meant, gain = hit
+        formula = self.lexicon.domain_kind.get(meant) == "formula"
+        if gain < (self.settings.formula_realword_margin if formula else self.settings.realword_margin):
+            return None
         replacement = apply_case(core, meant, self.lexicon.domain.get(meant))
         return (
             replacement,
@@ -2293,6 +2328,14 @@ def _small_among_capitals(line_tokens: list[tuple[int, int, str]]) -> int | None
     words = [(k, core) for k, (_s, _e, text) in enumerate(line_tokens) if (core := _core(text)[1]).isalpha()]
     small = [k for k, core in words if not core.isupper()]
     return small[0] if len(small) == 1 and len(words) >= 3 else None
+
+
+def _open_parenthesis(line_tokens: list[tuple[int, int, str]]) -> bool:
+    """Whether these tokens leave a parenthesis open."""
+    depth = 0
+    for _start, _end, text in line_tokens:
+        depth = max(0, depth + text.count("(") - text.count(")"))
+    return depth > 0
 
 
 def _same_letters(token: str, replacement: str) -> bool:

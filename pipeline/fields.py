@@ -36,6 +36,8 @@ UNBALANCED_COUNT = re.compile(r"^(\(?)(\d{1,2})(\)?)([.,;]?)$")
 # A number or date, then a year's, hour's or minute's unit with a comma for its stop (1951 г,).
 NUMBER_BEFORE_UNIT = re.compile(r"^\d+(?:\.\d+)*$")
 UNIT_WITH_COMMA = frozenset({"г,", "ч,", "м,"})
+# Titles before a surname, with their stops (тов. Сталину, тт. Маленкову и Берия).
+NAME_TITLES = frozenset({"тов.", "тт."})
 # A telegram's number (three to five digits), and a plain number (which a unit may follow).
 TELEGRAM_NUMBER = re.compile(r"^\d{3,5}$")
 PLAIN_NUMBER = re.compile(r"^\d+$")
@@ -79,6 +81,8 @@ def after_header(tokens: list[list[tuple[int, int, str]]], li: int) -> bool:
     previous = next((tokens[k] for k in range(li - 1, -1, -1) if tokens[k]), None)
     if previous is None:
         return False
+    if previous[-1][2].endswith(","):
+        return False  # the line goes on (В. Ф. ГУСЕВ, / полковник в отставке)
     words = [HEADER_WORD.match(text) for _s, _e, text in previous]
     return all(words) and any(len(w.group(1)) > 1 and w.group(1).isupper() for w in words if w)
 
@@ -107,6 +111,8 @@ def copies_line(texts: list[str]) -> dict[int, str]:
     if len(texts) > 1 and texts[1] in (":", ";", ".", ","):
         out[1] = ""  # the label's colon read apart (Копии : Сталину): the label has it now
     for k in range(1 + (1 in out), len(texts)):
+        if texts[k].lower() in NAME_TITLES:
+            continue  # Копии: тт. Маленкову, ...: the title keeps its stop
         text = COUNT_BRACES.sub(r"(\1)", texts[k])
         text = parenthesised_count(text, texts[k - 1]) or text
         bare = text.rstrip(".,;:")

@@ -33,12 +33,15 @@ log = logging.getLogger(__name__)
 # From the package, not this file: compiled, this module lives under pipeline/_native/.
 DEFAULT_MODELS_DIR = Path(pipeline.__file__).resolve().parents[1] / "models"
 SOURCES = ("ru_frequency.txt", "lexicon.txt", "confusions.tsv")
-INDEX_VERSION = "5"
+INDEX_VERSION = "6"
 PREFIX_LENGTH = 7
 MAX_DISTANCE = 2
 # Domain forms missing from (or rare in) the general list get at least this count (per 10^9):
 # in telegrams of this genre the names and formula words are frequent.
 DOMAIN_FLOOR = 20_000
+# The lexicon's kinds of abbreviation: the genre's own (тов., Расш., с.г.), which a misread
+# dotted token may be corrected into, and common ones (пог., техн.), which are only kept.
+ABBREVIATION_KINDS = frozenset({"abbreviation", "common-abbreviation"})
 # Formula words of the genre (прошу, сообщите, ...) are among its most frequent words.
 FORMULA_FLOOR = 1_000_000
 # Confusions at least this likely are used to precompute real-word errors (прощу→прошу).
@@ -310,10 +313,13 @@ def build_lexicon(models_dir: Path) -> Lexicon:
         if not (models_dir / name).is_file():
             raise FileNotFoundError(f"{models_dir / name}: model file missing; rebuild it with models/build_*.py")
     counts = read_frequency(models_dir / "ru_frequency.txt")
+    # Probabilities are relative to the frequency list alone: the domain floors below are
+    # pseudo-counts, and a longer lexicon must not make every other word a little less likely.
+    total = float(sum(counts.values()))
     domain_rows = read_lexicon(models_dir / "lexicon.txt")
     confusions = read_confusions(models_dir / "confusions.tsv")
     for lower, (_form, kind) in domain_rows.items():
-        if kind != "abbreviation" and " " not in lower:
+        if kind not in ABBREVIATION_KINDS and " " not in lower:
             floor = FORMULA_FLOOR if kind == "formula" else DOMAIN_FLOOR
             counts[lower] = max(counts.get(lower, 0), floor)
     words = list(counts)
@@ -327,7 +333,7 @@ def build_lexicon(models_dir: Path) -> Lexicon:
     return Lexicon(
         words=words,
         counts=counts,
-        total=float(sum(counts.values())),
+        total=total,
         domain={k: v[0] for k, v in domain_rows.items()},
         domain_kind={k: v[1] for k, v in domain_rows.items()},
         confusions=confusions,
