@@ -266,6 +266,15 @@ SECOND_PASS_SKIPS = frozenset({"punctuation"})
 COLUMN_GAP = 3  # blanks between two words of a line that stand in different columns
 # A surname's neighbours: initials (А. / П.Д.) or a title (тов., тт.) before it, initials after it.
 INITIALS = re.compile(r"^[А-ЯЁ]\.(?:[А-ЯЁ]\.)?[,;:]?$")
+# The cases each one-letter preposition governs (pymorphy3's names; loc2 and gen2 are the
+# locative and genitive in -у: в лесу, с полу).
+PREPOSITION_CASES = {
+    "у": frozenset({"gent", "gen2"}),
+    "в": frozenset({"accs", "loct", "loc2"}),
+    "к": frozenset({"datv"}),
+    "с": frozenset({"gent", "gen2", "ablt", "accs"}),
+    "о": frozenset({"loct", "accs"}),
+}
 # Parts of speech of words that stand alone, never half of a split word.
 FUNCTION_POS = frozenset({"PREP", "CONJ", "PRCL"})
 # A stop, colon or semicolon inside a listed phrase (ГЛАВНОЕ. УПРАВЛЕНИЕ, МАО. ЦЗЕ-ДУН) is a speck.
@@ -852,12 +861,23 @@ class Corrector:
             (s1, _e1, a), (_s2, e2, b) = tokens[li][ti], tokens[li][ti + 1]
             if self._name_before_word(a, b) and self._is_clean_page():
                 continue
+            after = tokens[li][ti + 2][2] if ti + 2 < len(tokens[li]) else ""
+            if self._preposition_before_its_noun(b, after):
+                continue  # Ялуцзян у Аньдуна: у governs the next word, no case ending of the one before
             joined = self._join_word_part(self._without_noise(a), self._without_noise(b))
             if joined is not None:
                 replacement, score, candidates = joined
                 edits.append(_edit(li, s1, e2, replacement, "split-word", score, candidates))
                 consumed.update({(li, ti), (li, ti + 1)})
         return edits
+
+    def _preposition_before_its_noun(self, token: str, following: str) -> bool:
+        """Whether ``token`` is a one-letter preposition and ``following`` a word in a case it
+        governs (у Аньдуна, к Пхеньяну): then it is that preposition, not a misread word's ending."""
+        cases = PREPOSITION_CASES.get(token)
+        if cases is None or not PLAIN_WORD.fullmatch(_core(following)[1]):
+            return False
+        return any(p.tag.case in cases for p in self.lexicon.morph.parse(_core(following)[1].lower()))
 
     def _name_before_word(self, a: str, b: str) -> bool:
         """Whether ``a`` is an unknown name-shaped word and ``b`` a word (``Анджу и``): on a clean
