@@ -714,7 +714,11 @@ class Corrector:
             line_tokens[ti + 1][2] if ti + 1 < len(line_tokens) and line_tokens[ti + 1][0] - end < COLUMN_GAP else None,
         )
         # Asked only of a line's first word in small letters: the only one it can change.
-        opens_text = ti == 0 and bool(LOWER_START.match(token)) and after_header(tokens, li)
+        opens_text = (
+            ti == 0
+            and bool(LOWER_START.match(token))
+            and (after_header(tokens, li) or self._formula_after_stop(token, previous_out))
+        )
         edit = self._sentence_case(token, previous_out, neighbours, opens_text)
         if edit is None and token[:1] in self._case_confusable:
             if li not in small_in_capitals:
@@ -722,6 +726,20 @@ class Corrector:
             if small_in_capitals[li] == ti:
                 edit = self._capitals_word(token)
         return edit
+
+    def _formula_after_stop(self, token: str, previous: str) -> bool:
+        """Whether ``token``, opening a line, is a formula word of the genre (сообщаю, считаю,
+        прошу) after a line that ended a sentence: a stop after a dictionary word of four letters
+        or more, no abbreviation nor a word no stop follows inside a sentence. Such a word opens
+        the telegram's paragraphs, so its small letter is a misread capital (``прекращено.`` /
+        ``сообщаю``); any other word there may follow a speck read as a stop."""
+        if self.lexicon.domain_kind.get(_core(token)[1]) != "formula" or not STOP_BEFORE.match(previous):
+            return False
+        word = previous.rstrip('"»)')[:-1].lower()
+        if word + "." in self.lexicon.domain or not self._dictionary_word(word):
+            return False
+        pos = self._pos(word)
+        return pos is not None and not pos[1] and pos[0] not in NO_SENTENCE_END_POS
 
     def _placed_token(
         self,
