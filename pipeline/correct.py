@@ -381,6 +381,7 @@ class Corrector:
         self._lemma_cache: dict[str, frozenset[str]] = {}
         self._recipient_cache: dict[str, bool] = {}
         self._ends_sentence_cache: dict[str, bool] = {}
+        self._clause_word_cache: dict[str, bool] = {}
         self._dative_cache: dict[str, str] = {}  # "" where a name has no one dative form
         self._noiseless_cache: dict[str, str] = {}
         # Letters whose capital and small forms Tesseract confuses (learned rows such as в->В).
@@ -1760,6 +1761,9 @@ class Corrector:
         """
         # Most tokens fail the cheap tests on the first letter and the neighbours.
         first = token[:1]
+        if first.isupper() and self._clause_word_after_comma(token, *neighbours):
+            # Any letter: the grammar says which case, whatever the confusion table has seen.
+            return first.lower() + token[1:], "case", 0.0, []
         if first.lower() not in self._case_confusable:
             return None
         if first.isupper():
@@ -1799,6 +1803,23 @@ class Corrector:
                 return None
             return core[0].upper() + core[1:] + trail, "case", 0.0, []
         return None
+
+    def _clause_word_after_comma(self, token: str, before: str | None, after: str | None) -> bool:
+        """``сообщил, Что в``: a conjunction or relative word capitalised after a small word and
+        its comma, and before a small word, opens a clause, not a sentence (memoised by word)."""
+        if before is None or before[-1:] != "," or after is None or not MID_SENTENCE_BEFORE.match(before[:-1]):
+            return False
+        if not LOWER_START.match(after) or not PLAIN_WORD.fullmatch(token) or not token[1:].islower():
+            return False
+        word = token.lower()
+        hit = self._clause_word_cache.get(word)
+        if hit is None:
+            parses = self.lexicon.morph.parse(word)
+            top = parses[0].tag if parses else None
+            hit = self._clause_word_cache[word] = top is not None and (
+                top.POS == "CONJ" or "Ques" in top or parses[0].normal_form == "который"
+            )
+        return hit
 
     def _capitals_word(self, token: str) -> tuple[str, str, float, list[dict[str, Any]]] | None:
         """``СЕРИЯ "Г" т`` -> ``СЕРИЯ "Г" Т``: the one small word of a line of capitals (headers
