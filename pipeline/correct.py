@@ -180,6 +180,12 @@ MARK_FOR_LETTER = re.compile(r"^([а-яё]{2,}|[А-ЯЁ]{2,})[\"»”“'’:;!]
 DOT_BETWEEN_WORDS = re.compile(r"^([а-яёА-ЯЁ]+)\.([а-яё]+)$")
 # One punctuation mark inside a Cyrillic word (С:алину, АРМ/И, корню'ина, касае.ся): a misread letter.
 INNER_PUNCT = re.compile(r"^[а-яёА-ЯЁ]+([:/'!|.])[а-яёА-ЯЁ]+$")
+# A short word with its stop, perhaps before a comma: an abbreviation if no dictionary word.
+SHORT_DOTTED = re.compile(r"^([а-яё]{1,5})\.[,;:]?$")
+# A date with its month in Roman numerals (3.III.1958, 11.II), year optional.
+ROMAN_MONTH_DATE = re.compile(r"^\d{1,2}\.(?:I|II|III|IV|V|VI|VII|VIII|IX|X|XI|XII)(?:\.(?:\d{2}|\d{4}))?\.?$")
+# A run of underscores, typed as a line to write on (a form's signature or date field).
+FILL_LINE = re.compile(r"^_{3,}[.,:;]?$")
 # Units or abbreviations over a slash, as typed (кг/га, ц/га, км/ч, в/ч, п/я): short parts in
 # small letters. A letter read as a slash sits inside a longer word (АРМ/И, прог/амма).
 UNIT_RATIO = re.compile(r"^[а-яё]{1,3}/[а-яё]{1,3}$")
@@ -556,18 +562,25 @@ class Corrector:
 
     def _surname_slot(self, line_tokens: list[tuple[int, int, str]], ti: int, token: str, replacement: str) -> bool:
         """Whether ``token``, at ``ti``, stands where a surname does (after initials, тов. or a
-        given name, or before initials) and was made another word, ``replacement``, that is no listed name: a
+        given name, or before initials), or a name's second word does (after a capitalised word
+        inside a sentence, ``_name_run``), and was made another word, ``replacement``, that is no listed name: a
         name the lexicon lacks, there, is likelier than a misread common word."""
         if _same_letters(token, replacement):
             return False
         before = line_tokens[ti - 1][2] if ti else ""
         after = line_tokens[ti + 1][2] if ti + 1 < len(line_tokens) else ""
-        if not (
+        slot = (
             INITIALS.match(before) or before.lower() in NAME_TITLES or INITIALS.match(after) or self._given_name(before)
-        ):
+        )
+        run = not slot and _name_run(line_tokens, ti)
+        if not (slot or run):
             return False
         word = _core(replacement)[1].lower()
-        return self.lexicon.domain_kind.get(word) not in NAME_KINDS
+        if self.lexicon.domain_kind.get(word) in NAME_KINDS:
+            return False
+        # After a capitalised word inside a sentence only a noun or verb is vetoed: an adjective
+        # or pronoun goes with it (Великой Отечествекной -> Отечественной, Прошу Ватих -> Ваших).
+        return not run or self.lexicon.morph.tag(word)[0].POS in NAME_RUN_VETO_POS
 
     def _given_name(self, token: str) -> bool:
         """Whether ``token`` is a capitalised given name by its likeliest reading (Николай, not
@@ -681,10 +694,21 @@ class Corrector:
             following is not None
             and bool(LOWER_START.match(following))
             and following[:1] not in BRACKETS_OPENING
+            # по наст. вр.: a stop among abbreviations (not и. тов., a conjunction's speck)
+            and (token in CONJUNCTION_STOPS or not self._unknown_abbreviation(following))
             and (token in CONJUNCTION_STOPS or not _opener(following, after))  # и. ends no sentence
             and not SINGLE_LETTER_DOT.match(following)
             and not self._small_name(following)
         )
+
+    def _unknown_abbreviation(self, token: str) -> bool:
+        """A short dotted token that is no dictionary word or reads as an abbreviation (корр., вр.):
+        then the stop before it ends another abbreviation (спец. корр., по наст. вр.)."""
+        m = SHORT_DOTTED.match(token)
+        if m is None:
+            return False
+        word = m.group(1)
+        return not self._dictionary_word(word) or self._abbreviation(word)
 
     def _small_name(self, token: str) -> bool:
         """A listed person's name read in small letters (``ким``, no common word): a name's capital
@@ -718,7 +742,11 @@ class Corrector:
         opens_text = (
             ti == 0
             and bool(LOWER_START.match(token))
-            and (after_header(tokens, li) or self._formula_after_stop(token, previous_out))
+            and (
+                after_header(tokens, li)
+                and not self._title_word_before(tokens, li)
+                or self._formula_after_stop(token, previous_out)
+            )
         )
         edit = self._sentence_case(token, previous_out, neighbours, opens_text)
         if edit is None and token[:1] in self._case_confusable:
@@ -727,6 +755,18 @@ class Corrector:
             if small_in_capitals[li] == ti:
                 edit = self._capitals_word(token)
         return edit
+
+    def _title_word_before(self, tokens: list[list[tuple[int, int, str]]], li: int) -> bool:
+        """Whether the line with text before ``li`` is one common noun in capitals that the lexicon
+        does not list (ОТЧЕТ, АКТ, ПРИКАЗ): a document's title, which the next line goes on
+        (ОТЧЕТ / старшего агронома МТС), unlike a telegram's header (СЕРИЯ, Товарищу ФИЛИППОВУ)."""
+        previous = next((tokens[k] for k in range(li - 1, -1, -1) if tokens[k]), None)
+        if previous is None or len(previous) != 1:
+            return False
+        word = _core(previous[0][2])[1].lower()
+        if len(word) < 3 or word in self.lexicon.domain or not self._dictionary_word(word):
+            return False
+        return bool(self.lexicon.morph.tag(word)[0].POS == "NOUN")
 
     def _formula_after_stop(self, token: str, previous: str) -> bool:
         """Whether ``token``, opening a line, is a formula word of the genre (сообщаю, считаю,
@@ -1614,8 +1654,11 @@ class Corrector:
         if lead:
             token = token[lead.end() :]
         if DOUBLE_STOP.search(token):
-            if token.endswith(".,") and self._abbreviation(LEAD.sub("", token[:-2]).lower()):
-                return token  # an abbreviation's stop, then a comma: 1951 г., 300 шт., и т.д.,
+            core = LEAD.sub("", token[:-2])
+            word = core.lower()
+            cut = core.islower() and len(core) <= 5 and not self._dictionary_word(word)  # нед., атм.
+            if token.endswith(".,") and (self._abbreviation(word) or cut):
+                return token  # an abbreviation's stop, then a comma: 1951 г., 300 шт., и т.д., 4 нед.,
             return token[:-2] + ","  # "что,." / "Кэсона.,": one mark is a speck, and a stop never follows a comma
         trail = STRAY_TRAIL.search(token)
         if trail:
@@ -1934,6 +1977,8 @@ class Corrector:
             noise = self._noise
         if noise is None or not noise.search(token):
             return None
+        if FILL_LINE.match(token):
+            return None  # Личная подпись: ________: a line typed to be filled in
         return noise.sub("", token)
 
     def _correct_core(
@@ -2330,6 +2375,8 @@ class Corrector:
 
     def _fix_number(self, core: str) -> tuple[str, str, float, list[dict[str, Any]]] | None:
         """``326I`` -> ``3261``: letters read for digits inside a number, nothing else."""
+        if ROMAN_MONTH_DATE.match(core):
+            return None  # 3.III.1958: the month in Roman numerals, as Soviet papers wrote it
         m = NUMBER_SUFFIX.match(core)
         if not m:
             return None
@@ -2387,6 +2434,21 @@ def _small_among_capitals(line_tokens: list[tuple[int, int, str]]) -> int | None
     words = [(k, core) for k, (_s, _e, text) in enumerate(line_tokens) if (core := _core(text)[1]).isalpha()]
     small = [k for k, core in words if not core.isupper()]
     return small[0] if len(small) == 1 and len(words) >= 3 else None
+
+
+# What a word after a capitalised word inside a sentence is not made (a name's second word).
+NAME_RUN_VETO_POS = frozenset({"NOUN", "VERB", "INFN"})
+
+
+def _name_run(line_tokens: list[tuple[int, int, str]], ti: int) -> bool:
+    """Whether the token at ``ti`` follows a capitalised word inside a sentence (after a small
+    word or a dotted abbreviation): the second word of a name (д. Верхняя Гутара, Старой Вершни)."""
+    if ti < 2:
+        return False
+    before, two_back = line_tokens[ti - 1][2], line_tokens[ti - 2][2]
+    if not (PLAIN_WORD.fullmatch(before) and before[:1].isupper() and before[1:].islower()):
+        return False
+    return bool(two_back[:1].islower()) and two_back[-1:] not in "!?"
 
 
 def _open_parenthesis(line_tokens: list[tuple[int, int, str]]) -> bool:
