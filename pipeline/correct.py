@@ -42,6 +42,7 @@ from pipeline.fields import (
     glued_minutes,
     header_marks,
     labels_capitalised,
+    line_before,
     number_sign_read,
     parenthesised_count,
     split_date_size,
@@ -180,7 +181,9 @@ MARK_FOR_LETTER = re.compile(r"^([а-яё]{2,}|[А-ЯЁ]{2,})[\"»”“'’:;!]
 DOT_BETWEEN_WORDS = re.compile(r"^([а-яёА-ЯЁ]+)\.([а-яё]+)$")
 # One punctuation mark inside a Cyrillic word (С:алину, АРМ/И, корню'ина, касае.ся): a misread letter.
 INNER_PUNCT = re.compile(r"^[а-яёА-ЯЁ]+([:/'!|.])[а-яёА-ЯЁ]+$")
-# A short word with its stop, perhaps before a comma: an abbreviation if no dictionary word.
+# A short word in small letters, and one with its stop, perhaps before a comma: an abbreviation
+# if no dictionary word (``_short_abbreviation``).
+SHORT_WORD = re.compile(r"[а-яё]{1,5}")
 SHORT_DOTTED = re.compile(r"^([а-яё]{1,5})\.[,;:]?$")
 # A date with its month in Roman numerals (3.III.1958, 11.II), year optional.
 ROMAN_MONTH_DATE = re.compile(r"^\d{1,2}\.(?:I|II|III|IV|V|VI|VII|VIII|IX|X|XI|XII)(?:\.(?:\d{2}|\d{4}))?\.?$")
@@ -702,13 +705,15 @@ class Corrector:
         )
 
     def _unknown_abbreviation(self, token: str) -> bool:
-        """A short dotted token that is no dictionary word or reads as an abbreviation (корр., вр.):
-        then the stop before it ends another abbreviation (спец. корр., по наст. вр.)."""
+        """A short dotted token that is an abbreviation (корр., вр.): then the stop before it ends
+        another abbreviation (спец. корр., по наст. вр.)."""
         m = SHORT_DOTTED.match(token)
-        if m is None:
-            return False
-        word = m.group(1)
-        return not self._dictionary_word(word) or self._abbreviation(word)
+        return m is not None and self._short_abbreviation(m.group(1))
+
+    def _short_abbreviation(self, core: str) -> bool:
+        """Whether ``core``, a word read before a stop, is a short abbreviation: up to five small
+        letters that are no dictionary word (нед., атм., корр.) or read as an abbreviation (вр.)."""
+        return bool(SHORT_WORD.fullmatch(core)) and (not self._dictionary_word(core) or self._abbreviation(core))
 
     def _small_name(self, token: str) -> bool:
         """A listed person's name read in small letters (``ким``, no common word): a name's capital
@@ -760,7 +765,7 @@ class Corrector:
         """Whether the line with text before ``li`` is one common noun in capitals that the lexicon
         does not list (ОТЧЕТ, АКТ, ПРИКАЗ): a document's title, which the next line goes on
         (ОТЧЕТ / старшего агронома МТС), unlike a telegram's header (СЕРИЯ, Товарищу ФИЛИППОВУ)."""
-        previous = next((tokens[k] for k in range(li - 1, -1, -1) if tokens[k]), None)
+        previous = line_before(tokens, li)
         if previous is None or len(previous) != 1:
             return False
         word = _core(previous[0][2])[1].lower()
@@ -934,9 +939,10 @@ class Corrector:
         """Whether ``token`` is a one-letter preposition and ``following`` a word in a case it
         governs (у Аньдуна, к Пхеньяну): then it is that preposition, not a misread word's ending."""
         cases = PREPOSITION_CASES.get(token)
-        if cases is None or not PLAIN_WORD.fullmatch(_core(following)[1]):
+        word = _core(following)[1]
+        if cases is None or not PLAIN_WORD.fullmatch(word):
             return False
-        return any(p.tag.case in cases for p in self.lexicon.morph.parse(_core(following)[1].lower()))
+        return any(p.tag.case in cases for p in self.lexicon.morph.parse(word.lower()))
 
     def _name_before_word(self, a: str, b: str) -> bool:
         """Whether ``a`` is an unknown name-shaped word and ``b`` a word (``Анджу и``): on a clean
@@ -1655,9 +1661,7 @@ class Corrector:
             token = token[lead.end() :]
         if DOUBLE_STOP.search(token):
             core = LEAD.sub("", token[:-2])
-            word = core.lower()
-            cut = core.islower() and len(core) <= 5 and not self._dictionary_word(word)  # нед., атм.
-            if token.endswith(".,") and (self._abbreviation(word) or cut):
+            if token.endswith(".,") and (self._abbreviation(core.lower()) or self._short_abbreviation(core)):
                 return token  # an abbreviation's stop, then a comma: 1951 г., 300 шт., и т.д., 4 нед.,
             return token[:-2] + ","  # "что,." / "Кэсона.,": one mark is a speck, and a stop never follows a comma
         trail = STRAY_TRAIL.search(token)

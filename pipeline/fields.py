@@ -75,10 +75,15 @@ def number_sign_read(token: str, following: str, previous: str) -> bool:
     return token in ("м", "%") and bool(TELEGRAM_NUMBER.match(following)) and not PLAIN_NUMBER.match(previous)
 
 
+def line_before(tokens: list[list[tuple[int, int, str]]], li: int) -> list[tuple[int, int, str]] | None:
+    """The tokens of the last line with text before line ``li``, or None if there is none."""
+    return next((tokens[k] for k in range(li - 1, -1, -1) if tokens[k]), None)
+
+
 def after_header(tokens: list[list[tuple[int, int, str]]], li: int) -> bool:
     """Whether the last line with text before line ``li`` is a header: every word capitalised,
     one of them in capitals (``Товарищу ФИЛИППОВУ``, ``СЕРИЯ "Г"``); the text opens after it."""
-    previous = next((tokens[k] for k in range(li - 1, -1, -1) if tokens[k]), None)
+    previous = line_before(tokens, li)
     if previous is None:
         return False
     if previous[-1][2].endswith(","):
