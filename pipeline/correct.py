@@ -2034,7 +2034,7 @@ class Corrector:
         if len(word) < s.min_length:
             dotted = i1 < len(token) and token[i1] == "."
             plain = not (dotted or hyphen_end or _mixed_case(core)) and len(word) >= 2
-            short = self._short_function_word(word) if plain else None
+            short = self._short_function_word(word, core.islower()) if plain else None
             if short is None:
                 return None
             return apply_case(core, short), "short-word", 0.0, [{"word": short}, {"word": word, "keep": True}]
@@ -2172,15 +2172,17 @@ class Corrector:
             if accept(meant_word := word[:i] + meant + word[i + 1 :])
         }
 
-    def _short_function_word(self, word: str) -> str | None:
+    def _short_function_word(self, word: str, small: bool = True) -> str | None:
         """``дпя`` -> ``для``, ``чуо`` -> ``что``: a rare two- or three-letter token one listed
         confusion from exactly one common preposition, conjunction or particle, far likelier.
 
         Shorter than the general candidate search goes (most short strings are one edit from
         many words); only the confusion table's substitutions are tried, and two function words
-        within reach (``ва``: на, за) leave the token alone.
+        within reach (``ва``: на, за) leave the token alone, as does a listed name (``Лю``).
         """
         lex = self.lexicon
+        if word in lex.domain:
+            return None  # a listed name or abbreviation (Лю, ЦК) is no misread function word
         found = self._one_confusion_away(
             word,
             lambda meant: (
@@ -2192,7 +2194,11 @@ class Corrector:
         if len(found) != 1:
             return None
         meant_word = found.pop()
-        keep = max(lex.log_prob(word), self.settings.unknown_log_prior)
+        # A token in small letters that no dictionary has is kept at the unknown-word prior,
+        # whatever web text counts it at (ие, нс, ло: wordfreq has them from typos and
+        # transliteration); in capitals it may be an initialism (ЖА).
+        listed = not small or self._dictionary_word(word)
+        keep = max(lex.log_prob(word) if listed else -math.inf, self.settings.unknown_log_prior)
         gain = lex.log_prob(meant_word) - self.channel.cost(word, meant_word) - keep
         return meant_word if gain >= self.settings.short_function_gain else None
 
