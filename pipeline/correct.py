@@ -77,6 +77,8 @@ class CorrectSettings:
     # (log P), with a gain over keeping them of at least short_function_gain.
     short_function_log_prob: float = -8.0
     short_function_gain: float = 5.0
+    # ... and by this much over any other function word within one confusion (ло: по, not до).
+    short_function_lead: float = 2.0
     # A capitalised unknown word may be a name we do not know: keeping it is this much likelier
     # (log), except against a listed name.
     capital_keep_bonus: float = 2.0
@@ -2177,8 +2179,9 @@ class Corrector:
         confusion from exactly one common preposition, conjunction or particle, far likelier.
 
         Shorter than the general candidate search goes (most short strings are one edit from
-        many words); only the confusion table's substitutions are tried, and two function words
-        within reach (``ва``: на, за) leave the token alone, as does a listed name (``Лю``).
+        many words); only the confusion table's substitutions are tried, and of two function words
+        within reach the likelier must lead by ``short_function_lead`` (``ло``: по, not до; ``ва``:
+        на and за, too close, leave it alone); a listed name (``Лю``) is left alone.
         """
         lex = self.lexicon
         if word in lex.domain:
@@ -2191,15 +2194,17 @@ class Corrector:
                 and self._function(meant)
             ),
         )
-        if len(found) != 1:
+        if not found:
             return None
-        meant_word = found.pop()
         # A token in small letters that no dictionary has is kept at the unknown-word prior,
         # whatever web text counts it at (ие, нс, ло: wordfreq has them from typos and
         # transliteration); in capitals it may be an initialism (ЖА).
         listed = not small or self._dictionary_word(word)
         keep = max(lex.log_prob(word) if listed else -math.inf, self.settings.unknown_log_prior)
-        gain = lex.log_prob(meant_word) - self.channel.cost(word, meant_word) - keep
+        gains = sorted(((lex.log_prob(m) - self.channel.cost(word, m) - keep, m) for m in found), reverse=True)
+        gain, meant_word = gains[0]
+        if len(gains) > 1 and gain - gains[1][0] < self.settings.short_function_lead:
+            return None  # ва: на and за both within reach
         return meant_word if gain >= self.settings.short_function_gain else None
 
     def _candidates_by_prob(self, word: str, max_d: int, unlisted: bool = False) -> list[tuple[float, str, int]]:
