@@ -2035,7 +2035,10 @@ class Corrector:
                 return named, "case", 0.0, []
         if len(word) < s.min_length:
             dotted = i1 < len(token) and token[i1] == "."
-            plain = not (dotted or hyphen_end or _mixed_case(core)) and len(word) >= 2
+            # One letter standing bare is a word only if Russian has it alone (в, и, к, о, с, у, а,
+            # я); with a mark it may be a list's label (з) сдать) or an initial.
+            alone = len(word) == 1 and word not in ONE_LETTER_WORDS and token == core
+            plain = not (dotted or hyphen_end or _mixed_case(core)) and (len(word) >= 2 or alone)
             short = self._short_function_word(word, core.islower()) if plain else None
             if short is None:
                 return None
