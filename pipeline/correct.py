@@ -393,6 +393,7 @@ class Corrector:
         self._recipient_cache: dict[str, bool] = {}
         self._ends_sentence_cache: dict[str, bool] = {}
         self._clause_word_cache: dict[str, bool] = {}
+        self._governing_cache: dict[tuple[str, str], tuple[str, str, float, list[dict[str, Any]]] | None] = {}
         self._dative_cache: dict[str, str] = {}  # "" where a name has no one dative form
         self._noiseless_cache: dict[str, str] = {}
         # Letters whose capital and small forms Tesseract confuses (learned rows such as в->В).
@@ -527,6 +528,8 @@ class Corrector:
             conf = confidences.get((li + 1, ti)) if confidences else None
             key = _token_key(token, initial, conf, next_lower)
             edit = self._correct_token(key, token, initial, conf, next_lower)
+            if edit is None and token in PREPOSITION_CASES and following is not None:
+                edit = self._governing_preposition(token, following)
             if edit is not None and self._name_guesses and key in self._name_guesses and self._is_clean_page():
                 edit = None  # a name the lexicon lacks: see _correct_core
             if edit is not None and ti == 0 and self._lost_head(token, edit[0]):
@@ -936,6 +939,28 @@ class Corrector:
                 edits.append(_edit(li, s1, e2, replacement, "split-word", score, candidates))
                 consumed.update({(li, ti), (li, ti + 1)})
         return edits
+
+    def _governing_preposition(self, token: str, following: str) -> tuple[str, str, float, list[dict[str, Any]]] | None:
+        """``вопрос с поставке`` -> ``о поставке``: a one-letter preposition before a noun or
+        adjective in none of the cases it governs, where the one preposition a listed confusion
+        makes of it governs one of them (memoised by the pair)."""
+        key = (token, following)
+        if key in self._governing_cache:
+            return self._governing_cache[key]
+        result: tuple[str, str, float, list[dict[str, Any]]] | None = None
+        word = _core(following)[1].lower()
+        if PLAIN_WORD.fullmatch(word) and self._dictionary_word(word):
+            cases = {p.tag.case for p in self.lexicon.morph.parse(word)}
+            if None not in cases and not cases & PREPOSITION_CASES[token]:
+                fits = self._one_confusion_away(
+                    token, lambda m: m in PREPOSITION_CASES and bool(cases & PREPOSITION_CASES[m])
+                )
+                if len(fits) == 1:
+                    meant = fits.pop()
+                    options: list[dict[str, Any]] = [{"word": meant}, {"word": token, "keep": True}]
+                    result = (meant, "grammar", 0.0, options)
+        self._governing_cache[key] = result
+        return result
 
     def _preposition_before_its_noun(self, token: str, following: str) -> bool:
         """Whether ``token`` is a one-letter preposition and ``following`` a word in a case it
