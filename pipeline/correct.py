@@ -2062,9 +2062,11 @@ class Corrector:
             dotted = i1 < len(token) and token[i1] == "."
             # One letter standing bare is a word only if Russian has it alone (в, и, к, о, с, у, а,
             # я); with a mark it may be a list's label (з) сдать) or an initial.
-            alone = len(word) == 1 and word not in ONE_LETTER_WORDS and token == core
+            alone = len(word) == 1 and word not in ONE_LETTER_WORDS and token == core and core.islower()
             plain = not (dotted or hyphen_end or _mixed_case(core)) and (len(word) >= 2 or alone)
-            short = self._short_function_word(word, core.islower()) if plain else None
+            # Small letters, or capitalised (Пс): not capitals, which may be an initialism (ЖА).
+            small = core.islower() or core[1:].islower()
+            short = self._short_function_word(word, small) if plain else None
             if short is None:
                 return None
             return apply_case(core, short), "short-word", 0.0, [{"word": short}, {"word": word, "keep": True}]
@@ -2224,9 +2226,9 @@ class Corrector:
         )
         if not found:
             return None
-        # A token in small letters that no dictionary has is kept at the unknown-word prior,
-        # whatever web text counts it at (ие, нс, ло: wordfreq has them from typos and
-        # transliteration); in capitals it may be an initialism (ЖА).
+        # A token no dictionary has is kept at the unknown-word prior, whatever web text counts
+        # it at (ие, нс, ло, Кы: wordfreq has them from typos and transliteration); in capitals it
+        # may be an initialism (ЖА).
         listed = not small or self._dictionary_word(word)
         keep = max(lex.log_prob(word) if listed else -math.inf, self.settings.unknown_log_prior)
         gains = sorted(((lex.log_prob(m) - self.channel.cost(word, m) - keep, m) for m in found), reverse=True)
