@@ -534,6 +534,8 @@ class Corrector:
                 edit = None  # a name the lexicon lacks: see _correct_core
             if edit is not None and ti == 0 and self._lost_head(token, edit[0]):
                 edit = None
+            if edit is not None and edit[1].startswith("short-word") and not self._between_words(tokens[li], ti):
+                edit = None  # воспита ня: a scrap of a word OCR split, no function word
             if edit is not None and token[:1].isupper() and self._surname_slot(tokens[li], ti, token, edit[0]):
                 edit = None  # тов. Ухова П.Д.: a surname the lexicon lacks, not Ухода
             if edit is not None and ti and self._verb_after_preposition(tokens[li][ti - 1][2], token, edit[0]):
@@ -567,6 +569,17 @@ class Corrector:
         if self.settings.fix_case and polite_capitals > len(polite_small):
             edits = _polite_capitals(edits, polite_small)
         return edits
+
+    def _between_words(self, line_tokens: list[tuple[int, int, str]], ti: int) -> bool:
+        """Whether the token has no scrap beside it on its line: a neighbour that is no word (nor a
+        number, nor marks alone) may be the rest of a word OCR split, the short token its scrap."""
+        for k in (ti - 1, ti + 1):
+            if 0 <= k < len(line_tokens):
+                text = line_tokens[k][2]
+                core = _core(text)[1].lower()
+                if core and not DIGIT.search(text) and not (self.lexicon.is_word(core) or core in self.lexicon.domain):
+                    return False
+        return True
 
     def _surname_slot(self, line_tokens: list[tuple[int, int, str]], ti: int, token: str, replacement: str) -> bool:
         """Whether ``token``, at ``ti``, stands where a surname does (after initials, тов. or a
