@@ -534,7 +534,7 @@ class Corrector:
                 edit = None  # a name the lexicon lacks: see _correct_core
             if edit is not None and ti == 0 and self._lost_head(token, edit[0]):
                 edit = None
-            if edit is not None and edit[1].startswith("short-word") and not self._between_words(tokens[li], ti):
+            if edit is not None and edit[1].startswith("short-word") and not self._no_scrap_beside(tokens[li], ti):
                 edit = None  # воспита ня: a scrap of a word OCR split, no function word
             if edit is not None and token[:1].isupper() and self._surname_slot(tokens[li], ti, token, edit[0]):
                 edit = None  # тов. Ухова П.Д.: a surname the lexicon lacks, not Ухода
@@ -570,7 +570,7 @@ class Corrector:
             edits = _polite_capitals(edits, polite_small)
         return edits
 
-    def _between_words(self, line_tokens: list[tuple[int, int, str]], ti: int) -> bool:
+    def _no_scrap_beside(self, line_tokens: list[tuple[int, int, str]], ti: int) -> bool:
         """Whether the token has no scrap beside it on its line: a neighbour that is no word (nor a
         number, nor marks alone) may be the rest of a word OCR split, the short token its scrap."""
         for k in (ti - 1, ti + 1):
@@ -2218,8 +2218,8 @@ class Corrector:
         }
 
     def _short_function_word(self, word: str, small: bool = True) -> str | None:
-        """``дпя`` -> ``для``, ``чуо`` -> ``что``: a rare two- or three-letter token one listed
-        confusion from exactly one common preposition, conjunction or particle, far likelier.
+        """``дпя`` -> ``для``, ``чуо`` -> ``что``: a rare token of up to three letters one listed
+        confusion from a common preposition, conjunction or particle, far likelier.
 
         Shorter than the general candidate search goes (most short strings are one edit from
         many words); only the confusion table's substitutions are tried, and of two function words
