@@ -393,6 +393,8 @@ class Corrector:
         self._recipient_cache: dict[str, bool] = {}
         self._ends_sentence_cache: dict[str, bool] = {}
         self._clause_word_cache: dict[str, bool] = {}
+        self._dictionary_cache: dict[str, bool] = {}
+        self._cases_cache: dict[str, frozenset[str | None]] = {}
         self._governing_cache: dict[tuple[str, str], tuple[str, str, float, list[dict[str, Any]]] | None] = {}
         self._dative_cache: dict[str, str] = {}  # "" where a name has no one dative form
         self._noiseless_cache: dict[str, str] = {}
@@ -799,7 +801,7 @@ class Corrector:
         ``сообщаю``); any other word there may follow a speck read as a stop."""
         if self.lexicon.domain_kind.get(_core(token)[1]) != "formula" or not STOP_BEFORE.match(previous):
             return False
-        word = previous.rstrip('"»)')[:-1].lower()
+        word = _word_before_stop(previous)
         if word + "." in self.lexicon.domain or not self._dictionary_word(word):
             return False
         pos = self._pos(word)
@@ -963,7 +965,7 @@ class Corrector:
         result: tuple[str, str, float, list[dict[str, Any]]] | None = None
         word = _core(following)[1].lower()
         if PLAIN_WORD.fullmatch(word) and self._dictionary_word(word):
-            cases = {p.tag.case for p in self.lexicon.morph.parse(word)}
+            cases = self._cases(word)
             if None not in cases and not cases & PREPOSITION_CASES[token]:
                 fits = self._one_confusion_away(
                     token, lambda m: m in PREPOSITION_CASES and bool(cases & PREPOSITION_CASES[m])
@@ -982,7 +984,15 @@ class Corrector:
         word = _core(following)[1]
         if cases is None or not PLAIN_WORD.fullmatch(word):
             return False
-        return any(p.tag.case in cases for p in self.lexicon.morph.parse(word.lower()))
+        return bool(self._cases(word.lower()) & cases)
+
+    def _cases(self, word: str) -> frozenset[str | None]:
+        """The grammatical cases of pymorphy3's readings of ``word`` (None for a reading with
+        none, a verb or an adverb); memoised, as two preposition rules ask it of the same words."""
+        hit = self._cases_cache.get(word)
+        if hit is None:
+            hit = self._cases_cache[word] = frozenset(p.tag.case for p in self.lexicon.morph.parse(word))
+        return hit
 
     def _name_before_word(self, a: str, b: str) -> bool:
         """Whether ``a`` is an unknown name-shaped word and ``b`` a word (``Анджу и``): on a clean
@@ -1751,8 +1761,11 @@ class Corrector:
 
     def _dictionary_word(self, word: str) -> bool:
         """Whether OpenCorpora has ``word``: the frequency list also counts abbreviations cut
-        from longer words (техн., корр.), whose stop is no speck."""
-        return bool(self.lexicon.morph.word_is_known(word))
+        from longer words (техн., корр.), whose stop is no speck (memoised: several rules ask)."""
+        hit = self._dictionary_cache.get(word)
+        if hit is None:
+            hit = self._dictionary_cache[word] = bool(self.lexicon.morph.word_is_known(word))
+        return hit
 
     def _abbreviation(self, word: str) -> bool:
         """Whether ``word`` (lower case, its stop cut) is an abbreviation: dotted itself (т.д),
@@ -1883,7 +1896,7 @@ class Corrector:
                 return None
             if opens_text and trail[:1] == "." and (neighbours[1] or "").isupper():
                 return None  # an address (тов. ЛАРИОНОВУ), not a sentence
-            before = previous.rstrip('"»)')[:-1].lower()
+            before = _word_before_stop(previous)
             if not (opens_text or self.lexicon.is_word(before) or before in self.lexicon.domain):
                 return None
             if not self.lexicon.is_word(core):
@@ -2496,6 +2509,12 @@ def _small_among_capitals(line_tokens: list[tuple[int, int, str]]) -> int | None
 
 # What a word after a capitalised word inside a sentence is not made (a name's second word).
 NAME_RUN_VETO_POS = frozenset({"NOUN", "VERB", "INFN"})
+
+
+def _word_before_stop(token: str) -> str:
+    """The word of a token that ends in a stop, perhaps inside quotes or brackets (``дорог.``,
+    ``"Г".``), in small letters."""
+    return token.rstrip('"»)')[:-1].lower()
 
 
 def _name_run(line_tokens: list[tuple[int, int, str]], ti: int) -> bool:
