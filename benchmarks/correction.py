@@ -201,20 +201,30 @@ def opcodes(a: list[str], b: list[str]) -> list[tuple[str, int, int, int, int]]:
 def matched(tokens: list[str], gt: list[str], side: str = "gt") -> set[int]:
     """Indices of exact matches in a difflib alignment of ``tokens`` with ``gt``: of the GT
     tokens (``side="gt"``) or of ``tokens`` themselves (``side="tokens"``)."""
-    out: set[int] = set()
-    for tag, i1, i2, j1, j2 in opcodes(gt, tokens):
+    return set(matches(tokens, gt) if side == "gt" else matches(tokens, gt).values())
+
+
+def matches(tokens: list[str], gt: list[str]) -> dict[int, int]:
+    """GT token index -> index of the token it is matched to exactly in a difflib alignment."""
+    out: dict[int, int] = {}
+    for tag, i1, i2, j1, _j2 in opcodes(gt, tokens):
         if tag == "equal":
-            out.update(range(i1, i2) if side == "gt" else range(j1, j2))
+            out.update((i, j1 + i - i1) for i in range(i1, i2))
+    return out
+
+
+def carried(raw: list[str], corrected: list[str]) -> dict[int, int]:
+    """Raw token index -> index of the same token carried over unchanged into the corrected text."""
+    out: dict[int, int] = {}
+    for tag, i1, i2, j1, _j2 in opcodes(raw, corrected):
+        if tag == "equal":
+            out.update((i, j1 + i - i1) for i in range(i1, i2))
     return out
 
 
 def changed_tokens(raw: list[str], corrected: list[str]) -> set[int]:
     """Indices of corrected tokens that are not carried over unchanged from the raw text."""
-    out: set[int] = set()
-    for tag, _i1, _i2, j1, j2 in opcodes(raw, corrected):
-        if tag != "equal":
-            out.update(range(j1, j2))
-    return out
+    return set(range(len(corrected))) - set(carried(raw, corrected).values())
 
 
 @dataclass
@@ -251,7 +261,12 @@ class Tally:
 
 def evaluate_page(name: str, raw: str, gt: str, corrected: str) -> Tally:
     g, r, c = normalise(gt).split(), normalise(raw).split(), normalise(corrected).split()
-    before, after = matched(r, g), matched(c, g)
+    right_raw, right_corrected = matches(r, g), matches(c, g)
+    before, after = set(right_raw), set(right_corrected)
+    # A word the corrector left as read is neither fixed nor broken, even where the alignment
+    # of the corrected text pairs it differently (a mended neighbour shifts difflib's choice).
+    kept = carried(r, c)
+    kept_after = set(kept.values())
     t = Tally()
     t.gt_words = len(g)
     t.right_before = len(before)
@@ -260,8 +275,8 @@ def evaluate_page(name: str, raw: str, gt: str, corrected: str) -> Tally:
     for tag, i1, i2, _j1, _j2 in opcodes(g, r):
         if tag == "replace":
             t.wrong_read += i2 - i1
-    t.fixed = len(after - before)
-    t.broken = len(before - after)
+    t.fixed = sum(1 for i in after - before if right_corrected[i] not in kept_after)
+    t.broken = sum(1 for i in before - after if right_raw[i] not in kept)
     t.changed_wrong = len(changed_tokens(r, c) - matched(c, g, side="tokens"))
     n = normalise(gt)
     t.gt_chars = len(n)
