@@ -234,6 +234,39 @@ CALENDAR_NOUNS = frozenset(
 )  # fmt: skip
 # The polite pronouns of letters (Вы, Вас, Ваш): capital or not is the writer's choice.
 POLITE_PRONOUNS = frozenset({"вы", "ваш"})
+# Nouns and adjectives (lemmas) that the period's usage capitalises inside a sentence by themselves
+# (Родины, Правительства, Пленума ЦК, Советской власти): never lower-cased by the case rules.
+CAPITALISED_LEMMAS = frozenset(
+    {
+        "родина", "отечество", "конституция", "правительство", "министерство", "президиум",
+        "политбюро", "пленум", "ставка", "совет", "комитет", "секретариат", "академия", "партия",
+        "армия", "организация", "ассамблея", "лига", "союз", "республика", "декларация", "устав",
+        "революция", "главнокомандующий", "главнокомандование", "председатель", "маршал",
+        "советский", "великий", "октябрьский", "отечественный", "верховный", "генеральный",
+        "государственный", "соглашение", "договор", "протокол", "конвенция", "указ", "постановление",
+        "кодекс",
+    }
+)  # fmt: skip
+# Nouns (lemmas) that a capitalised adjective before them makes a name of (Центральный фронт,
+# Генеральном штабе, Амурская область, Красная площадь, Новым годом): the adjective keeps its capital.
+NAME_HEADS = frozenset(
+    {
+        "штаб", "комитет", "совет", "управление", "фронт", "армия", "флот", "округ", "ассамблея",
+        "война", "революция", "партия", "союз", "организация", "академия", "республика",
+        "министерство", "секретарь", "суд", "прокурор", "направление", "море", "океан", "залив",
+        "пролив", "остров", "полуостров", "хребет", "область", "край", "район", "провинция",
+        "площадь", "театр", "университет", "институт", "завод", "комбинат", "дивизия", "корпус",
+        "бригада", "полк", "звезда", "знамя", "крест", "собрание", "дума", "съезд", "конференция",
+        "договор", "пакт", "блок", "конгресс", "совещание", "комиссия", "ставка", "командование",
+        "главнокомандование", "правительство", "комиссариат", "канал", "вокзал", "дворец", "бюро",
+        "год",
+    }
+)  # fmt: skip
+# Parts of speech after which a capitalised nominative continues its sentence (что Строительство,
+# а Штаб, отмечает Сосредоточение); after any other word it may open one whose stop OCR lost.
+NOMINATIVE_AFTER_POS = frozenset({"PREP", "CONJ", "PRCL", "VERB", "INFN", "GRND", "ADVB", "PRED"})
+# Parts of speech of a capitalised word between two small ones that a misread case may explain.
+COMMON_CAPITAL_POS = frozenset({"NOUN", "ADJF", "PRTF"})
 LOWER_START = re.compile(r"^[^\w]*[а-яё]")
 # An aside in brackets (or the slashes typewriters had for them) may open in small letters after a
 # sentence's stop: степь. /монгольская пословица/.
@@ -398,6 +431,8 @@ class Corrector:
         self._governing_cache: dict[tuple[str, str], tuple[str, str, float, list[dict[str, Any]]] | None] = {}
         self._dative_cache: dict[str, str] = {}  # "" where a name has no one dative form
         self._noiseless_cache: dict[str, str] = {}
+        self._common_word_cache: dict[str, tuple[str, bool] | None] = {}
+        self._likeliest_pos_cache: dict[str, str | None] = {}
         # Letters whose capital and small forms Tesseract confuses (learned rows such as в->В).
         self._case_confusable = frozenset(
             c.ocr.lower()
@@ -1881,7 +1916,7 @@ class Corrector:
             if len(core) == 1 and trail:
                 return None  # В. И. Ленин: an initial
             word = core.lower()
-            if not self._never_capital(word):
+            if not (self._never_capital(word) or self._common_capital(word, before, after)):
                 return None
             return word + trail, "case", 0.0, []
         if (
@@ -1955,6 +1990,60 @@ class Corrector:
                 )
             self._never_capital_cache[word] = hit
         return hit
+
+    def _common_capital(self, word: str, before: str, after: str) -> bool:
+        """``на Фронте и``, ``о Весеннем наступлении``: a noun or adjective capitalised between two
+        small words of a line by a misread case (a monospace font's П, У, С are its п, у, с grown).
+
+        Kept: a name or a word the period capitalises (Родины, Правительства), an adjective
+        before another or before a noun names are made of (Великой отечественной войны,
+        Генеральном штабе), and a nominative after a noun, which may open a sentence whose stop
+        OCR lost (медикаментов Переговоры в Кэсоне, военнопленными Проект)."""
+        reading = self._common_word(word)
+        if reading is None or before not in self.lexicon.counts:
+            return False  # Социалисти- / ческого Труда: no word before to read the phrase by
+        pos, nominative = reading
+        following = _core(after)[1].lower()
+        if following not in self.lexicon.counts or len(following) < 3 and self._likeliest_pos(following) == "NOUN":
+            return False  # Коммунистической партин, Всесоюзного п: a misread word or a scrap
+        if pos != "NOUN" and (self._likeliest_pos(following) != "NOUN" or self._lemmas(following) & NAME_HEADS):
+            return False  # Северный и Южный Хванхэ, Всесоюзной пионерской
+        return not nominative or self._likeliest_pos(before) in NOMINATIVE_AFTER_POS
+
+    def _likeliest_pos(self, word: str) -> str | None:
+        """pymorphy3's likeliest part of speech of a lower-case word (memoised)."""
+        hit = self._likeliest_pos_cache.get(word, False)
+        if hit is False:
+            hit = self._likeliest_pos_cache[word] = self.lexicon.morph.tag(word)[0].POS
+        return hit  # type: ignore[return-value]
+
+    def _common_word(self, word: str) -> tuple[str, bool] | None:
+        """(likeliest part of speech, has a nominative reading) of a listed noun or adjective of
+        OpenCorpora (a name the frequency list alone knows, Наденька, is no common word) that no
+        reading makes a name and that the period does not capitalise; None for any other word
+        (memoised)."""
+        hit = self._common_word_cache.get(word, False)
+        if hit is not False:
+            return hit  # type: ignore[return-value]
+        result: tuple[str, bool] | None = None
+        lex = self.lexicon
+        if word in lex.counts and word not in lex.domain and self._dictionary_word(word):
+            parses = lex.morph.parse(word)
+            if (
+                parses
+                and parses[0].tag.POS in COMMON_CAPITAL_POS
+                and not any(
+                    NAME_TAGS & p.tag.grammemes
+                    or "Abbr" in p.tag.grammemes
+                    or p.normal_form in CAPITALISED_LEMMAS
+                    or p.normal_form in POLITE_PRONOUNS
+                    for p in parses
+                    if p.score >= 0.05
+                )
+            ):
+                result = (str(parses[0].tag.POS), any("nomn" in p.tag for p in parses))
+        self._common_word_cache[word] = result
+        return result
 
     def _name_case(self, core: str, word: str) -> str | None:
         """``сталину`` -> ``Сталину``, ``оон`` -> ``ООН``: a listed name read in the wrong case.
