@@ -119,6 +119,8 @@ class CorrectSettings:
     fix_numbers: bool = True
     # A second pass over the corrected page, its changes folded into the first's (_compose).
     second_pass: bool = True
+    # Inflections the phrase rules out (для фронте, 15 марте, по основные вопросам): _grammar_edits.
+    fix_grammar: bool = True
     fix_mixed_script: bool = True
     strip_noise: bool = True
     noise_chars: str = "`‚‘’„|_©®™¬¦•~^{}\\›‹<>°"
@@ -244,29 +246,16 @@ CAPITALISED_LEMMAS = frozenset(
         "революция", "главнокомандующий", "главнокомандование", "председатель", "маршал",
         "советский", "великий", "октябрьский", "отечественный", "верховный", "генеральный",
         "государственный", "соглашение", "договор", "протокол", "конвенция", "указ", "постановление",
-        "кодекс",
-    }
-)  # fmt: skip
-# Nouns (lemmas) that a capitalised adjective before them makes a name of (Центральный фронт,
-# Генеральном штабе, Амурская область, Красная площадь, Новым годом): the adjective keeps its capital.
-NAME_HEADS = frozenset(
-    {
-        "штаб", "комитет", "совет", "управление", "фронт", "армия", "флот", "округ", "ассамблея",
-        "война", "революция", "партия", "союз", "организация", "академия", "республика",
-        "министерство", "секретарь", "суд", "прокурор", "направление", "море", "океан", "залив",
-        "пролив", "остров", "полуостров", "хребет", "область", "край", "район", "провинция",
-        "площадь", "театр", "университет", "институт", "завод", "комбинат", "дивизия", "корпус",
-        "бригада", "полк", "звезда", "знамя", "крест", "собрание", "дума", "съезд", "конференция",
-        "договор", "пакт", "блок", "конгресс", "совещание", "комиссия", "ставка", "командование",
-        "главнокомандование", "правительство", "комиссариат", "канал", "вокзал", "дворец", "бюро",
-        "год",
+        "кодекс", "дворец", "дом",
     }
 )  # fmt: skip
 # Parts of speech after which a capitalised nominative continues its sentence (что Строительство,
 # а Штаб, отмечает Сосредоточение); after any other word it may open one whose stop OCR lost.
 NOMINATIVE_AFTER_POS = frozenset({"PREP", "CONJ", "PRCL", "VERB", "INFN", "GRND", "ADVB", "PRED"})
-# Parts of speech of a capitalised word between two small ones that a misread case may explain.
-COMMON_CAPITAL_POS = frozenset({"NOUN", "ADJF", "PRTF"})
+# Parts of speech of a capitalised word between two small ones that a misread case may explain:
+# nouns only. A capitalised adjective there is far oftener a name's (Кемеровского совнархоза,
+# на Русском кладбище, Главного политического управления) than a misread case.
+COMMON_CAPITAL_POS = frozenset({"NOUN"})
 LOWER_START = re.compile(r"^[^\w]*[а-яё]")
 # An aside in brackets (or the slashes typewriters had for them) may open in small letters after a
 # sentence's stop: степь. /монгольская пословица/.
@@ -319,6 +308,49 @@ PREPOSITION_CASES = {
     "с": frozenset({"gent", "gen2", "ablt", "accs"}),
     "о": frozenset({"loct", "accs"}),
 }
+# Cases that the prepositions govern, for a noun right after one (для фронта, к штабу, при штабе);
+# a noun in none of them is a misread inflection (для фронте).
+GOVERNED_CASES = {
+    **{p: frozenset({"gent"}) for p in ("для", "из", "от", "до", "без", "около", "после", "кроме", "среди",
+                                        "вокруг", "против", "возле", "вдоль", "мимо", "из-за", "из-под", "у")},
+    **{p: frozenset({"datv"}) for p in ("к", "ко", "благодаря", "согласно", "вопреки")},
+    "по": frozenset({"datv", "loct", "accs"}),
+    "при": frozenset({"loct"}),
+    "через": frozenset({"accs"}),
+    "про": frozenset({"accs"}),
+    "над": frozenset({"ablt"}),
+    "перед": frozenset({"ablt"}),
+    "между": frozenset({"ablt", "gent"}),
+    "под": frozenset({"ablt", "accs"}),
+    "за": frozenset({"ablt", "accs"}),
+    "на": frozenset({"accs", "loct"}),
+    "в": frozenset({"accs", "loct"}),
+    "во": frozenset({"accs", "loct"}),
+    "о": frozenset({"accs", "loct"}),
+    "об": frozenset({"accs", "loct"}),
+    "с": frozenset({"gent", "ablt", "accs"}),
+    "со": frozenset({"gent", "ablt", "accs"}),
+}  # fmt: skip
+# The second genitive, locative and accusative count as the first (чаю, в лесу).
+CASE_FAMILY = {"gen2": "gent", "loc2": "loct", "acc2": "accs", "gen1": "gent", "loc1": "loct"}
+# The last two letters of a full adjective's endings (ый, ого, ыми ...): the cheap test before a
+# pair is parsed for agreement.
+ADJECTIVE_ENDINGS = frozenset(
+    {
+        "ый", "ий", "ой", "ая", "яя", "ое", "ее", "ые", "ие", "го", "му", "ым", "им", "ом", "ем", "ую", "юю",
+        "ых", "их", "ми", "ей",
+    }
+)  # fmt: skip
+# Words that join an adjective to another before one noun (корейская и китайская делегации).
+COORDINATION = frozenset({"и", "или", "а", "либо"})
+# Words after which a noun is in the genitive plural (тыс. тонн, млн. рублей).
+# The months, whose name after a day's number is in the genitive (15 марта); the first three
+# letters are the cheap test.
+MONTHS = frozenset(
+    {"январь", "февраль", "март", "апрель", "май", "июнь", "июль", "август", "сентябрь", "октябрь", "ноябрь", "декабрь"}
+)
+MONTH_STEMS = frozenset({m[:3] for m in MONTHS} | {"мая", "мае", "маю"})
+THOUSANDS = frozenset({"тыс.", "млн.", "млрд."})
 # Parts of speech of words that stand alone, never half of a split word.
 FUNCTION_POS = frozenset({"PREP", "CONJ", "PRCL"})
 # A stop, colon or semicolon inside a listed phrase (ГЛАВНОЕ. УПРАВЛЕНИЕ, МАО. ЦЗЕ-ДУН) is a speck.
@@ -349,6 +381,32 @@ def _edit(line: int, start: int, end: int, replacement: str, reason: str, score:
     """A change while a page is corrected: 0-based line; page and original text are filled in
     when the page's changes are returned (a change may span several tokens)."""
     return Correction(0, line, start, end, "", replacement, reason, score, candidates)
+
+
+def _case(tag: Any) -> str | None:
+    """A reading's case, the second genitive, locative and accusative counted as the first."""
+    case = tag.case
+    return CASE_FAMILY.get(case, case)
+
+
+def _genitive_plural(parse: Any) -> bool:
+    """A noun's reading in the genitive plural (тыс. тонн)."""
+    return parse.tag.POS == "NOUN" and _case(parse.tag) == "gent" and parse.tag.number == "plur"
+
+
+def _month_genitive(parse: Any) -> bool:
+    """A month's name in the genitive (15 марта)."""
+    return parse.normal_form in MONTHS and _case(parse.tag) == "gent"
+
+
+def _agree(adjective: Any, noun: Any) -> bool:
+    """Whether an adjective's reading agrees with a noun's: case, number and animacy where both
+    have one, and gender in the singular (a noun of common or no gender takes either)."""
+    if _case(adjective) != _case(noun) or adjective.number != noun.number:
+        return False
+    if adjective.animacy and noun.animacy and adjective.animacy != noun.animacy:
+        return False  # ваших указы: an animate accusative is no inanimate's
+    return adjective.number != "sing" or noun.gender is None or "Ms-f" in noun or adjective.gender == noun.gender
 
 
 def _mixed_case(core: str) -> bool:
@@ -431,8 +489,10 @@ class Corrector:
         self._governing_cache: dict[tuple[str, str], tuple[str, str, float, list[dict[str, Any]]] | None] = {}
         self._dative_cache: dict[str, str] = {}  # "" where a name has no one dative form
         self._noiseless_cache: dict[str, str] = {}
-        self._common_word_cache: dict[str, tuple[str, bool] | None] = {}
-        self._likeliest_pos_cache: dict[str, str | None] = {}
+        self._common_word_cache: dict[str, bool | None] = {}
+        self._grammar_cache: dict[tuple[str, ...], tuple[str | None, str | None, list[dict[str, Any]]] | None] = {}
+        self._tags_cache: dict[str, tuple[Any, ...]] = {}
+        self._disagree_cache: dict[tuple[str, str], bool] = {}
         # Letters whose capital and small forms Tesseract confuses (learned rows such as в->В).
         self._case_confusable = frozenset(
             c.ocr.lower()
@@ -603,9 +663,181 @@ class Corrector:
                     polite_small.append((li, start, end, previous_out))
         if ties:
             edits += self._settle_ties(tokens, ties)
+        if self.settings.fix_grammar:
+            edits += self._grammar_edits(tokens, edits)
         if self.settings.fix_case and polite_capitals > len(polite_small):
             edits = _polite_capitals(edits, polite_small)
         return edits
+
+    def _grammar_edits(self, tokens: list[list[tuple[int, int, str]]], edits: list[Correction]) -> list[Correction]:
+        """Inflections the phrase rules out, in words the passes left alone: a noun after a
+        preposition in no case it governs (для фронте -> фронта), a noun after a day's number or
+        ``тыс.`` not in the genitive (15 марте -> марта, тыс. тонны -> тонн), and an adjective
+        that agrees with no reading of the noun after it (по основные вопросам -> основным).
+
+        The form meant must be the only listed word one edit away that fits: a form of the
+        same word, or another word one listed confusion away (норской десант -> морской)."""
+        touched: dict[int, list[tuple[int, int]]] = {}
+        for e in edits:
+            touched.setdefault(e.line, []).append((e.start, e.end))
+        out: list[Correction] = []
+        last = ""  # the last token of the line before
+        for li, line_tokens in enumerate(tokens):
+            spans = touched.get(li, [])
+            for ti in range(1, len(line_tokens)):
+                (a_start, a_end, a), (b_start, b_end, b) = line_tokens[ti - 1], line_tokens[ti]
+                if not (a[-2:] in ADJECTIVE_ENDINGS or a.lower() in GOVERNED_CASES or a in THOUSANDS or a.isdigit()):
+                    continue  # the cheap test first: most words are none of these
+                if b_start - a_end > 1 or spans and any(s < b_end and a_start < e for s, e in spans):
+                    continue
+                lead, word, trail = _core(b)
+                if len(word) < 4 or lead or not word.islower() or not PLAIN_WORD.fullmatch(word):
+                    continue  # (корейских вой: a short word is as often a scrap)
+                if word not in self.lexicon.counts:
+                    continue  # a word misread into no word is the spelling pass's
+                before = (line_tokens[ti - 2][2] if ti > 1 else last).lower()
+                fix = self._misinflected(a, word, before)
+                if fix is not None and fix[0] is not None:
+                    out.append(_edit(li, b_start, b_end, lead + fix[0] + trail, "grammar", 0.0, fix[2]))
+                    spans.append((b_start, b_end))
+                elif fix is not None and fix[1] is not None:
+                    out.append(_edit(li, a_start, a_end, fix[1], "grammar", 0.0, fix[2]))
+                    spans.append((a_start, a_end))
+            if line_tokens:
+                last = line_tokens[-1][2]
+        return out
+
+    def _misinflected(self, a: str, b: str, before: str) -> tuple[str | None, str | None, list[dict[str, Any]]] | None:
+        """(form meant for ``b``, form meant for ``a``, options) when the pair's grammar rules
+        out the inflection read; None when it does not. The cheap tests on ``a`` come first:
+        most pairs are no preposition, number or adjective before a noun."""
+        lower = a.lower()
+        if len(lower) > 1 and lower in GOVERNED_CASES:
+            # A one-letter preposition is as often the misread word (к апреле): _governing_preposition.
+            return self._memo_grammar(("prep", lower, b), lambda: self._governed_noun(lower, b))
+        if a in THOUSANDS or a.isdigit() and 0 < int(a) <= 31 and b[:3] in MONTH_STEMS:
+            return self._memo_grammar(("count", a if a in THOUSANDS else "day", b), lambda: self._counted_noun(a, b))
+        if a[-2:] not in ADJECTIVE_ENDINGS or a not in self.lexicon.counts or not self._disagree(a, b):
+            return None
+        # After и or a comma the adjective may be one of several before a plural noun
+        # (корейская и китайская делегации); after a number it takes the number's case
+        # (два зенитных полка), and so may an adjective after another (два зенитных
+        # артиллерийских полка). Asked only of the few pairs that disagree.
+        if (
+            before in COORDINATION
+            or before.endswith(",")
+            or DIGIT.search(before)
+            or before[-2:] in ADJECTIVE_ENDINGS
+            or self._likeliest_pos(_core(before)[1]) == "NUMR"
+        ):
+            return None
+        governed = GOVERNED_CASES.get(before) if len(before) > 1 else None
+        return self._memo_grammar(
+            ("agree", a, b, before if governed else ""), lambda: self._agreeing_form(a, b, governed)
+        )
+
+    def _memo_grammar(
+        self, key: tuple[str, ...], decide: Callable[[], tuple[str | None, str | None, list[dict[str, Any]]] | None]
+    ) -> tuple[str | None, str | None, list[dict[str, Any]]] | None:
+        if key not in self._grammar_cache:
+            self._grammar_cache[key] = decide()
+        return self._grammar_cache[key]
+
+    def _governed_noun(self, preposition: str, b: str) -> tuple[str | None, str | None, list[dict[str, Any]]] | None:
+        """The one form of a noun after a preposition, one edit away, in a case it governs."""
+        if self._likeliest_pos(b) != "NOUN":
+            return None
+        cases = GOVERNED_CASES[preposition]
+        if any(_case(t) in cases for t in self._tags(b)):
+            return None
+        meant = self._form_meant(b, lambda p: p.tag.POS == "NOUN" and _case(p.tag) in cases, same_pos="NOUN")
+        return None if meant is None else (meant, None, [{"word": meant}, {"word": b, "keep": True}])
+
+    def _counted_noun(self, a: str, b: str) -> tuple[str | None, str | None, list[dict[str, Any]]] | None:
+        """The genitive plural after тыс., the month's genitive after a day's number."""
+        meant = self._form_meant(b, _genitive_plural if a in THOUSANDS else _month_genitive, same_pos="NOUN")
+        return None if meant is None else (meant, None, [{"word": meant}, {"word": b, "keep": True}])
+
+    def _tags(self, word: str) -> tuple[Any, ...]:
+        """pymorphy3's tags of a lower-case word (memoised; ``tag`` is cheaper than ``parse``)."""
+        hit = self._tags_cache.get(word)
+        if hit is None:
+            hit = self._tags_cache[word] = tuple(self.lexicon.morph.tag(word))
+        return hit
+
+    def _disagree(self, a: str, b: str) -> bool:
+        """Whether ``a`` is an adjective and ``b`` a noun in no readings that agree (memoised).
+
+        Not participles, which govern the noun after them (предусмотренных соглашением), nor the
+        relative pronoun (у которых сроки), nor an instrumental, which may be a predicate
+        (остается неудовлетворительным положение)."""
+        key = (a, b)
+        hit = self._disagree_cache.get(key)
+        if hit is None:
+            hit = self._disagree_cache[key] = (
+                self._likeliest_pos(a) == "ADJF"
+                and self._likeliest_pos(b) == "NOUN"
+                and not any(_case(t) == "ablt" for t in self._adjective_tags(a))
+                and bool(self._adjective_tags(a))
+                and not any(_agree(x, y) for x in self._adjective_tags(a) for y in self._noun_tags(b))
+            )
+        return hit
+
+    def _adjective_tags(self, word: str) -> list[Any]:
+        return [t for t in self._tags(word) if t.POS == "ADJF" and ("Subx" not in t or "Apro" in t) and "Anph" not in t]
+
+    def _noun_tags(self, word: str) -> list[Any]:
+        return [t for t in self._tags(word) if t.POS == "NOUN"]
+
+    def _agreeing_form(
+        self, a: str, b: str, governed: frozenset[str] | None
+    ) -> tuple[str | None, str | None, list[dict[str, Any]]] | None:
+        """For an adjective ``a`` and the noun ``b`` after it that disagree: the one form of
+        either, one edit away, that agrees with the other (in a case the preposition before
+        governs, if any)."""
+        adjectives, nouns = self._adjective_tags(a), self._noun_tags(b)
+        if governed is not None:
+            nouns_ok = [y for y in nouns if _case(y) in governed]
+            adjectives_ok = [x for x in adjectives if _case(x) in governed]
+        else:
+            nouns_ok, adjectives_ok = nouns, adjectives
+        for_b = self._forms_meant(
+            b, lambda p: p.tag.POS == "NOUN" and any(_agree(x, p.tag) for x in adjectives_ok), "NOUN"
+        )
+        for_a = self._forms_meant(a, lambda p: p.tag.POS == "ADJF" and any(_agree(p.tag, y) for y in nouns_ok), "ADJF")
+        if len(for_a) + len(for_b) != 1:
+            return None  # none fits, or several would: nothing says which word OCR misread
+        if for_a:
+            meant = for_a.pop()
+            return None, meant, [{"word": meant}, {"word": a, "keep": True}]
+        meant = for_b.pop()
+        return meant, None, [{"word": meant}, {"word": b, "keep": True}]
+
+    def _form_meant(self, word: str, fits: Callable[[Any], bool], same_pos: str) -> str | None:
+        """The one form ``_forms_meant`` finds, or None for none or several."""
+        found = self._forms_meant(word, fits, same_pos)
+        return found.pop() if len(found) == 1 else None
+
+    def _forms_meant(self, word: str, fits: Callable[[Any], bool], same_pos: str) -> set[str]:
+        """The listed words one edit from ``word`` with a reading (a pymorphy3 parse) that
+        ``fits``: forms of the same word (same dictionary form), or other words one listed
+        confusion away; none when a reading of ``word`` itself fits."""
+        morph = self.lexicon.morph
+        parses = morph.parse(word)
+        if any(fits(p) for p in parses):
+            return set()
+        lemmas = {p.normal_form for p in parses if p.tag.POS in (same_pos, "ADJS", "PRTF", "PRTS")}
+        confused = self._one_confusion_away(word, lambda m: m in self.lexicon.counts)
+        found = {
+            candidate
+            for candidate, _distance in self.lexicon.candidates(word, 1)
+            if candidate != word
+            and any(
+                fits(p) and (p.normal_form in lemmas or candidate in confused) and p.score >= 0.01
+                for p in morph.parse(candidate)
+            )
+        }
+        return found
 
     def _no_scrap_beside(self, line_tokens: list[tuple[int, int, str]], ti: int) -> bool:
         """Whether the token has no scrap beside it on its line: a neighbour that is no word (nor a
@@ -1694,8 +1926,8 @@ class Corrector:
 
     def _opens_sentence(self, token: str) -> bool:
         """A capitalised common word that no name, conjunction or relative-pronoun reading explains
-        inside a sentence (``Наша``, ``Годы``, ``По``): a comma before it on the same line is a
-        misread stop."""
+        inside a sentence (``Наша``, ``Годы``, ``По``), no word the period capitalises (``Правительство``)
+        and no adjective but a pronoun's: a comma before it on the same line is a misread stop."""
         core = token.rstrip(".,:;")
         if not (PLAIN_WORD.fullmatch(core) and core[:1].isupper() and core[1:].islower() and len(core) > 1):
             return False
@@ -1703,10 +1935,10 @@ class Corrector:
         if word in self.lexicon.domain or word not in self.lexicon.counts:
             return False
         parses = self.lexicon.morph.parse(word)[:2]
-        return (
-            bool(parses)
-            and parses[0].tag.POS != "CONJ"
-            and not any(NO_SENTENCE_OPENING & p.tag.grammemes for p in parses)
+        if not parses or parses[0].tag.POS == "ADJF" and "Apro" not in parses[0].tag:
+            return False  # соглашения, Австрийское правительство: an adjective oftener a name's
+        return parses[0].tag.POS != "CONJ" and not any(
+            NO_SENTENCE_OPENING & p.tag.grammemes or p.normal_form in CAPITALISED_LEMMAS for p in parses
         )
 
     def _misread_unit(self, token: str, number: str) -> str | None:
@@ -1918,6 +2150,8 @@ class Corrector:
             word = core.lower()
             if not (self._never_capital(word) or self._common_capital(word, before, after)):
                 return None
+            if self._person(before):
+                return None  # сержант Сомов: a person's name after the person
             return word + trail, "case", 0.0, []
         if (
             SENTENCE_BEFORE.match(previous)
@@ -1992,40 +2226,38 @@ class Corrector:
         return hit
 
     def _common_capital(self, word: str, before: str, after: str) -> bool:
-        """``на Фронте и``, ``о Весеннем наступлении``: a noun or adjective capitalised between two
+        """``на Фронте и``, ``что Строительство аэродрома``: a common noun capitalised between two
         small words of a line by a misread case (a monospace font's П, У, С are its п, у, с grown).
 
-        Kept: a name or a word the period capitalises (Родины, Правительства), an adjective
-        before another or before a noun names are made of (Великой отечественной войны,
-        Генеральном штабе), and a nominative after a noun, which may open a sentence whose stop
-        OCR lost (медикаментов Переговоры в Кэсоне, военнопленными Проект)."""
-        reading = self._common_word(word)
-        if reading is None or before not in self.lexicon.counts:
+        Kept: a name or a word the period capitalises (Родины, Правительства, Дворец культуры),
+        and a nominative after a noun or adjective, which
+        may open a sentence whose stop OCR lost (медикаментов Переговоры в Кэсоне,
+        военнопленными Проект)."""
+        nominative = self._common_noun(word)
+        if nominative is None or before not in self.lexicon.counts:
             return False  # Социалисти- / ческого Труда: no word before to read the phrase by
-        pos, nominative = reading
         following = _core(after)[1].lower()
         if following not in self.lexicon.counts or len(following) < 3 and self._likeliest_pos(following) == "NOUN":
             return False  # Коммунистической партин, Всесоюзного п: a misread word or a scrap
-        if pos != "NOUN" and (self._likeliest_pos(following) != "NOUN" or self._lemmas(following) & NAME_HEADS):
-            return False  # Северный и Южный Хванхэ, Всесоюзной пионерской
         return not nominative or self._likeliest_pos(before) in NOMINATIVE_AFTER_POS
 
     def _likeliest_pos(self, word: str) -> str | None:
         """pymorphy3's likeliest part of speech of a lower-case word (memoised)."""
-        hit = self._likeliest_pos_cache.get(word, False)
-        if hit is False:
-            hit = self._likeliest_pos_cache[word] = self.lexicon.morph.tag(word)[0].POS
-        return hit  # type: ignore[return-value]
+        return self._tags(word)[0].POS  # type: ignore[no-any-return]
 
-    def _common_word(self, word: str) -> tuple[str, bool] | None:
-        """(likeliest part of speech, has a nominative reading) of a listed noun or adjective of
-        OpenCorpora (a name the frequency list alone knows, Наденька, is no common word) that no
-        reading makes a name and that the period does not capitalise; None for any other word
-        (memoised)."""
+    def _person(self, word: str) -> bool:
+        """Whether pymorphy3's likeliest reading of a lower-case word is an animate noun."""
+        tag = self.lexicon.morph.tag(word)[0]
+        return tag.POS == "NOUN" and "anim" in tag
+
+    def _common_noun(self, word: str) -> bool | None:
+        """Whether a listed noun of OpenCorpora (a name the frequency list alone knows, Наденька,
+        is no common word) that no reading makes a name or an adjective, and that the period does
+        not capitalise, has a nominative reading; None for any other word (memoised)."""
         hit = self._common_word_cache.get(word, False)
         if hit is not False:
             return hit  # type: ignore[return-value]
-        result: tuple[str, bool] | None = None
+        result: bool | None = None
         lex = self.lexicon
         if word in lex.counts and word not in lex.domain and self._dictionary_word(word):
             parses = lex.morph.parse(word)
@@ -2035,13 +2267,14 @@ class Corrector:
                 and not any(
                     NAME_TAGS & p.tag.grammemes
                     or "Abbr" in p.tag.grammemes
+                    or p.tag.POS in ("ADJF", "PRTF", "NUMR")
                     or p.normal_form in CAPITALISED_LEMMAS
                     or p.normal_form in POLITE_PRONOUNS
                     for p in parses
                     if p.score >= 0.05
                 )
             ):
-                result = (str(parses[0].tag.POS), any("nomn" in p.tag for p in parses))
+                result = any("nomn" in p.tag for p in parses)
         self._common_word_cache[word] = result
         return result
 
