@@ -2135,20 +2135,20 @@ class Corrector:
             return None
         if first.isupper():
             before, after = neighbours
-            if (
-                before is None
-                or after is None
-                or not (MID_SENTENCE_BEFORE.match(before) or before in POLITE_FORMS)
-                or not LOWER_START.match(after)
-            ):
-                return None  # between two lower-case words of one line: surely inside a sentence
+            if before is None or not (MID_SENTENCE_BEFORE.match(before) or before in POLITE_FORMS):
+                return None
+            # Between two lower-case words of one line: surely inside a sentence. After a
+            # preposition a noun is inside one whatever follows (в Районе Аньдуна).
+            between = after is not None and bool(LOWER_START.match(after))
+            if not (between or self._preposition(before)):
+                return None
             _lead, core, trail = _core(token)
             if not PLAIN_WORD.fullmatch(core) or len(core) > 1 and not core[1:].islower():
                 return None
             if len(core) == 1 and trail:
                 return None  # В. И. Ленин: an initial
             word = core.lower()
-            if not (self._never_capital(word) or self._common_capital(word, before, after)):
+            if not (between and self._never_capital(word) or self._common_capital(word, before, after)):
                 return None
             if self._person(before):
                 return None  # сержант Сомов: a person's name after the person
@@ -2225,7 +2225,7 @@ class Corrector:
             self._never_capital_cache[word] = hit
         return hit
 
-    def _common_capital(self, word: str, before: str, after: str) -> bool:
+    def _common_capital(self, word: str, before: str, after: str | None) -> bool:
         """``на Фронте и``, ``что Строительство аэродрома``: a common noun capitalised between two
         small words of a line by a misread case (a monospace font's П, У, С are its п, у, с grown).
 
@@ -2236,14 +2236,22 @@ class Corrector:
         nominative = self._common_noun(word)
         if nominative is None or before not in self.lexicon.counts:
             return False  # Социалисти- / ческого Труда: no word before to read the phrase by
-        following = _core(after)[1].lower()
-        if following not in self.lexicon.counts or len(following) < 3 and self._likeliest_pos(following) == "NOUN":
-            return False  # Коммунистической партин, Всесоюзного п: a misread word or a scrap
+        following = _core(after)[1].lower() if after is not None else None
+        if following is not None and LOWER_START.match(after or ""):
+            if following not in self.lexicon.counts or len(following) < 3 and self._likeliest_pos(following) == "NOUN":
+                return False  # Коммунистической партин, Всесоюзного п: a misread word or a scrap
+        elif following is not None and self._dictionary_word(following) and not self._maybe_name(following):
+            return False  # в День Победы: a capitalised common word after it, the two a name
         return not nominative or self._likeliest_pos(before) in NOMINATIVE_AFTER_POS
 
     def _likeliest_pos(self, word: str) -> str | None:
         """pymorphy3's likeliest part of speech of a lower-case word (memoised)."""
         return self._tags(word)[0].POS  # type: ignore[no-any-return]
+
+    def _preposition(self, word: str) -> bool:
+        """A listed word whose likeliest reading is a preposition (build-time table)."""
+        pos = self.lexicon.listed_pos(word)
+        return pos is not None and pos[0] == "PREP"
 
     def _person(self, word: str) -> bool:
         """Whether pymorphy3's likeliest reading of a lower-case word is an animate noun."""
