@@ -27,6 +27,7 @@ from rapidfuzz.distance import Levenshtein
 from pipeline.channel import Channel
 from pipeline.fields import (
     FOOTER_LABELS,
+    FROM_FIELD_WORDS,
     NAME_TITLES,
     NUMBER_SIGN_TOKENS,
     PLAIN_NUMBER,
@@ -2137,9 +2138,12 @@ class Corrector:
             before, after = neighbours
             if before is None or not (MID_SENTENCE_BEFORE.match(before) or before in POLITE_FORMS):
                 return None
-            # Between two lower-case words of one line: surely inside a sentence. After a
-            # preposition a noun is inside one whatever follows (в Районе Аньдуна).
-            between = after is not None and bool(LOWER_START.match(after))
+            # Between two lower-case words of one line (or a word and a number: составили Около 3
+            # тыс., but not a header's field: пекина Получена 14 ч.): surely inside a sentence.
+            # After a preposition a noun is inside one whatever follows (в Районе Аньдуна).
+            between = after is not None and bool(
+                LOWER_START.match(after) or after[:1].isdigit() and _core(token)[1].lower() not in FROM_FIELD_WORDS
+            )
             if not (between or self._preposition(before)):
                 return None
             _lead, core, trail = _core(token)
