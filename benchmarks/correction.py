@@ -25,6 +25,7 @@ Run: ``.venv/bin/python benchmarks/correction.py [--no-naive] [--examples N] [--
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import difflib
 import hashlib
 import json
@@ -527,9 +528,15 @@ def main() -> None:
     parser.add_argument("--no-naive", action="store_true", help="skip the naive SymSpell baseline")
     parser.add_argument("--examples", type=int, default=0, help="examples to list per breakdown category")
     parser.add_argument("--speed-only", action="store_true", help="only the speed figures")
+    parser.add_argument(
+        "--cost-of", metavar="SETTING", help="only the time a boolean [correct] setting costs, on against off"
+    )
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
     render_generated()
+    if args.cost_of:
+        print_setting_cost({n: load_set(d, p, "pipeline") for n, (d, p) in SETS.items()}, args.cost_of)
+        return
     if args.speed_only:
         print_speed({source: {n: load_set(d, p, source) for n, (d, p) in SETS.items()} for source in SOURCES})
         return
@@ -654,6 +661,29 @@ def print_speed(sources: dict[str, dict[str, list[Page]]]) -> None:
         f"- Arkhiv's OCR as a long batch ({words} words, best of 3): {rate:,.0f} words/s, each set corrected"
         " after the other sets through the same corrector"
     )
+
+
+def print_setting_cost(sets: dict[str, list[Page]], setting: str, repeat: int = 7) -> None:
+    """The least CPU time of ``repeat`` cold runs with a boolean setting on and off, the two
+    alternated so that the machine's drift falls on both alike."""
+    texts = {
+        "Arkhiv's OCR": [raw for pages in sets.values() for _n, raw, _g, _c in pages],
+        "clean GT": [gt for pages in sets.values() for _n, _r, gt, _c in pages],
+    }
+    print(f"\n### Cost of `{setting}` (least CPU time of {repeat} cold runs each, alternated)\n")
+    lexicon = load_lexicon()
+    for label, group in texts.items():
+        best = {True: math.inf, False: math.inf}
+        for _ in range(repeat):
+            for on in (True, False):
+                lexicon._known_cache.clear()
+                corrector = Corrector(dataclasses.replace(CorrectSettings(), **{setting: on}), lexicon)
+                t0 = time.process_time()
+                for text in group:
+                    corrector.correct_page(text)
+                best[on] = min(best[on], time.process_time() - t0)
+        cost = best[True] / best[False] - 1
+        print(f"- {label}: {best[True] * 1000:.0f} ms on, {best[False] * 1000:.0f} ms off ({cost:+.0%})")
 
 
 def batch_speed(sets: dict[str, list[str]], repeat: int = 3) -> tuple[float, int]:
