@@ -349,6 +349,69 @@ GAZETTEER = {
     "Гродеково": "-",
     "Посьет": "m",
 }
+# The Soviet state's founders, leaders, marshals and best-known names of 1917-1975, and its major
+# cities (with their names of the time), from general knowledge: any Soviet document names them.
+# Names that are also common words (Горький, Орел, Буденный's adjectival form) are left out.
+SOVIET_FIGURES = {
+    "Ленин": "ov",
+    "Ульянов": "ov",
+    "Калинин": "ov",
+    "Ворошилов": "ov",
+    "Жданов": "ov",
+    "Киров": "ov",
+    "Куйбышев": "ov",
+    "Свердлов": "ov",
+    "Дзержинский": "sky",
+    "Орджоникидзе": "-",
+    "Фрунзе": "-",
+    "Жуков": "ov",
+    "Конев": "ov",
+    "Рокоссовский": "sky",
+    "Малиновский": "sky",
+    "Мерецков": "ov",
+    "Тимошенко": "-",
+    "Брежнев": "ov",
+    "Косыгин": "ov",
+    "Суслов": "ov",
+    "Андропов": "ov",
+    "Шверник": "m",
+    "Первухин": "ov",
+    "Сабуров": "ov",
+    "Шепилов": "ov",
+    "Пономаренко": "-",
+    "Гагарин": "ov",
+    "Титов": "ov",
+    "Курчатов": "ov",
+    "Королев": "ov",
+}
+SOVIET_PLACES = {
+    "Ленинград": "m",
+    "Сталинград": "m",
+    "Киев": "m",
+    "Минск": "m",
+    "Харьков": "m",
+    "Одесса": "a",
+    "Рига": "a",
+    "Таллин": "m",
+    "Вильнюс": "m",
+    "Ташкент": "m",
+    "Баку": "-",
+    "Тбилиси": "-",
+    "Ереван": "m",
+    "Новосибирск": "m",
+    "Свердловск": "m",
+    "Челябинск": "m",
+    "Омск": "m",
+    "Томск": "m",
+    "Кемерово": "-",
+    "Магнитогорск": "m",
+    "Севастополь": "soft",
+    "Мурманск": "m",
+    "Архангельск": "m",
+    "Волгоград": "m",
+    "Казань": "soft",
+    "Уфа": "a",
+}
 ORGANISATIONS = [
     "ООН",
     "США",
@@ -620,7 +683,14 @@ def inflect(lemma: str, paradigm: str) -> list[str]:
 
 def build() -> list[tuple[str, str, str]]:
     rows: list[tuple[str, str, str]] = []
-    for kind, table in (("person", PEOPLE), ("place", PLACES), ("place", GAZETTEER), ("word", TELEGRAM_WORDS)):
+    for kind, table in (
+        ("person", PEOPLE),
+        ("person", SOVIET_FIGURES),
+        ("place", PLACES),
+        ("place", GAZETTEER),
+        ("place", SOVIET_PLACES),
+        ("word", TELEGRAM_WORDS),
+    ):
         for lemma, paradigm in table.items():
             rows += [(form, kind, lemma) for form in inflect(lemma, paradigm)]
     rows += [(org, "organisation", org) for org in ORGANISATIONS]

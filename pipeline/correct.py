@@ -221,6 +221,8 @@ STOP_BEFORE = re.compile(r"^[а-яёА-ЯЁ][а-яё]{3,}(?:-[а-яё]+)*\.[\"»
 # Words that open a sentence and never continue one without a comma before them; кроме opens one
 # only with того (кроме того), see _opener.
 SENTENCE_OPENERS = frozenset({"однако", "например", "во-первых", "во-вторых", "в-третьих", "итак", "впрочем"})
+# Initials typed glued to a surname, perhaps after an abbreviation (им.В.И.Ленина,): head, surname, mark.
+GLUED_INITIALS = re.compile(r"^((?:[а-яё]{1,4}\.)?(?:[А-ЯЁ]\.){1,2})([А-ЯЁ][а-яё]{2,})([,.;:]?)$")
 SINGLE_LETTER_DOT = re.compile(r"^[а-яёА-ЯЁ]\.[,;:]?$")
 # Parts of speech (pymorphy3) no proper name capitalises inside a sentence.
 # Pronouns (Мы, Он) and conjunctions (Как, Если, Но) are left out: they open most sentences,
@@ -855,7 +857,8 @@ class Corrector:
         """Whether ``token``, at ``ti``, stands where a surname does (after initials, тов. or a
         given name, or before initials), or a name's second word does (after a capitalised word
         inside a sentence, ``_name_run``), and was made another word, ``replacement``, that is no listed name: a
-        name the lexicon lacks, there, is likelier than a misread common word."""
+        name the lexicon lacks, there, is likelier than a misread common word (or a listed name
+        only a plain substitution away from a surname-shaped word, ``_surname_shaped``)."""
         if _same_letters(token, replacement):
             return False
         before = line_tokens[ti - 1][2] if ti else ""
@@ -868,10 +871,23 @@ class Corrector:
             return False
         word = _core(replacement)[1].lower()
         if self.lexicon.domain_kind.get(word) in NAME_KINDS:
-            return False
+            # A listed name is taken, unless the word read is shaped as a surname of its own and
+            # only a plain substitution makes it the listed one (А. Лунина is no Ленина; тов.
+            # Стапину, along a listed confusion, is Сталину).
+            read = _core(token)[1].lower()
+            return (
+                bool(slot)
+                and self._surname_shaped(read)
+                and (self.channel.cost(read, word) >= self.settings.substitution_cost)
+            )
         # After a capitalised word inside a sentence only a noun or verb is vetoed: an adjective
         # or pronoun goes with it (Великой Отечествекной -> Отечественной, Прошу Ватих -> Ваших).
         return not run or self.lexicon.morph.tag(word)[0].POS in NAME_RUN_VETO_POS
+
+    def _surname_shaped(self, word: str) -> bool:
+        """Whether pymorphy3 reads a word it does not know as a surname (its guesser goes by the
+        ending: лунина, ухова)."""
+        return any("Surn" in tag for tag in self._tags(word))
 
     def _given_name(self, token: str) -> bool:
         """Whether ``token`` is a capitalised given name by its likeliest reading (Николай, not
@@ -1087,7 +1103,8 @@ class Corrector:
     ) -> tuple[str, str] | None:
         """(replacement, reason) for a token whose place says what it must be: the number sign read
         as ``М`` before a number, a stop after a telegram's number, a blank lost or added beside a
-        number, a unit misread after one, a count with a parenthesis lost; None for other tokens."""
+        number, a unit misread after one, a count with a parenthesis lost, a surname glued to its
+        initials; None for other tokens."""
         fix_punct = self.settings.fix_punctuation
         if token in NUMBER_SIGN_TOKENS and following and number_sign_read(token, following, previous_text):
             return "№", "number-sign"
@@ -1109,7 +1126,31 @@ class Corrector:
         )
         if count is not None and not _open_parenthesis(line_tokens[:ti]):
             return count, "punctuation"  # not (см. приложение 3): its parenthesis opened before
+        if "." in token[:-1] and token[:1].isalpha():
+            glued = self._glued_surname(token)
+            if glued is not None:
+                return glued, "lexicon"
         return None
+
+    def _glued_surname(self, token: str) -> str | None:
+        """``В.И.Леника`` -> ``В.И.Ленина``: a surname typed glued to its initials (and perhaps to
+        ``им.``), which the dots make no word; corrected only into the one listed name one edit
+        away, and not a surname-shaped word a plain substitution away (``_surname_slot``)."""
+        match = GLUED_INITIALS.match(token)
+        if match is None:
+            return None
+        head, surname, trail = match.groups()
+        word = surname.lower()
+        lex = self.lexicon
+        if word in lex.counts or word in lex.domain or lex.is_word(word):
+            return None
+        found = {c for c, _d in lex.candidates(word, 1) if lex.domain_kind.get(c) in NAME_KINDS}
+        if len(found) != 1:
+            return None
+        meant = found.pop()
+        if self._surname_shaped(word) and self.channel.cost(word, meant) >= self.settings.substitution_cost:
+            return None
+        return head + self._written(surname, meant) + trail
 
     # ---- multi-token repairs ------------------------------------------------------------
     def _join_hyphenation(
