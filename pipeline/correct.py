@@ -777,19 +777,24 @@ class Corrector:
         key = (a, b)
         hit = self._disagree_cache.get(key)
         if hit is None:
-            hit = self._disagree_cache[key] = (
-                self._likeliest_pos(a) == "ADJF"
-                and self._likeliest_pos(b) == "NOUN"
-                and not any(_case(t) == "ablt" for t in self._adjective_tags(a))
-                and bool(self._adjective_tags(a))
-                and not any(_agree(x, y) for x in self._adjective_tags(a) for y in self._noun_tags(b))
-            )
+            hit = False
+            if self._likeliest_pos(a) == "ADJF" and self._likeliest_pos(b) == "NOUN":
+                adjectives = self._adjective_tags(a)
+                hit = (
+                    bool(adjectives)
+                    and not any(_case(t) == "ablt" for t in adjectives)
+                    and not any(_agree(x, y) for x in adjectives for y in self._noun_tags(b))
+                )
+            self._disagree_cache[key] = hit
         return hit
 
     def _adjective_tags(self, word: str) -> list[Any]:
+        """A word's readings as a full adjective, pronoun-adjectives (этого) included, the
+        substantivised (рабочие) and the relative pronoun (которых) not."""
         return [t for t in self._tags(word) if t.POS == "ADJF" and ("Subx" not in t or "Apro" in t) and "Anph" not in t]
 
     def _noun_tags(self, word: str) -> list[Any]:
+        """A word's readings as a noun."""
         return [t for t in self._tags(word) if t.POS == "NOUN"]
 
     def _agreeing_form(
