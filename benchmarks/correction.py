@@ -206,22 +206,23 @@ def matched(tokens: list[str], gt: list[str], side: str = "gt") -> set[int]:
     return set(matches(tokens, gt) if side == "gt" else matches(tokens, gt).values())
 
 
-def matches(tokens: list[str], gt: list[str]) -> dict[int, int]:
-    """GT token index -> index of the token it is matched to exactly in a difflib alignment."""
+def paired(a: list[str], b: list[str]) -> dict[int, int]:
+    """Index in ``a`` -> index in ``b`` of each token a difflib alignment of the two matches exactly."""
     out: dict[int, int] = {}
-    for tag, i1, i2, j1, _j2 in opcodes(gt, tokens):
+    for tag, i1, i2, j1, _j2 in opcodes(a, b):
         if tag == "equal":
             out.update((i, j1 + i - i1) for i in range(i1, i2))
     return out
+
+
+def matches(tokens: list[str], gt: list[str]) -> dict[int, int]:
+    """GT token index -> index of the token it is matched to exactly."""
+    return paired(gt, tokens)
 
 
 def carried(raw: list[str], corrected: list[str]) -> dict[int, int]:
     """Raw token index -> index of the same token carried over unchanged into the corrected text."""
-    out: dict[int, int] = {}
-    for tag, i1, i2, j1, _j2 in opcodes(raw, corrected):
-        if tag == "equal":
-            out.update((i, j1 + i - i1) for i in range(i1, i2))
-    return out
+    return paired(raw, corrected)
 
 
 def changed_tokens(raw: list[str], corrected: list[str]) -> set[int]:
