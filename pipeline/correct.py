@@ -1120,9 +1120,12 @@ class Corrector:
         spaced = self._space_number(token, following) if fix_punct and DIGIT.search(token) else None
         if spaced is not None:
             return spaced, "spacing"
-        unit = self._misread_unit(token, previous_text) if ti and PLAIN_NUMBER.match(previous_text) else None
+        after_number = ti > 0 and bool(PLAIN_NUMBER.match(previous_text))
+        unit = self._misread_unit(token, previous_text) if after_number else None
         if unit is not None:
             return unit, "unit"
+        if after_number and token[:1].isupper() and token.lower() in THOUSANDS and (following or "a")[:1].islower():
+            return token.lower(), "case"  # 59 Тыс. тонн: a count's word after its number is small
         # (the cheap test first: a count starts with a parenthesis or a digit)
         count = (
             parenthesised_count(token, previous_text if ti else "")
