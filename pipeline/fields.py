@@ -36,6 +36,8 @@ UNBALANCED_COUNT = re.compile(r"^(\(?)(\d{1,2})(\)?)([.,;]?)$")
 # A number or date, then a year's, hour's or minute's unit with a comma for its stop (1951 г,).
 NUMBER_BEFORE_UNIT = re.compile(r"^\d+(?:\.\d+)*$")
 UNIT_WITH_COMMA = frozenset({"г,", "ч,", "м,"})
+# A year (1951): a plain number the unit г. (год) follows, not grams.
+YEAR = re.compile(r"^(?:1[89]\d\d|20\d\d)$")
 # Titles before a surname, with their stops (тов. Сталину, тт. Маленкову и Берия).
 NAME_TITLES = frozenset({"тов.", "тт."})
 # A telegram's number (three to five digits), and a plain number (which a unit may follow).
@@ -149,10 +151,16 @@ def parenthesised_count(token: str, previous: str) -> str | None:
 def unit_stop(texts: list[str], ti: int) -> dict[int, str]:
     """``1951 г,`` -> ``1951 г.``, ``3 ч, 15 м.`` -> ``3 ч. 15 м.``: a year's or a time's one-letter
     unit after a number is an abbreviation, which always has its stop: a comma there before a
-    capital or a number is a misread stop, and before a small letter the stop was lost (``г.,``)."""
+    capital or a number is a misread stop, and before a small letter the stop was lost (``г.,``).
+    Not grams after a number that is no year, nor metres after a number that follows no hours."""
     if ti + 1 < len(texts) and texts[ti + 1] in UNIT_WITH_COMMA and NUMBER_BEFORE_UNIT.match(texts[ti]):
+        unit = texts[ti + 1][0]
+        if unit == "г" and "." not in texts[ti] and not YEAR.match(texts[ti]):
+            return {}  # 500 г, (grams) has no stop; a date (17.2.195 г,) ends in its year
+        if unit == "м" and not (ti and texts[ti - 1] in ("ч.", "ч,")):
+            return {}  # 25 м, (metres) has none either: minutes follow hours
         following = texts[ti + 2] if ti + 2 < len(texts) else ""
-        return {ti + 1: texts[ti + 1][0] + (".," if following[:1].islower() else ".")}
+        return {ti + 1: unit + (".," if following[:1].islower() else ".")}
     return {}
 
 
