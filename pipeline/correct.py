@@ -1220,7 +1220,7 @@ class Corrector:
                 if (
                     (li, ti) in consumed
                     or (li, ti + 1) in consumed
-                    or (self._solid(a) and self._solid(b))
+                    or (self._solid(a) and self._solid(b) and not self._split_after_preposition(a, b))
                     or (li, ti) in listed
                     or (li, ti + 1) in listed
                 ):
@@ -1341,6 +1341,8 @@ class Corrector:
             return self._join_through_mark(a, b, b_core)
         la, lb = a_core.lower(), b_core.lower()
         counts = lex.counts
+        if len(la) > 1 and la in GOVERNED_CASES and a_core.islower() and self._ungoverned(la, lb):
+            return self._join_preposition(a, a_core, b, b_core)
         if la[-1] != "-" and la in counts and lb in counts and la + lb not in counts and la + lb not in lex.domain:
             # Two listed words (and so words) join only into a listed word (the loop below):
             # most pairs that get this far end here, without the fragment tests.
@@ -1381,6 +1383,39 @@ class Corrector:
         if not (a_word or b_word):
             return self._join_corrected(a, a_core, b, b_core, a_word, b_word)
         return WORD_PART if self._may_be_half(la, a_word, lb, b_word) else None
+
+    def _split_after_preposition(self, a: str, b: str) -> bool:
+        """Whether ``a`` is a preposition of two letters or more and ``b`` a bare word it cannot
+        govern (``_ungoverned``): two common words that may yet be halves of one."""
+        return len(a) > 1 and a in GOVERNED_CASES and b.isalpha() and b.islower() and self._ungoverned(a, b)
+
+    def _ungoverned(self, preposition: str, word: str) -> bool:
+        """Whether ``word`` is a word every reading of which has a case, none of them one
+        ``preposition`` governs (во росам, от правку): then the preposition is the head of a
+        word OCR split, not a word of its own."""
+        if len(word) < 3 or not self.lexicon.is_word(word):
+            return False
+        cases = self._cases(word)
+        if None in cases:
+            return False
+        governed = GOVERNED_CASES[preposition]
+        return not any(CASE_FAMILY.get(c, c) in governed for c in cases if c is not None)
+
+    def _join_preposition(
+        self, a: str, a_core: str, b: str, b_core: str
+    ) -> tuple[str, float, list[dict[str, Any]]] | None:
+        """A preposition and a word it cannot govern joined (``от правку`` -> ``отправку``), or
+        joined and corrected (``во росам`` -> ``вопросам``), when the joined word is far
+        likelier than the two."""
+        lex = self.lexicon
+        la, lb = a_core.lower(), b_core.lower()
+        joined = la + lb
+        if joined in lex.counts:
+            pair = lex.log_prob(la) + lex.log_prob(lb)
+            if lex.log_prob(joined) - self.settings.join_cost <= pair + self.settings.margin:
+                return None
+            return a[: len(a) - len(a_core)] + joined + b[len(b_core) :], lex.log_prob(joined), []
+        return self._join_corrected(a, a_core, b, b_core, True, True)
 
     def _join_through_mark(self, a: str, b: str, b_core: str) -> tuple[str, float, list[dict[str, Any]]] | None:
         """``отнес" ись`` -> ``отнестись``: a letter read as a quote mark, and a blank after it.
