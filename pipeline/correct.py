@@ -311,6 +311,9 @@ PREPOSITION_CASES = {
     "с": frozenset({"gent", "gen2", "ablt", "accs"}),
     "о": frozenset({"loct", "accs"}),
 }
+# The most entries a memo keyed by a pair of tokens keeps: words repeat, pairs in a long batch
+# keep coming.
+PAIR_MEMO_LIMIT = 200_000
 # Cases that the prepositions govern, for a noun right after one (для фронта, к штабу, при штабе);
 # a noun in none of them is a misread inflection (для фронте).
 GOVERNED_CASES = {
@@ -742,9 +745,12 @@ class Corrector:
     def _memo_grammar(
         self, key: tuple[str, ...], decide: Callable[[], tuple[str | None, str | None, list[dict[str, Any]]] | None]
     ) -> tuple[str | None, str | None, list[dict[str, Any]]] | None:
-        if key not in self._grammar_cache:
-            self._grammar_cache[key] = decide()
-        return self._grammar_cache[key]
+        hit = self._grammar_cache.get(key, False)
+        if hit is False:
+            hit = decide()
+            if len(self._grammar_cache) < PAIR_MEMO_LIMIT:  # pairs, unlike words, grow with a batch
+                self._grammar_cache[key] = hit
+        return hit  # type: ignore[return-value]
 
     def _governed_noun(self, preposition: str, b: str) -> tuple[str | None, str | None, list[dict[str, Any]]] | None:
         """The one form of a noun after a preposition, one edit away, in a case it governs."""
@@ -785,7 +791,8 @@ class Corrector:
                     and not any(_case(t) == "ablt" for t in adjectives)
                     and not any(_agree(x, y) for x in adjectives for y in self._noun_tags(b))
                 )
-            self._disagree_cache[key] = hit
+            if len(self._disagree_cache) < PAIR_MEMO_LIMIT:
+                self._disagree_cache[key] = hit
         return hit
 
     def _adjective_tags(self, word: str) -> list[Any]:
@@ -1231,7 +1238,7 @@ class Corrector:
                     # Specks read as marks no typewriter makes (Ру ‚джуэй) go with the join: the
                     # token pass would strip them, but only after this pass judged the halves.
                     joined = self._join_pair(self._without_noise(a), self._without_noise(b))
-                    if len(self._pair_cache) < 200_000:
+                    if len(self._pair_cache) < PAIR_MEMO_LIMIT:
                         self._pair_cache[(a, b)] = joined
                 if joined is WORD_PART:
                     word_parts.append((li, ti))
