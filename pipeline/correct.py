@@ -894,7 +894,7 @@ class Corrector:
             )
         # After a capitalised word inside a sentence only a noun or verb is vetoed: an adjective
         # or pronoun goes with it (Великой Отечествекной -> Отечественной, Прошу Ватих -> Ваших).
-        return not run or self.lexicon.morph.tag(word)[0].POS in NAME_RUN_VETO_POS
+        return not run or self._tags(word)[0].POS in NAME_RUN_VETO_POS
 
     def _surname_shaped(self, word: str) -> bool:
         """Whether pymorphy3 reads a word it does not know as a surname (its guesser goes by the
@@ -1087,7 +1087,7 @@ class Corrector:
         word = _core(previous[0][2])[1].lower()
         if len(word) < 3 or word in self.lexicon.domain or not self._dictionary_word(word):
             return False
-        return bool(self.lexicon.morph.tag(word)[0].POS == "NOUN")
+        return bool(self._tags(word)[0].POS == "NOUN")
 
     def _formula_after_stop(self, token: str, previous: str) -> bool:
         """Whether ``token``, opening a line, is a formula word of the genre (сообщаю, считаю,
@@ -2052,7 +2052,7 @@ class Corrector:
         word = core.lower()
         if not self.lexicon.is_word(word):
             return False
-        tags = self.lexicon.morph.tag(word)  # asked only at a line's end before a small letter
+        tags = self._tags(word)  # asked only at a line's end before a small letter
         return tags[0].POS in SELDOM_BEFORE_STOP and not any("Abbr" in t for t in tags)
 
     def _strip_stray_punctuation(self, token: str, next_lower: bool) -> str:
@@ -2350,7 +2350,7 @@ class Corrector:
 
     def _person(self, word: str) -> bool:
         """Whether pymorphy3's likeliest reading of a lower-case word is an animate noun."""
-        tag = self.lexicon.morph.tag(word)[0]
+        tag = self._tags(word)[0]
         return tag.POS == "NOUN" and "anim" in tag
 
     def _common_noun(self, word: str) -> bool | None:
@@ -2405,16 +2405,16 @@ class Corrector:
 
     def _maybe_name(self, word: str) -> bool:
         """True when any of pymorphy3's likeliest readings of ``word`` is a name, surname or place."""
-        return any(NAME_TAGS & tag.grammemes for tag in self.lexicon.morph.tag(word)[:2])
+        return any(NAME_TAGS & tag.grammemes for tag in self._tags(word)[:2])
 
     def _pronoun(self, word: str) -> bool:
         """A listed word whose likeliest reading is a pronoun (asked only of short words before a stop)."""
-        return self.lexicon.morph.tag(word)[0].POS == "NPRO"
+        return self._tags(word)[0].POS == "NPRO"
 
     def _determiner(self, word: str) -> bool:
         """A listed word whose likeliest reading is a pronoun-adjective (ваш, этот, свой): asked only
         of words before a colon."""
-        return "Apro" in self.lexicon.morph.tag(word)[0]
+        return "Apro" in self._tags(word)[0]
 
     def _pos(self, word: str) -> tuple[str | None, bool] | None:
         """(likeliest part of speech, any reading is an abbreviation) from pymorphy3; None if unknown."""
@@ -2423,7 +2423,7 @@ class Corrector:
             return hit  # type: ignore[return-value]
         result = self.lexicon.listed_pos(word)  # listed words were tagged when the index was built
         if result is None and self.lexicon.is_word(word):
-            tags = self.lexicon.morph.tag(word)  # tag() is much cheaper than parse()
+            tags = self._tags(word)  # tag() is much cheaper than parse()
             result = (tags[0].POS, any("Abbr" in t for t in tags))
         self._pos_cache[word] = result
         return result
