@@ -499,6 +499,14 @@ def load_time() -> float:
     return float(out.stdout.strip())
 
 
+def cold_corrector(settings: CorrectSettings | None = None) -> Corrector:
+    """A corrector with empty memos over the loaded lexicon, whose is-word cache is emptied too:
+    the first pages of a run."""
+    lexicon = load_lexicon()
+    lexicon._known_cache.clear()
+    return Corrector(settings or CorrectSettings(), lexicon)
+
+
 def speed(texts: list[str], repeat: int = 3) -> tuple[float, float, int]:
     """Words per second over ``texts`` after loading, best of ``repeat`` runs: (cold, warm, words).
 
@@ -509,9 +517,7 @@ def speed(texts: list[str], repeat: int = 3) -> tuple[float, float, int]:
     n_words = sum(len(t.split()) for t in texts)
     cold = warm = 0.0
     for _ in range(repeat):
-        lexicon = load_lexicon()
-        lexicon._known_cache.clear()
-        corrector = Corrector(CorrectSettings(), lexicon)
+        corrector = cold_corrector()
         for label in ("cold", "warm"):
             t0 = time.perf_counter()
             for text in texts:
@@ -672,13 +678,11 @@ def print_setting_cost(sets: dict[str, list[Page]], setting: str, repeat: int = 
         "clean GT": [gt for pages in sets.values() for _n, _r, gt, _c in pages],
     }
     print(f"\n### Cost of `{setting}` (least CPU time of {repeat} cold runs each, alternated)\n")
-    lexicon = load_lexicon()
     for label, group in texts.items():
         best = {True: math.inf, False: math.inf}
         for _ in range(repeat):
             for on in (True, False):
-                lexicon._known_cache.clear()
-                corrector = Corrector(dataclasses.replace(CorrectSettings(), **{setting: on}), lexicon)
+                corrector = cold_corrector(dataclasses.replace(CorrectSettings(), **{setting: on}))
                 t0 = time.process_time()
                 for text in group:
                     corrector.correct_page(text)
@@ -695,9 +699,7 @@ def batch_speed(sets: dict[str, list[str]], repeat: int = 3) -> tuple[float, int
     for held, texts in sets.items():
         best = math.inf
         for _ in range(repeat):
-            lexicon = load_lexicon()
-            lexicon._known_cache.clear()
-            corrector = Corrector(CorrectSettings(), lexicon)
+            corrector = cold_corrector()
             for other, other_texts in sets.items():
                 if other != held:
                     for text in other_texts:
