@@ -549,7 +549,16 @@ class Corrector:
             # page as read to the page as corrected.
             lines_once = _apply(lines, edits).split("\n")
             carried = _carry_confidences(lines, edits, lines_once, confidences)
-            again = [e for e in self._page_edits(lines_once, carried) if e.reason not in SECOND_PASS_SKIPS]
+            # Only the lines the first pass changed and their neighbours are decided again (the
+            # neighbours as context, two lines out): a line no edit touched reads as it did.
+            edited = {e.line for e in edits}
+            near = _lines_around(edited, 1, len(lines_once))
+            context = _lines_around(edited, 2, len(lines_once))
+            again = [
+                e
+                for e in self._page_edits(lines_once, carried, context)
+                if e.reason not in SECOND_PASS_SKIPS and e.line in near
+            ]
             if again:
                 edits = _compose(lines_once, edits, again)
         corrected = _apply(lines, edits)
@@ -569,10 +578,18 @@ class Corrector:
         ]
         return corrected, changes
 
-    def _page_edits(self, lines: list[str], confidences: dict[tuple[int, int], float] | None) -> list[Correction]:
-        """One pass over a page's lines: its changes as 0-based line edits (``_edit``)."""
-        tokens = [_tokens(line) for line in lines]
-        self._page_tokens, self._page_clean = tokens, None
+    def _page_edits(
+        self,
+        lines: list[str],
+        confidences: dict[tuple[int, int], float] | None,
+        only: set[int] | None = None,
+    ) -> list[Correction]:
+        """One pass over a page's lines: its changes as 0-based line edits (``_edit``). With
+        ``only``, the other lines are read as blank, except by what asks the whole page (whether
+        it is clean, which of its words back a tie)."""
+        page_tokens = [_tokens(line) for line in lines]
+        tokens = page_tokens if only is None else [t if li in only else [] for li, t in enumerate(page_tokens)]
+        self._page_tokens, self._page_clean = page_tokens, None
         edits: list[Correction] = []
         consumed: set[tuple[int, int]] = set()
         if self.settings.join_hyphenation:
@@ -668,7 +685,7 @@ class Corrector:
                 else:
                     polite_small.append((li, start, end, previous_out))
         if ties:
-            edits += self._settle_ties(tokens, ties)
+            edits += self._settle_ties(page_tokens, ties)
         if self.settings.fix_grammar:
             edits += self._grammar_edits(tokens, edits)
         if self.settings.fix_case and polite_capitals > len(polite_small):
@@ -3032,6 +3049,11 @@ def _phrase_table(lexicon: Lexicon) -> dict[str, tuple[tuple[tuple[str, ...], tu
         for k, word in enumerate(words):
             table.setdefault(word, []).append((words, written, k))
     return {k: tuple(v) for k, v in table.items()}
+
+
+def _lines_around(lines: set[int], reach: int, count: int) -> set[int]:
+    """``lines`` and those up to ``reach`` lines before or after them, below ``count``."""
+    return {i for li in lines for i in range(max(0, li - reach), min(count, li + reach + 1))}
 
 
 def _carry_confidences(
