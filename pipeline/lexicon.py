@@ -28,6 +28,11 @@ from rapidfuzz.distance import Levenshtein
 
 import pipeline
 
+try:  # the same lookup in C, from the compiled build (pipeline/native.py); absent, the Python runs
+    from pipeline._lookup import candidate_ids as _native_candidate_ids
+except ImportError:
+    _native_candidate_ids = None
+
 log = logging.getLogger(__name__)
 
 # From the package, not this file: compiled, this module lives under pipeline/_native/.
@@ -83,6 +88,8 @@ class Lexicon:
     _morph: Any = field(default=None, repr=False)
     _known_cache: dict[str, bool] = field(default_factory=dict, repr=False)
     _log_probs: list[float] = field(default_factory=list, repr=False)
+    # Each listed word's length (255: that or longer), for the C lookup: made at its first use.
+    _lengths: bytes | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         # Log-probabilities by index, for candidates_by_prob (about 50 ms, paid at load).
@@ -153,6 +160,17 @@ class Lexicon:
 
     def _candidate_ids(self, word: str, max_distance: int) -> list[tuple[int, int]]:
         """(index in ``words``, distance) of each candidate, from the delete index."""
+        if _native_candidate_ids is not None and len(word) < 256:
+            if self._lengths is None:
+                self._lengths = bytes(min(len(w), 255) for w in self.words)
+            found: list[tuple[int, int]] = _native_candidate_ids(
+                word, max_distance, PREFIX_LENGTH, self.deletes, self.words, self._lengths
+            )
+            return found
+        return self._candidate_ids_python(word, max_distance)
+
+    def _candidate_ids_python(self, word: str, max_distance: int) -> list[tuple[int, int]]:
+        """``_candidate_ids`` in Python: the C lookup (``pipeline/_lookup.c``) returns the same."""
         deletes = self.deletes
         words = self.words
         size = len(word)
@@ -178,6 +196,16 @@ class Lexicon:
                 if distance <= max_distance:
                     found.append((i, distance))
         return found
+
+
+def delete_index(words: list[str]) -> dict[str, Any]:
+    """SymSpell's index: each delete of a word's prefix -> the indexes of the words it comes
+    from (one int, or several packed as native int32 bytes: compact to cache and to load)."""
+    deletes: dict[str, list[int]] = {}
+    for i, word in enumerate(words):
+        for key in _deletes(word[:PREFIX_LENGTH], MAX_DISTANCE):
+            deletes.setdefault(key, []).append(i)
+    return {k: v[0] if len(v) == 1 else array("i", v).tobytes() for k, v in deletes.items()}
 
 
 def _deletes(word: str, max_distance: int) -> set[str]:
@@ -323,11 +351,7 @@ def build_lexicon(models_dir: Path) -> Lexicon:
             floor = FORMULA_FLOOR if kind == "formula" else DOMAIN_FLOOR
             counts[lower] = max(counts.get(lower, 0), floor)
     words = list(counts)
-    deletes: dict[str, list[int]] = {}
-    for i, word in enumerate(words):
-        for key in _deletes(word[:PREFIX_LENGTH], MAX_DISTANCE):
-            deletes.setdefault(key, []).append(i)
-    compact: dict[str, Any] = {k: v[0] if len(v) == 1 else array("i", v).tobytes() for k, v in deletes.items()}
+    compact = delete_index(words)
     realword = _realword_map(counts, lower_confusions(confusions))
     function_pos, abbreviations = _pos_tables(words)
     return Lexicon(

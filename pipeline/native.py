@@ -1,11 +1,12 @@
 """The correction engine compiled with mypyc: the same source, about 1.4x faster.
 
 The correction modules (``lexicon``, ``channel``, ``fields``, ``correct``) are plain, fully typed
-Python; mypyc turns each into a C extension with the same behaviour. The build goes to
-``pipeline/_native/<digest>/`` (git-ignored), where ``digest`` hashes their sources, the Python
-version and mypyc's version, so an edited source never runs stale compiled code: ``activate``
-(called by ``pipeline/__init__``) puts that directory first on the package's path only when it
-matches the sources as they are now.
+Python; mypyc turns each into a C extension with the same behaviour. The build also compiles
+``_lookup.c``, the delete-index lookup written in C, which ``lexicon`` uses when it is there.
+The build goes to ``pipeline/_native/<digest>/`` (git-ignored), where ``digest`` hashes their
+sources (Python and C), the Python version and mypyc's version, so an edited source never runs
+stale compiled code: ``activate`` (called by ``pipeline/__init__``) puts that directory first on
+the package's path only when it matches the sources as they are now.
 Without a build, or with ``ARKHIV_PURE_PYTHON=1``, the pure-Python modules run.
 
 Build: ``make native`` (``make test`` and ``make demo`` do it; about a minute, needs gcc).
@@ -18,9 +19,11 @@ import importlib
 import importlib.metadata
 import logging
 import os
+import shlex
 import shutil
 import subprocess
 import sys
+import sysconfig
 import tempfile
 from pathlib import Path
 
@@ -30,6 +33,8 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 NATIVE_ROOT = PACKAGE_DIR / "_native"
 # Compiled in this order, each on its own: a module imports the others as any module would.
 MODULES = ("lexicon", "channel", "fields", "correct")
+# Written in C (the delete-index lookup, ``Lexicon._candidate_ids``), compiled beside them.
+C_MODULES = ("_lookup",)
 DISABLE_ENV = "ARKHIV_PURE_PYTHON"
 
 
@@ -46,6 +51,8 @@ def digest(package_dir: Path = PACKAGE_DIR) -> str:
     h.update(_mypy_version().encode())
     for name in MODULES:
         h.update((package_dir / f"{name}.py").read_bytes())
+    for name in C_MODULES:
+        h.update((package_dir / f"{name}.c").read_bytes())
     return h.hexdigest()[:16]
 
 
@@ -62,11 +69,16 @@ def activate(package_path: list[str]) -> bool:
         compiled = build_dir() / "pipeline"
     except OSError:
         return False  # sources unreadable (a zipped install): run them as they are
-    if not all(any(compiled.glob(f"{name}.*.so")) for name in MODULES):
+    if not _complete(compiled):
         return False
     if str(compiled) not in package_path:
         package_path.insert(0, str(compiled))
     return True
+
+
+def _complete(compiled: Path) -> bool:
+    """Whether ``compiled`` (a build's ``pipeline/``) holds every module of the build."""
+    return all(any(compiled.glob(f"{name}.*.so")) for name in MODULES + C_MODULES)
 
 
 def is_active() -> bool:
@@ -83,7 +95,7 @@ def build(package_dir: Path = PACKAGE_DIR) -> Path:
     or killed build never leaves a half-built directory to be activated.
     """
     target = build_dir(package_dir)
-    if all(any((target / "pipeline").glob(f"{name}.*.so")) for name in MODULES):
+    if _complete(target / "pipeline"):
         return target
     mypyc = Path(sys.executable).with_name("mypyc")
     if not mypyc.exists():
@@ -99,6 +111,9 @@ def build(package_dir: Path = PACKAGE_DIR) -> Path:
         for name in MODULES:
             log.info("compiling pipeline/%s.py with mypyc", name)
             _run_mypyc(mypyc, work, f"pipeline/{name}.py")
+        for name in C_MODULES:
+            log.info("compiling pipeline/%s.c", name)
+            _compile_c(package_dir / f"{name}.c", work / "pipeline" / (name + _extension_suffix()))
         (partial / "pipeline").mkdir(parents=True)
         for so in (work / "pipeline").glob("*.so"):
             shutil.copy2(so, partial / "pipeline" / so.name)
@@ -117,6 +132,21 @@ def _run_mypyc(mypyc: Path, work: Path, source: str) -> None:
     if result.returncode != 0:
         tail = (result.stdout + result.stderr).strip().splitlines()[-5:]
         raise RuntimeError(f"mypyc failed on {source}:\n" + "\n".join(tail))
+
+
+def _extension_suffix() -> str:
+    return str(sysconfig.get_config_var("EXT_SUFFIX"))
+
+
+def _compile_c(source: Path, output: Path) -> None:
+    """A one-file C extension, with the compiler and flags this Python was built with."""
+    compiler = shlex.split(str(sysconfig.get_config_var("CC") or "cc"))
+    include = sysconfig.get_paths()["include"]
+    command = [*compiler, "-O2", "-shared", "-fPIC", f"-I{include}", str(source), "-o", str(output)]
+    result = subprocess.run(command, capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        tail = (result.stdout + result.stderr).strip().splitlines()[-5:]
+        raise RuntimeError(f"{compiler[0]} failed on {source.name}:\n" + "\n".join(tail))
 
 
 def main() -> int:

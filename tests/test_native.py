@@ -76,12 +76,15 @@ def test_compiled_engine_corrects_exactly_as_the_source() -> None:
 
 
 def test_edited_source_never_runs_stale_compiled_code(tmp_path: Path) -> None:
-    for name in native.MODULES:
-        shutil.copy2(native.PACKAGE_DIR / f"{name}.py", tmp_path / f"{name}.py")
-    before = native.build_dir(tmp_path)
-    with (tmp_path / "correct.py").open("a", encoding="utf-8") as f:
-        f.write("\n# edited\n")
-    assert native.build_dir(tmp_path) != before
+    sources = [f"{name}.py" for name in native.MODULES] + [f"{name}.c" for name in native.C_MODULES]
+    for source in sources:
+        shutil.copy2(native.PACKAGE_DIR / source, tmp_path / source)
+    seen = {native.build_dir(tmp_path)}
+    for source, comment in (("correct.py", "# edited"), ("_lookup.c", "/* edited */")):
+        with (tmp_path / source).open("a", encoding="utf-8") as f:
+            f.write(f"\n{comment}\n")
+        seen.add(native.build_dir(tmp_path))
+    assert len(seen) == 3
 
 
 def test_pure_python_when_asked(monkeypatch: pytest.MonkeyPatch) -> None:
