@@ -88,13 +88,14 @@ class Lexicon:
     _morph: Any = field(default=None, repr=False)
     _known_cache: dict[str, bool] = field(default_factory=dict, repr=False)
     _log_probs: list[float] = field(default_factory=list, repr=False)
-    # Each listed word's length (255: that or longer), for the C lookup: made at its first use.
-    _lengths: bytes | None = field(default=None, repr=False)
+    # Each listed word's length (255: that or longer), for the C lookup.
+    _lengths: bytes = field(default=b"", repr=False)
 
     def __post_init__(self) -> None:
         # Log-probabilities by index, for candidates_by_prob (about 50 ms, paid at load).
         total, counts = self.total, self.counts
         self._log_probs = [math.log(counts[w] / total) if counts.get(w) else -math.inf for w in self.words]
+        self._lengths = bytes(min(len(w), 255) for w in self.words)
 
     def log_prob(self, word: str) -> float:
         """Natural log of the word's relative frequency (lower-case form); -inf when unseen."""
@@ -160,9 +161,7 @@ class Lexicon:
 
     def _candidate_ids(self, word: str, max_distance: int) -> list[tuple[int, int]]:
         """(index in ``words``, distance) of each candidate, from the delete index."""
-        if _native_candidate_ids is not None and len(word) < 256:
-            if self._lengths is None:
-                self._lengths = bytes(min(len(w), 255) for w in self.words)
+        if _native_candidate_ids is not None:
             found: list[tuple[int, int]] = _native_candidate_ids(
                 word, max_distance, PREFIX_LENGTH, self.deletes, self.words, self._lengths
             )
