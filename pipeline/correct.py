@@ -299,6 +299,8 @@ VERB_POS = frozenset({"VERB", "INFN", "GRND"})  # none of them follows a preposi
 # The second pass takes no stop or colon away: a neighbour the first pass mended into small letters
 # would make a real stop look like a speck (горючего. а с, its А read small).
 SECOND_PASS_SKIPS = frozenset({"punctuation"})
+# A domain word this long may be joined from two long parts (_near_long_entry).
+LONG_ENTRY = 12
 COLUMN_GAP = 3  # blanks between two words of a line that stand in different columns
 # A surname's neighbours: initials (А. / П.Д.) or a title (тов., тт.) before it, initials after it.
 INITIALS = re.compile(r"^[А-ЯЁ]\.(?:[А-ЯЁ]\.)?[,;:]?$")
@@ -1872,7 +1874,7 @@ class Corrector:
         joined = la + lb
         if len(joined) < s.min_length_distance2 or len(la) < 1 or "-" in joined:
             return None
-        if min(len(la), len(lb)) > s.max_split_part:
+        if min(len(la), len(lb)) > s.max_split_part and not self._near_long_entry(joined):
             return None  # two long misreadings are two words, not halves of one
         # A capitalised word may be a name: joined with what follows only into a lexicon entry
         # (Ру джуэй -> Риджуэй), unless the whole line is in capitals.
@@ -1904,6 +1906,14 @@ class Corrector:
         listed = [{"word": w, "score": round(sc - s.join_cost, 3)} for w, sc, _ in scored[:5]]
         listed.append({"word": la + " " + lb, "score": round(keep, 3), "keep": True})
         return replacement, best_score - keep, listed
+
+    def _near_long_entry(self, joined: str) -> bool:
+        """Whether two long parts joined are one edit from a long word of the domain lexicon
+        (ВИФРТЕ ЛЕГРАММА -> ШИФРТЕЛЕГРАММА): split that long, a word of the genre, not two words."""
+        if len(joined) < LONG_ENTRY:
+            return False
+        domain = self.lexicon.domain
+        return any(d <= 1 and w in domain for _p, w, d in self._candidates_by_prob(joined, 1))
 
     # ---- single tokens ------------------------------------------------------------------
     def _correct_token(
