@@ -220,6 +220,8 @@ SENTENCE_BEFORE = re.compile(r"^[а-яёА-ЯЁ][а-яё]{2,}(?:-[а-яё]+)*[!?
 STOP_BEFORE = re.compile(r"^[а-яёА-ЯЁ][а-яё]{3,}(?:-[а-яё]+)*\.[\"»)]?$")
 # Words that open a sentence and never continue one without a comma before them; кроме opens one
 # only with того (кроме того), see _opener.
+# Personal pronouns in the nominative: after a noun and a stop, the next sentence's subject.
+SUBJECT_PRONOUNS = frozenset({"я", "ты", "он", "она", "оно", "мы", "вы", "они"})
 SENTENCE_OPENERS = frozenset({"однако", "например", "во-первых", "во-вторых", "в-третьих", "итак", "впрочем"})
 # Initials typed glued to a surname, perhaps after an abbreviation (им.В.И.Ленина,): head, surname, mark.
 GLUED_INITIALS = re.compile(r"^((?:[а-яё]{1,4}\.)?(?:[А-ЯЁ]\.){1,2})([А-ЯЁ][а-яё]{2,})([,.;:]?)$")
@@ -1037,7 +1039,17 @@ class Corrector:
             and (token in CONJUNCTION_STOPS or not _opener(following, after))  # и. ends no sentence
             and not SINGLE_LETTER_DOT.match(following)
             and not self._small_name(following)
+            and not self._subject_after_noun(token, following)
         )
+
+    def _subject_after_noun(self, token: str, following: str) -> bool:
+        """``треть. он также просит``: a personal pronoun in the nominative after a noun and its
+        stop is the next sentence's subject, its small letter a misread capital; inside a
+        sentence a noun is seldom followed by the subject with nothing between them."""
+        if _core(following)[1].lower() not in SUBJECT_PRONOUNS:
+            return False
+        word = _core(token)[1].lower()
+        return word.isalpha() and self._likeliest_pos(word) == "NOUN"
 
     def _unknown_abbreviation(self, token: str) -> bool:
         """A short dotted token that is an abbreviation (корр., вр.): then the stop before it ends
@@ -2242,7 +2254,8 @@ class Corrector:
         and so do pronouns and conjunctions, which open sentences whose stop OCR lost (Мы, Как).
         A sentence start is taken only after ``!`` or ``?``: a speck read as a full stop is
         common, a misread exclamation mark not; after a stop only for a word that opens
-        sentences alone (``дорог.`` / ``кроме того`` -> ``Кроме того``); and at ``opens_text``,
+        sentences alone (``дорог.`` / ``кроме того`` -> ``Кроме того``) or for the subject after a noun
+        (``треть.`` / ``он`` -> ``Он``, ``_subject_after_noun``); and at ``opens_text``,
         the first word after a header line (``Товарищу ФИЛИППОВУ`` / ``сообщаю`` -> ``Сообщаю``).
         """
         # Most tokens fail the cheap tests on the first letter and the neighbours.
@@ -2280,7 +2293,7 @@ class Corrector:
             or opens_text
             or "." in previous[-3:]  # the cheap test first: most words follow no stop
             and STOP_BEFORE.match(previous)
-            and _opener(token, neighbours[1])
+            and (_opener(token, neighbours[1]) or self._subject_after_noun(previous, token))
         ):
             _lead, core, trail = _core(token)
             if len(core) < 2 or not PLAIN_WORD.fullmatch(core) or not core.islower():
