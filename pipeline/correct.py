@@ -382,7 +382,9 @@ assert NEVER_BEFORE_STOP <= INDEXED_POS, "the lexicon must record these parts of
 
 
 # A candidate in a tie: (word, the core as it would be written, gain over keeping, eligible).
-TieOption = tuple[str, str, float, bool]
+# (candidate, written as the token, score over keeping the token, eligible for the page to settle,
+# beats keeping the token): one candidate of a tie (_tie_options).
+TieOption = tuple[str, str, float, bool, bool]
 # What a token's correction depends on besides the models (``_token_key``).
 TokenKey = tuple[str, bool, int, bool]
 
@@ -989,7 +991,12 @@ class Corrector:
         edits: list[Correction] = []
         for li, ti, options in ties:
             start, end, token = tokens[li][ti]
+            reason = "page-context"
             chosen = self._settle_tie(options, page_words)
+            if chosen is None and ti and self.settings.fix_grammar:
+                reason = "grammar"
+                after = tokens[li][ti + 1][2] if ti + 1 < len(tokens[li]) and PLAIN_WORD.fullmatch(token) else ""
+                chosen = self._tie_by_grammar(options, tokens[li][ti - 1][2], after)
             if chosen is None:
                 continue
             lead, _core_text, trail = _core(token)
@@ -997,7 +1004,7 @@ class Corrector:
             if ti == 0 and self._lost_head(token, replacement):
                 continue
             candidates = [{"word": o[0], "score": round(o[2], 3)} for o in options]
-            edits.append(_edit(li, start, end, replacement, "page-context", chosen[2], candidates))
+            edits.append(_edit(li, start, end, replacement, reason, chosen[2], candidates))
         return edits
 
     def _next_word_small(
@@ -2664,9 +2671,43 @@ class Corrector:
                 break  # best first
             listed = reason == "lexicon"
             need = keep - (name_bonus if listed else 0.0) + s.margin + (0.0 if listed else extra)
-            eligible = score >= need and len(cand) >= s.page_tie_min_length and " " not in cand
-            options.append((cand, self._written(core, cand) if eligible else "", score - keep, eligible))
-        return options if len(options) > 1 and any(o[3] for o in options) else None
+            beats = score >= need and " " not in cand
+            eligible = beats and len(cand) >= s.page_tie_min_length
+            options.append((cand, self._written(core, cand) if beats else "", score - keep, eligible, beats))
+        return options if len(options) > 1 and any(o[4] for o in options) else None
+
+    def _tie_by_grammar(self, options: list[TieOption], before: str, after: str) -> TieOption | None:
+        """``на рехе Ялуцзян`` (реже, реке tie): the one tied candidate the word before allows,
+        in a case the preposition governs or agreeing with the adjective, if it beats keeping
+        the token; None when none or several fit, or a mark stands between. ``after`` is the
+        next word, when no mark stands between."""
+        if not PLAIN_WORD.fullmatch(before):
+            return None
+        fits = self._context_fit(before.lower(), after.lower() if PLAIN_WORD.fullmatch(after) else "")
+        if fits is None:
+            return None
+        # A name's reading does not count for a word written small (реже: the town of Реж).
+        fitting = [o for o in options if any(fits(t) and not NAME_TAGS & t.grammemes for t in self._tags(o[0]))]
+        return fitting[0] if len(fitting) == 1 and fitting[0][4] else None
+
+    def _context_fit(self, before: str, after: str) -> Callable[[Any], bool] | None:
+        """What the words around ask of a reading of the word between: a preposition before
+        (GOVERNED_CASES) a noun or pronoun in one of the cases it governs, or an adjective that
+        agrees with the noun ``after`` (из петной школы; по пробим. ускорить is no по прочим);
+        an adjective before a noun or adjective agreeing with it; None for any other word."""
+        cases = GOVERNED_CASES.get(before)
+        if cases is not None:
+            nouns = self._noun_tags(after) if after else []
+            return lambda t: (
+                _case(t) in cases
+                and (t.POS in ("NOUN", "NPRO") or t.POS in ("ADJF", "PRTF") and any(_agree(t, n) for n in nouns))
+            )
+        if self._likeliest_pos(before) != "ADJF":
+            return None
+        adjectives = self._adjective_tags(before)
+        if not adjectives:
+            return None
+        return lambda t: t.POS in ("NOUN", "ADJF", "PRTF") and any(_agree(a, t) for a in adjectives)
 
     def _settle_tie(self, options: list[TieOption], page_words: list[str]) -> TieOption | None:
         """The tied candidate another word of the page backs (a form of the same word: завода on
