@@ -42,8 +42,7 @@ def small_lexicon() -> Lexicon:
 
 
 def both(lookup: ModuleType, lex: Lexicon, word: str, distance: int) -> tuple[list, list]:
-    lengths = bytes(min(len(w), 255) for w in lex.words)
-    in_c = lookup.candidate_ids(word, distance, PREFIX_LENGTH, lex.deletes, lex.words, lengths)
+    in_c = lookup.candidate_ids(word, distance, PREFIX_LENGTH, lex.deletes, lex.words, lex._lengths)
     return sorted(in_c), sorted(lex._candidate_ids_python(word, distance))
 
 
@@ -55,10 +54,10 @@ def test_same_candidates_in_a_small_index(lookup: ModuleType, word: str, distanc
 
 
 @settings(max_examples=300, deadline=None)
-@given(data=st.data(), distance=st.integers(0, 3))
+@given(data=st.data(), distance=st.integers(0, 2))  # the index holds deletes up to two
 def test_same_candidates_near_listed_words(lookup: ModuleType, data: st.DataObject, distance: int) -> None:
     lex = load_lexicon()
-    word = list(data.draw(st.sampled_from(lex.words)))
+    word = list(lex.words[data.draw(st.integers(0, len(lex.words) - 1))])
     for _ in range(data.draw(st.integers(0, 3))):  # a few misreads: letters dropped, added, swapped
         at = data.draw(st.integers(0, len(word)))
         letter = data.draw(st.sampled_from(LETTERS))
