@@ -467,6 +467,10 @@ class Corrector:
         self._pos_cache: dict[str, tuple[str | None, bool] | None] = {}
         self._solid_cache: dict[str, bool] = {}
         self._candidate_cache: dict[tuple[str, int, bool], list[tuple[float, str, int]]] = {}
+        # The lexicon's own candidates of a word (``_listed_candidates``) and its OpenCorpora forms
+        # (``_unlisted_forms``): asked again with and without those forms, and by the grammar pass.
+        self._listed_cache: dict[tuple[str, int], list[tuple[float, str, int]]] = {}
+        self._unlisted_cache: dict[str, list[tuple[float, str, int]]] = {}
         self._pair_cache: dict[tuple[str, str], Any] = {}
         self._word_part_cache: dict[tuple[str, str], tuple[str, float, list[dict[str, Any]]] | None] = {}
         # Letters the confusion table says a read letter may stand for (single-letter rows).
@@ -868,7 +872,7 @@ class Corrector:
         confused = self._one_confusion_away(word, lambda m: m in self.lexicon.counts)
         found = {
             candidate
-            for candidate, _distance in self.lexicon.candidates(word, 1)
+            for _lp, candidate, _distance in self._listed_candidates(word, 1)
             if candidate != word
             and any(
                 fits(p) and (p.normal_form in lemmas or candidate in confused) and p.score >= 0.01
@@ -1197,7 +1201,7 @@ class Corrector:
         lex = self.lexicon
         if word in lex.counts or word in lex.domain or lex.is_word(word):
             return None
-        found = {c for c, _d in lex.candidates(word, 1) if lex.domain_kind.get(c) in NAME_KINDS}
+        found = {c for _lp, c, _d in self._listed_candidates(word, 1) if lex.domain_kind.get(c) in NAME_KINDS}
         if len(found) != 1:
             return None
         meant = found.pop()
@@ -2778,8 +2782,7 @@ class Corrector:
         key = (word, max_d, unlisted)
         hit = self._candidate_cache.get(key)
         if hit is None:
-            lex = self.lexicon
-            hit = lex.candidates_by_prob(word, max_d)
+            hit = self._listed_candidates(word, max_d)
             if len(word) >= self.settings.min_length_unlisted and not any(d == 1 for _p, _w, d in hit):
                 if not hit:
                     hit = self._unlisted_forms(word)
@@ -2790,7 +2793,28 @@ class Corrector:
                 self._candidate_cache[key] = hit
         return hit
 
+    def _listed_candidates(self, word: str, max_d: int) -> list[tuple[float, str, int]]:
+        """``Lexicon.candidates_by_prob`` memoised: the delete-index lookup is the costliest step
+        of a word's candidates, and a word is asked again (with unlisted forms, by the grammar
+        pass, by a glued surname)."""
+        key = (word, max_d)
+        hit = self._listed_cache.get(key)
+        if hit is None:
+            hit = self.lexicon.candidates_by_prob(word, max_d)
+            if len(self._listed_cache) < 100_000:
+                self._listed_cache[key] = hit
+        return hit
+
     def _unlisted_forms(self, word: str) -> list[tuple[float, str, int]]:
+        """``_unlisted_forms_uncached`` memoised: asked with and without the listed candidates."""
+        hit = self._unlisted_cache.get(word)
+        if hit is None:
+            hit = self._unlisted_forms_uncached(word)
+            if len(self._unlisted_cache) < 100_000:
+                self._unlisted_cache[word] = hit
+        return hit
+
+    def _unlisted_forms_uncached(self, word: str) -> list[tuple[float, str, int]]:
         """Inflections only OpenCorpora knows (тсропливости -> торопливости), one listed confusion
         away, one letter read in excess (отгроузить -> отгрузить), or a letter read as a mark
         (отгруз/ть -> отгрузить); for a word of ``min_length_any_letter`` with none of these,
