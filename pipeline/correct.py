@@ -218,10 +218,10 @@ POLITE_WORDS = frozenset(form.lower() for form in POLITE_FORMS) | {"вашему
 SENTENCE_BEFORE = re.compile(r"^[а-яёА-ЯЁ][а-яё]{2,}(?:-[а-яё]+)*[!?][\"»)]?$")
 # A word of four letters or more (no abbreviation) and a stop: a sentence's end before an opener.
 STOP_BEFORE = re.compile(r"^[а-яёА-ЯЁ][а-яё]{3,}(?:-[а-яё]+)*\.[\"»)]?$")
-# Words that open a sentence and never continue one without a comma before them; кроме opens one
-# only with того (кроме того), see _opener.
 # Personal pronouns in the nominative: after a noun and a stop, the next sentence's subject.
 SUBJECT_PRONOUNS = frozenset({"я", "ты", "он", "она", "оно", "мы", "вы", "они"})
+# Words that open a sentence and never continue one without a comma before them; кроме opens one
+# only with того (кроме того), see _opener.
 SENTENCE_OPENERS = frozenset({"однако", "например", "во-первых", "во-вторых", "в-третьих", "итак", "впрочем"})
 # Initials typed glued to a surname, perhaps after an abbreviation (им.В.И.Ленина,): head, surname, mark.
 GLUED_INITIALS = re.compile(r"^((?:[а-яё]{1,4}\.)?(?:[А-ЯЁ]\.){1,2})([А-ЯЁ][а-яё]{2,})([,.;:]?)$")
@@ -381,7 +381,6 @@ NO_SENTENCE_END_POS = frozenset({"PREP", "CONJ", "PRCL", "INTJ"})
 assert NEVER_BEFORE_STOP <= INDEXED_POS, "the lexicon must record these parts of speech"
 
 
-# A candidate in a tie: (word, the core as it would be written, gain over keeping, eligible).
 # (candidate, written as the token, score over keeping the token, eligible for the page to settle,
 # beats keeping the token): one candidate of a tie (_tie_options).
 TieOption = tuple[str, str, float, bool, bool]
