@@ -361,6 +361,11 @@ MONTHS = frozenset(
 )
 MONTH_STEMS = frozenset({m[:3] for m in MONTHS} | {"мая", "мае", "маю"})
 THOUSANDS = frozenset({"тыс.", "млн.", "млрд."})
+# The Soviet holidays named by their date, whose month keeps its capital (к празднику 1 Мая).
+HOLIDAYS = frozenset({("1", "мая"), ("9", "мая"), ("8", "марта"), ("7", "ноября"), ("23", "февраля")})
+# The year's unit read as a capital, after a year or a date (1951 Г., 14.3.1951 Г.,).
+YEAR_UNIT_CAPITAL = frozenset({"Г.", "Г.,", "Г.;"})
+YEAR_OR_DATE = re.compile(r"^(?:\d{1,2}\.\d{1,2}\.)?(?:1[89]\d\d|20\d\d)$")
 # Parts of speech of words that stand alone, never half of a split word.
 FUNCTION_POS = frozenset({"PREP", "CONJ", "PRCL"})
 # A stop, colon or semicolon inside a listed phrase (ГЛАВНОЕ. УПРАВЛЕНИЕ, МАО. ЦЗЕ-ДУН) is a speck.
@@ -1174,6 +1179,15 @@ class Corrector:
             return unit, "unit"
         if after_number and token[:1].isupper() and token.lower() in THOUSANDS and (following or "a")[:1].islower():
             return token.lower(), "case"  # 59 Тыс. тонн: a count's word after its number is small
+        if token in YEAR_UNIT_CAPITAL and YEAR_OR_DATE.match(previous_text) and _small_letters(line_tokens):
+            return token.lower(), "case"  # 14.3.1951 Г.: the year's unit, on a line not in capitals
+        if (
+            after_number
+            and ti > 1
+            and (previous_text, token.lower()) not in HOLIDAYS
+            and self._counted_capital(token, line_tokens[ti - 2][2], following)
+        ):
+            return token.lower(), "case"  # выделить 7 Тысяч рабочих; к празднику 1 Мая stays
         # (the cheap test first: a count starts with a parenthesis or a digit)
         count = (
             parenthesised_count(token, previous_text if ti else "")
@@ -2370,6 +2384,15 @@ class Corrector:
             self._never_capital_cache[word] = hit
         return hit
 
+    def _counted_capital(self, token: str, before_number: str, following: str | None) -> bool:
+        """``выделить 7 Тысяч рабочих``: a common noun capitalised right after a bare number, which
+        follows a small word and is followed by one, is the number's counted word in a misread case."""
+        if not (token[:1].isupper() and token[1:].islower() and PLAIN_WORD.fullmatch(token)):
+            return False
+        if following is None or not LOWER_START.match(following) or not MID_SENTENCE_BEFORE.match(before_number):
+            return False
+        return self._common_noun(token.lower()) is not None
+
     def _common_capital(self, word: str, before: str, after: str | None) -> bool:
         """``на Фронте и``, ``что Строительство аэродрома``: a common noun capitalised between two
         small words of a line by a misread case (a monospace font's П, У, С are its п, у, с grown).
@@ -3136,6 +3159,11 @@ def _phrase_table(lexicon: Lexicon) -> dict[str, tuple[tuple[tuple[str, ...], tu
         for k, word in enumerate(words):
             table.setdefault(word, []).append((words, written, k))
     return {k: tuple(v) for k, v in table.items()}
+
+
+def _small_letters(line_tokens: list[tuple[int, int, str]]) -> bool:
+    """Whether a line has a word in small letters: a line in capitals (a header) is typed so."""
+    return any(any(c.islower() for c in text) for _s, _e, text in line_tokens)
 
 
 def _lines_around(lines: set[int], reach: int, count: int) -> set[int]:
