@@ -1116,12 +1116,36 @@ class Corrector:
             )
         )
         edit = self._sentence_case(token, previous_out, neighbours, opens_text)
+        if edit is None and "-" in token and token[:1].islower():
+            edit = self._hyphened_case(token, neighbours[1])
         if edit is None and token[:1] in self._case_confusable:
             if li not in small_in_capitals:
                 small_in_capitals[li] = _small_among_capitals(line_tokens)
             if small_in_capitals[li] == ti:
                 edit = self._capitals_word(token)
         return edit
+
+    def _hyphened_case(self, token: str, after: str | None) -> tuple[str, str, float, list[dict[str, Any]]] | None:
+        """``северо-Восточного Китая`` -> ``Северо-Восточного``: a hyphened word whose first part is
+        small and a later part capitalised has one of them misread; a capitalised word after it
+        makes the two a name, a small word after it a common word (``северо-Восточном
+        направлении`` -> ``северо-восточном``). Only for a word the dictionary knows."""
+        lead, core, trail = _core(token)
+        parts = core.split("-")
+        if lead or len(parts) < 2 or not all(p.isalpha() for p in parts) or not parts[0].islower():
+            return None
+        if not any(p[:1].isupper() and p[1:].islower() for p in parts[1:]) or after is None:
+            return None
+        if not self._dictionary_word(core.lower()):
+            return None  # (пов-на-Дону: a scrap of Ростов-на-Дону)
+        following = _core(after)[1]
+        if following[:1].isupper() and following[1:].islower():
+            written = parts[0].capitalize() + core[len(parts[0]) :]
+        elif LOWER_START.match(after):
+            written = core.lower()
+        else:
+            return None
+        return written + trail, "case", 0.0, []
 
     def _title_word_before(self, tokens: list[list[tuple[int, int, str]]], li: int) -> bool:
         """Whether the line with text before ``li`` is one common noun in capitals that the lexicon
