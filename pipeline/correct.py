@@ -231,7 +231,8 @@ SINGLE_LETTER_DOT = re.compile(r"^[а-яёА-ЯЁ]\.[,;:]?$")
 # and OCR loses the stop before them as often as it misreads a small letter as a capital.
 NEVER_CAPITAL_POS = frozenset({"VERB", "INFN", "ADVB", "PREP", "PRCL", "ADJS", "PRTS", "GRND", "PRED", "COMP"})
 # Nouns Russian writes in small letters inside a sentence: months and weekdays (конца сентября).
-# A holiday after its day's number keeps its capital (1 Мая): that capital follows a digit.
+# A holiday after its day's number keeps its capital (1 Мая): that capital follows a digit, and
+# the rule on a count's word after its number spares the holidays' dates (HOLIDAYS).
 CALENDAR_NOUNS = frozenset(
     {
         "январь", "февраль", "март", "апрель", "май", "июнь", "июль", "август", "сентябрь", "октябрь",
