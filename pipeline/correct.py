@@ -233,13 +233,13 @@ NEVER_CAPITAL_POS = frozenset({"VERB", "INFN", "ADVB", "PREP", "PRCL", "ADJS", "
 # Nouns Russian writes in small letters inside a sentence: months and weekdays (конца сентября).
 # A holiday after its day's number keeps its capital (1 Мая): that capital follows a digit, and
 # the rule on a count's word after its number spares the holidays' dates (HOLIDAYS).
-CALENDAR_NOUNS = frozenset(
-    {
-        "январь", "февраль", "март", "апрель", "май", "июнь", "июль", "август", "сентябрь", "октябрь",
-        "ноябрь", "декабрь", "понедельник", "вторник", "среда", "четверг", "пятница", "суббота",
-        "воскресенье",
-    }
-)  # fmt: skip
+# The months: also the genitive a day's number asks (15 марта); the first three letters are the
+# cheap test.
+MONTHS = frozenset(
+    {"январь", "февраль", "март", "апрель", "май", "июнь", "июль", "август", "сентябрь", "октябрь", "ноябрь", "декабрь"}
+)
+MONTH_STEMS = frozenset({m[:3] for m in MONTHS} | {"мая", "мае", "маю"})
+CALENDAR_NOUNS = MONTHS | {"понедельник", "вторник", "среда", "четверг", "пятница", "суббота", "воскресенье"}
 # The polite pronouns of letters (Вы, Вас, Ваш): capital or not is the writer's choice.
 POLITE_PRONOUNS = frozenset({"вы", "ваш"})
 # Nouns and adjectives (lemmas) that the period's usage capitalises inside a sentence by themselves
@@ -355,12 +355,6 @@ ADJECTIVE_ENDINGS = frozenset(
 # Words that join an adjective to another before one noun (корейская и китайская делегации).
 COORDINATION = frozenset({"и", "или", "а", "либо"})
 # Words after which a noun is in the genitive plural (тыс. тонн, млн. рублей).
-# The months, whose name after a day's number is in the genitive (15 марта); the first three
-# letters are the cheap test.
-MONTHS = frozenset(
-    {"январь", "февраль", "март", "апрель", "май", "июнь", "июль", "август", "сентябрь", "октябрь", "ноябрь", "декабрь"}
-)
-MONTH_STEMS = frozenset({m[:3] for m in MONTHS} | {"мая", "мае", "маю"})
 THOUSANDS = frozenset({"тыс.", "млн.", "млрд."})
 # The Soviet holidays named by their date, whose month keeps its capital (к празднику 1 Мая).
 HOLIDAYS = frozenset({("1", "мая"), ("9", "мая"), ("8", "марта"), ("7", "ноября"), ("23", "февраля")})
@@ -918,15 +912,16 @@ class Corrector:
             # A listed name is taken, unless the word read is shaped as a surname of its own and
             # only a plain substitution makes it the listed one (А. Лунина is no Ленина; тов.
             # Стапину, along a listed confusion, is Сталину).
-            read = _core(token)[1].lower()
-            return (
-                bool(slot)
-                and self._surname_shaped(read)
-                and (self.channel.cost(read, word) >= self.settings.substitution_cost)
-            )
+            return bool(slot) and self._surname_made_name(_core(token)[1].lower(), word)
         # After a capitalised word inside a sentence only a noun or verb is vetoed: an adjective
         # or pronoun goes with it (Великой Отечествекной -> Отечественной, Прошу Ватих -> Ваших).
         return not run or self._tags(word)[0].POS in NAME_RUN_VETO_POS
+
+    def _surname_made_name(self, read: str, name: str) -> bool:
+        """Whether a word read shaped as a surname of its own would become the listed ``name``
+        only by a plain substitution, not along a listed confusion (А. Лунина is no Ленина;
+        тов. Стапину is Сталину)."""
+        return self._surname_shaped(read) and self.channel.cost(read, name) >= self.settings.substitution_cost
 
     def _surname_shaped(self, word: str) -> bool:
         """Whether pymorphy3 reads a word it does not know as a surname (its guesser goes by the
@@ -1243,7 +1238,7 @@ class Corrector:
         if len(found) != 1:
             return None
         meant = found.pop()
-        if self._surname_shaped(word) and self.channel.cost(word, meant) >= self.settings.substitution_cost:
+        if self._surname_made_name(word, meant):
             return None
         return head + self._written(surname, meant) + trail
 
