@@ -31,6 +31,7 @@ from pipeline.fields import (
     NAME_TITLES,
     NUMBER_SIGN_TOKENS,
     PLAIN_NUMBER,
+    addressee_line,
     after_header,
     copies_label,
     copies_line,
@@ -39,13 +40,16 @@ from pipeline.fields import (
     footer_field,
     footer_layout,
     footer_numbers,
+    footer_surname,
     from_line,
     glued_minutes,
     header_marks,
     labels_capitalised,
     line_before,
+    lost_minutes_unit,
     number_sign_read,
     parenthesised_count,
+    series_line,
     split_date_size,
     time_units,
     unit_stop,
@@ -1765,18 +1769,22 @@ class Corrector:
                 continue
             if self.settings.fix_punctuation:
                 fixes.update({(li, k): fixed for k, fixed in header_marks(texts).items()})
-            if "товарищу" in lines[li].lower():
-                fixes.update({(li, k): fixed for k, fixed in self._addressee(texts).items()})
+            fixes.update({(li, k): fixed for k, fixed in series_line(texts).items()})
+            address = addressee_line(texts)
+            if address or "товарищу" in lines[li].lower():
+                fixes.update({(li, k): fixed for k, fixed in address.items()})
+                addressed = [address.get(k, text) for k, text in enumerate(texts)]
+                fixes.update({(li, k): fixed for k, fixed in self._addressee(addressed).items()})
             if not DIGIT.search(lines[li]):
                 continue  # every other field is a time or stands before one
-            if self.settings.fix_case:
-                fixes.update({(li, k): fixed for k, fixed in from_line(texts).items()})
+            fixes.update({(li, k): fixed for k, fixed in from_line(texts, self.settings.fix_case).items()})
             fixes.update({(li, k): fixed for k, fixed in distribution_line(texts).items()})
             for ti, text in enumerate(texts):
                 if text[:1].isdigit():
                     fixes.update({(li, k): unit for k, unit in unit_stop(texts, ti).items()})
                     fixes.update({(li, k): unit for k, unit in time_units(texts, ti).items()})
                     fixes.update({(li, k): unit for k, unit in glued_minutes(texts, ti).items()})
+                    fixes.update({(li, k): unit for k, unit in lost_minutes_unit(texts, ti).items()})
                 elif text[-1:] in ".,":
                     if small_labels is None and text[:-1].lower() + "." in FOOTER_LABELS:
                         small_labels = not labels_capitalised([[t[2] for t in line] for line in tokens])
@@ -1880,6 +1888,10 @@ class Corrector:
             fixes.setdefault((li, k), fixed)  # a mended label is written as the lexicon writes it
         if numbered:
             fixes.update({(li, k): fixed for k, fixed in footer_numbers(texts, ti).items()})
+        if numbered and self.settings.fix_punctuation:
+            surname = fixes.get((li, ti + 1), texts[ti + 1])
+            if surname != footer_surname(surname):
+                fixes[(li, ti + 1)] = footer_surname(surname)  # Агафонов: 17.10 -> Агафонов 17.10
         return fixes
 
     def _footer_label(self, token: str) -> str | None:

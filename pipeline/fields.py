@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 
+from rapidfuzz.distance import Levenshtein
+
 # A capitalised word with its punctuation, as header lines hold (ФИЛИППОВУ, "Г", ПЕКИН,).
 HEADER_WORD = re.compile(r"^[^\w]*([А-ЯЁ][а-яёА-ЯЁ-]*)[^\w]*$")
 # A date once its blanks are gone: day, month, then a year or с.г. (this year).
@@ -27,8 +29,8 @@ MINUTES = re.compile(r"^\d{2}$")
 GLUED_MINUTES = re.compile(r"^(\d{2})м[.,]?$")
 TIME_UNIT = re.compile(r"^[а-яёА-ЯЁ][.,]?$")
 # The header field listing who gets copies (Копии: Сталину (2), Молотову): its label as OCR reads
-# it, one letter perhaps misread (Кочии:, копчи:), any marks around it.
-COPIES_LABEL = re.compile(r"^[^\w]*([Кк][а-яё]{4})[^\w]*$")
+# it, one letter perhaps misread or lost (Кочии:, копчи:, коии:), any marks around it.
+COPIES_LABEL = re.compile(r"^[^\w]*([Кк][а-яё]{3,5})[^\w]*$")
 # A count whose parentheses OCR read as braces: {2}, (2}, {2).
 COUNT_BRACES = re.compile(r"^[({](\d{1,2})[)}](?=[.,;]?$)")
 # A count in parentheses with either parenthesis perhaps lost: (2), 2), (2, (2.
@@ -49,13 +51,22 @@ FOOTER_LABEL = re.compile(r"^[А-ЯЁа-яё][а-яё]{1,5}[.,]$")
 HEADER_WORDS = frozenset(
     {"ВТОРОЕ", "ГЛАВНОЕ", "УПРАВЛЕНИЕ", "ГЕНШТАБА", "СОВЕТСКОЙ", "АРМИИ", "ШИФРТЕЛЕГРАММА", "СЕРИЯ"}
 )
-# A stop, colon or semicolon after a letter or a closing quote.
-TRAILING_SPECK = re.compile(r"(?<=[А-ЯЁ\"”»])[.:;]+$")
+# A stop, colon, semicolon or question mark after a capital letter or a closing quote.
+TRAILING_SPECK = re.compile(r"(?<=[А-ЯЁ\"”»])[.:;?]+$")
 # The label of the footer line saying where each copy went (Экз. № 1-2 - адресату), any mark after it.
 DISTRIBUTION_LABEL = re.compile(r"^[Ээ]кз[.,:;]$")
 # The header field saying where the telegram came from and when it was sent or received
 # (Из ПЕКИНА Получена 11 ч. 30 м.): its words in small letters.
 FROM_FIELD_WORDS = frozenset({"получена", "отправлена", "поступила"})
+# A from-field word OCR misread (Полу-зена, получен?): its letters and a hyphen, any marks after.
+FROM_FIELD_MISREAD = re.compile(r"^[А-ЯЁа-яё][а-яёА-ЯЁ-]{4,}[^\w]*$")
+# The header's series field (СЕРИЯ "Г"): the series, one capital letter, in marks OCR may read
+# as other quotes or specks ("г*, *Г"), or lose one of ("Г).
+SERIES_LETTER = re.compile(r"^([\"“”„«»*'`]*)([А-ЯЁа-яё])([\"“”„«»*'`]*)[.,:;]?$")
+# The forms of the title one letter from the address's dative (Товарищ ИВАНОВ heads no telegram).
+OTHER_TITLE_FORMS = frozenset({"товарищ", "товарищи", "товарища"})
+# A time's hours and minutes (22 ч. 50), then a date with its year: the minutes' unit goes between.
+DATE_WITH_YEAR = re.compile(r"^\d{1,2}\.\d{1,2}\.(?:\d{2}|\d{4})\b")
 # The labels of a footer's fields, whatever case OCR read them in: who deciphered the telegram
 # (Расш.), who typed it out (Отп.), who enciphered it (Зашифр.).
 FOOTER_LABELS = frozenset({"расш.", "отп.", "зашифр."})
@@ -96,12 +107,12 @@ def after_header(tokens: list[list[tuple[int, int, str]]], li: int) -> bool:
 
 def copies_label(texts: list[str]) -> bool:
     """Whether a line opens with the copies field's label: ``Копии`` with a mark or before a
-    name, or with one letter misread (``Кочии:``) when a capitalised word and a comma follow (a
-    list of names, not ``Копия верна``)."""
+    name, or with one letter misread or lost (``Кочии:``, ``коии:``) when a capitalised word and
+    a comma follow (a list of names, not ``Копия верна``)."""
     label = COPIES_LABEL.match(texts[0]) if texts else None
     if label is None:
         return False
-    misread = sum(a != b for a, b in zip(label.group(1).lower(), "копии", strict=True))
+    misread = Levenshtein.distance(label.group(1).lower(), "копии")
     if misread == 0:
         # ``Копии:`` (``Копии :``), or a name after it (the colon lost); not prose (``Копии отправлены``).
         return texts[0] != label.group(1) or len(texts) == 1 or texts[1][:1].isupper() or texts[1][:1] in ":;.,"
@@ -198,6 +209,18 @@ def glued_minutes(texts: list[str], ti: int) -> dict[int, str]:
     return {ti + 2: f"{m.group(1)} м."}
 
 
+def lost_minutes_unit(texts: list[str], ti: int) -> dict[int, str]:
+    """``22 ч. 50 9.1.1952 г.`` -> ``22 ч. 50 м. 9.1.1952 г.``: the unit of a time's minutes, which
+    OCR lost, written back between the minutes and the date after them (a header's time always
+    has it). The digits stay as read."""
+    if ti + 3 >= len(texts) or not TIME_NUMBER.match(texts[ti]) or texts[ti + 1] != "ч.":
+        return {}
+    minutes = texts[ti + 2]
+    if not MINUTES.match(minutes) or int(texts[ti]) > 24 or int(minutes) > 59:
+        return {}
+    return {ti + 2: f"{minutes} м."} if DATE_WITH_YEAR.match(texts[ti + 3]) else {}
+
+
 def split_date_size(line_tokens: list[tuple[int, int, str]], ti: int) -> int:
     """How many tokens from ``ti`` on make one date split after its stops (3 or 2), or 0."""
     for size in (3, 2):
@@ -215,8 +238,14 @@ def footer_layout(texts: list[str], ti: int) -> bool:
     before a surname and a clock time (``Расш. Елезов 12.00``); the caller judges which label."""
     if ti + 2 >= len(texts) or not FOOTER_LABEL.match(texts[ti]):
         return False
-    surname, time = texts[ti + 1], texts[ti + 2]
+    surname, time = footer_surname(texts[ti + 1]), texts[ti + 2]
     return surname[:1].isupper() and surname[1:].islower() and surname.isalpha() and bool(CLOCK_TIME.match(time))
+
+
+def footer_surname(token: str) -> str:
+    """A footer field's surname without the speck OCR may read after it (``Смирнова.``,
+    ``Агафонов:``): a clock time follows it, never a stop."""
+    return token.rstrip(".,:;")
 
 
 def footer_numbers(texts: list[str], ti: int) -> dict[int, str]:
@@ -243,7 +272,7 @@ def header_marks(texts: list[str]) -> dict[int, str]:
     the header's words, have no stops, colons or semicolons: one there is a speck. Commas stay."""
     if any(t[:1].islower() for t in texts):
         return {}  # most lines: a word in small letters
-    words = [t.strip("\"“”«»`'.,:;") for t in texts]
+    words = [t.strip("\"“”«»`'.,:;?") for t in texts]
     letters = [w for w in words if any(c.isalpha() for c in w)]
     if not letters or not all(w.isupper() for w in letters):
         return {}
@@ -280,16 +309,66 @@ def distribution_line(texts: list[str]) -> dict[int, str]:
     return {k: text for k, text in out.items() if text != texts[k]}
 
 
-def from_line(texts: list[str]) -> dict[int, str]:
+def from_line(texts: list[str], fix_case: bool = True) -> dict[int, str]:
     """``из ПЕКИНА получена 3 ч.`` -> ``Из ПЕКИНА Получена 3 ч.``: the header field of where the
     telegram came from, a city in capitals, then when it was sent or received, then the hour;
-    the field opens its line and its word after the city is capitalised. Only case is changed."""
-    if len(texts) < 4 or texts[0].lstrip("`'‘").lower() != "из" or not texts[3][:1].isdigit():
+    the field opens its line and its word after the city is capitalised. That word, misread
+    (``Полу-зена``, ``получен?``), becomes the one field word it is nearest; without
+    ``fix_case`` only those letters are mended, the case kept as read."""
+    if len(texts) < 4 or texts[0].strip("`'‘.").lower() != "из" or not texts[3][:1].isdigit():
         return {}
-    city, word = texts[1].rstrip(","), texts[2]
-    if len(city) < 3 or not (city.isalpha() and city.isupper()) or word.lower() not in FROM_FIELD_WORDS:
+    city, word = texts[1].rstrip(","), from_field_word(texts[2])
+    if len(city) < 3 or not (city.isalpha() and city.isupper()) or word is None:
         return {}
-    written = {0: "Из", 2: word[0].upper() + word[1:].lower()}
+    if not fix_case:
+        read = texts[2]
+        return {} if word == read.lower() else {2: word.capitalize() if read[:1].isupper() else word}
+    written = {0: "Из", 2: word.capitalize()}
+    return {k: text for k, text in written.items() if text != texts[k]}
+
+
+def from_field_word(token: str) -> str | None:
+    """The from-field's word (``получена``) that ``token`` reads, in small letters: the word itself
+    in any case, or the one such word two letters or fewer away from a token of letters (the
+    marks after it a speck); None for none or two."""
+    if token.lower() in FROM_FIELD_WORDS:
+        return token.lower()
+    if not FROM_FIELD_MISREAD.match(token):
+        return None
+    core = token.rstrip(".,:;?!\"'*»”").lower()
+    near = [w for w in FROM_FIELD_WORDS if Levenshtein.distance(core, w, score_cutoff=2) <= 2]
+    return near[0] if len(near) == 1 else None
+
+
+def series_line(texts: list[str]) -> dict[int, str]:
+    """``СЕРИИ “г*.`` -> ``СЕРИЯ "Г"``: the header's series field, alone on its line: the label
+    (one letter of it perhaps misread) and a capital letter in straight quotes. The letter must
+    stand in a mark or two, so that it is the series and not a word."""
+    if len(texts) != 2:
+        return {}
+    label = texts[0].rstrip(".,:;")
+    letter = SERIES_LETTER.match(texts[1])
+    if not label.isupper() or Levenshtein.distance(label, "СЕРИЯ", score_cutoff=1) > 1:
+        return {}
+    if letter is None or not (letter.group(1) or letter.group(3)):
+        return {}
+    written = {0: "СЕРИЯ", 1: f'"{letter.group(2).upper()}"'}
+    return {k: text for k, text in written.items() if text != texts[k]}
+
+
+def addressee_line(texts: list[str]) -> dict[int, str]:
+    """``Това-ищу ФИЛИППОВУ.`` -> ``Товарищу ФИЛИППОВУ``: the header's address, alone on its line:
+    the title in the dative (one letter of it perhaps misread) and a surname in capitals, with no
+    stop after it (a transcription that writes the surname in small letters may end it with one:
+    ``Товарищу Филиппову.``). The surname's letters are the recipient rule's
+    (``Corrector._addressee``)."""
+    title = texts[0].lower() if texts else ""
+    if len(texts) != 2 or title in OTHER_TITLE_FORMS or Levenshtein.distance(title, "товарищу", score_cutoff=1) > 1:
+        return {}
+    surname = texts[1].rstrip(".:;")
+    if len(surname) < 3 or not (surname.isalpha() and surname.isupper()):
+        return {}
+    written = {0: "Товарищу", 1: surname}
     return {k: text for k, text in written.items() if text != texts[k]}
 
 
@@ -301,7 +380,7 @@ def footer_field(texts: list[str], ti: int) -> str | None:
     if texts[ti][:-1].lower() + "." not in FOOTER_LABELS:
         return None
     following = texts[ti + 1]
-    if following.isalpha() and CLOCK_TIME.match(texts[ti + 2]):
+    if footer_surname(following).isalpha() and CLOCK_TIME.match(texts[ti + 2]):
         return "surname"
     if PLAIN_NUMBER.match(following) and texts[ti + 2][:3].lower() == "экз":
         return "copies"

@@ -169,6 +169,14 @@ def test_footer_field(texts: list[str], expected: str | None) -> None:
     assert fields.footer_field(texts, 0) == expected
 
 
+@pytest.mark.parametrize(
+    ("token", "expected"), [("Смирнова.", "Смирнова"), ("Агафонов:", "Агафонов"), ("Елезов", "Елезов")]
+)
+def test_footer_surname(token: str, expected: str) -> None:
+    assert fields.footer_surname(token) == expected
+    assert fields.footer_layout(["Расш.", token, "17.10"], 0)
+
+
 def test_labels_capitalised() -> None:
     assert fields.labels_capitalised([["Расш.", "Елезов", "12.00"], ["отп.", "Корнюшина", "12.15"]])
     assert not fields.labels_capitalised([["расш.", "Елезов", "12.00"], ["отп.", "Корнюшина", "12.15"]])
@@ -184,11 +192,69 @@ def test_labels_capitalised() -> None:
         (["Из", "ПЕКИНА", "Получена", "3", "ч."], {}),  # read right
         (["из", "Вашингтона", "получена", "3"], {}),  # no city in capitals: a sentence
         (["из", "ПЕКИНА", "получена", "телеграмма"], {}),  # no hour follows
-        (["Из", "ПЕКИНА", "попучена", "3", "ч."], {}),  # a misread word is the spelling pass's
+        (["Из", "ПЕКИНА", "попучена", "3", "ч."], {2: "Получена"}),  # two letters misread
+        (["из", "МУКДЕНА", "Полу-зена", "22", "ч."], {0: "Из", 2: "Получена"}),
+        (["Из.", "ПХЕНЬЯНА", "получен?", "3", "ч."], {0: "Из", 2: "Получена"}),  # specks after both
+        (["Из", "ПЕКИНА", "вспучена", "3", "ч."], {}),  # three letters from any field word
+        (["Из", "ПЕКИНА", "прибыл", "3", "ч."], {}),  # no field word
     ],
 )
 def test_from_line(texts: list[str], expected: dict[int, str]) -> None:
     assert fields.from_line(texts) == expected
+
+
+def test_from_line_without_case_mends_letters_only() -> None:
+    assert fields.from_line(["из", "ПЕКИНА", "попучена", "3", "ч."], fix_case=False) == {2: "получена"}
+    assert fields.from_line(["из", "ПЕКИНА", "получена", "3", "ч."], fix_case=False) == {}
+
+
+@pytest.mark.parametrize(
+    ("texts", "expected"),
+    [
+        (["СЕРИЯ", '“Г"'], {1: '"Г"'}),  # another opening quote
+        (["СЕРИЯ", '*Г"'], {1: '"Г"'}),  # a speck for the quote
+        (["СЕРИЯ", '"Г'], {1: '"Г"'}),  # the closing quote lost
+        (["СЕРИЯ", '"г"'], {1: '"Г"'}),  # the series is a capital
+        (["СЕРИИ", '"Г".'], {0: "СЕРИЯ", 1: '"Г"'}),  # the label one letter off, a stop after
+        (["СЕРИЯ", '"Г"'], {}),  # read right
+        (["СЕРИЯ", "Г"], {}),  # no mark: maybe no series letter
+        (["СЕРИИ", '"ФД"'], {}),  # two letters: a locomotive's series, not a telegram's
+        (["ПАРОВОЗЫ", "СЕРИИ", '"Э"'], {}),  # not alone on its line
+        (["Серии", '"Г"'], {}),  # the header writes its label in capitals
+    ],
+)
+def test_series_line(texts: list[str], expected: dict[int, str]) -> None:
+    assert fields.series_line(texts) == expected
+
+
+@pytest.mark.parametrize(
+    ("texts", "expected"),
+    [
+        (["Товарищу", "ФИЛИППОВУ."], {1: "ФИЛИППОВУ"}),
+        (["Това-ищу", "ФИЛИППОВУ"], {0: "Товарищу"}),
+        (["Товарищу", "ФИЛИППОВУ"], {}),  # read right
+        (["Товарищу", "Филиппову."], {}),  # small letters: a transcription's own stop
+        (["Товарищ", "СТАЛИН"], {}),  # another form of the title
+        (["Товарищу", "ФИЛИППОВУ", "лично"], {}),  # not alone on its line
+    ],
+)
+def test_addressee_line(texts: list[str], expected: dict[int, str]) -> None:
+    assert fields.addressee_line(texts) == expected
+
+
+@pytest.mark.parametrize(
+    ("texts", "expected"),
+    [
+        (["22", "ч.", "50", "9.1.1952", "г."], {2: "50 м."}),
+        (["6", "ч.", "35", "2.9.51"], {2: "35 м."}),
+        (["22", "ч.", "50", "м.", "9.1.1952"], {}),  # the unit is there
+        (["22", "ч.", "50", "дивизий"], {}),  # no date follows: no header's time
+        (["22", "ч.", "75", "9.1.1952"], {}),  # no 75th minute
+        (["22", "н.", "50", "9.1.1952"], {}),  # the hours' unit must read right
+    ],
+)
+def test_lost_minutes_unit(texts: list[str], expected: dict[int, str]) -> None:
+    assert fields.lost_minutes_unit(texts, 0) == expected
 
 
 @pytest.mark.parametrize(
@@ -201,6 +267,7 @@ def test_from_line(texts: list[str], expected: dict[int, str]) -> None:
         (["ПЕКИН,", "СЕРИЯ"], {}),  # a comma may stand in a header
         (["ПРОШУ", "СООБЩИТЬ", "ВАШЕ", "МНЕНИЕ."], {}),  # a sentence in capitals, no header
         (["СЕРИЯ.", '"Г".', "[ее"], {}),  # small letters: no header line
+        (["ГЕНШТАБА", "СОВЕТСКОЙ?", "АРМИИ"], {1: "СОВЕТСКОЙ"}),  # a question mark is a speck there too
     ],
 )
 def test_header_marks(texts: list[str], expected: dict[int, str]) -> None:
@@ -233,6 +300,8 @@ def test_from_line_past_a_speck() -> None:
         (["Копии:", "Сталину", "(2)"], True),
         (['`копии".', "Сталину"], True),  # the label read right, whatever marks stick to it
         (["Кочии:", "Стапону", "2),", "Молотову"], True),  # one letter misread, a list follows
+        (["коии:", "Сталину", "Молотову.", "Булганину,"], True),  # one letter lost, a list follows
+        (["Кони:", "Сталину,", "Молотову"], False),  # two letters from the label
         (["Копия", "верна,", "печать"], False),  # one letter off, but no capitalised name follows
         (["Кочии:", "Сталину"], False),  # one letter off and no list
         (["Клуии{", "Сталиму", "{2},", "мопотову,"], False),  # two letters off
