@@ -51,6 +51,7 @@ from pipeline.fields import (
     parenthesised_count,
     series_line,
     split_date_size,
+    this_year_stop,
     time_units,
     unit_stop,
 )
@@ -1770,6 +1771,9 @@ class Corrector:
             if self.settings.fix_punctuation:
                 fixes.update({(li, k): fixed for k, fixed in header_marks(texts).items()})
             fixes.update({(li, k): fixed for k, fixed in series_line(texts).items()})
+            if "с.г" in lines[li]:
+                for ti in range(len(texts)):
+                    fixes.update({(li, k): fixed for k, fixed in this_year_stop(texts, ti).items()})
             address = addressee_line(texts)
             if address or "товарищу" in lines[li].lower():
                 fixes.update({(li, k): fixed for k, fixed in address.items()})

@@ -40,6 +40,8 @@ NUMBER_BEFORE_UNIT = re.compile(r"^\d+(?:\.\d+)*$")
 UNIT_WITH_COMMA = frozenset({"г,", "ч,", "м,"})
 # A year (1951): a plain number the unit г. (год) follows, not grams.
 YEAR = re.compile(r"^(?:1[89]\d\d|20\d\d)$")
+# A date ending in a four-digit year (14.3.1952), which the unit г. may follow.
+DATED_YEAR = re.compile(r"^\d{1,2}\.\d{1,2}\.\d{4}$")
 # Titles before a surname, with their stops (тов. Сталину, тт. Маленкову и Берия).
 NAME_TITLES = frozenset({"тов.", "тт."})
 # A telegram's number (three to five digits), and a plain number (which a unit may follow).
@@ -63,6 +65,12 @@ FROM_FIELD_MISREAD = re.compile(r"^[А-ЯЁа-яё][а-яёА-ЯЁ-]{4,}[^\w]*$"
 # The header's series field (СЕРИЯ "Г"): the series, one capital letter, in marks OCR may read
 # as other quotes or specks ("г*, *Г"), or lose one of ("Г).
 SERIES_LETTER = re.compile(r"^([\"“”„«»*'`]*)([А-ЯЁа-яё])([\"“”„«»*'`]*)[.,:;]?$")
+# The abbreviation "this year" (с.г.) read with its closing stop lost or read as a comma.
+THIS_YEAR_MISREADS = frozenset({"с.г", "с.г,"})
+# Words a comma after с.г. stands before: a clause or a conjunction opens there (с.г., когда).
+CLAUSE_OPENERS = frozenset(
+    {"что", "когда", "так", "как", "если", "чтобы", "где", "но", "а", "однако", "причем", "хотя", "пока"}
+)
 # The forms of the title one letter from the address's dative (Товарищ ИВАНОВ heads no telegram).
 OTHER_TITLE_FORMS = frozenset({"товарищ", "товарищи", "товарища"})
 # A time's hours and minutes (22 ч. 50), then a date with its year: the minutes' unit goes between.
@@ -163,7 +171,10 @@ def unit_stop(texts: list[str], ti: int) -> dict[int, str]:
     """``1951 г,`` -> ``1951 г.``, ``3 ч, 15 м.`` -> ``3 ч. 15 м.``: a year's or a time's one-letter
     unit after a number is an abbreviation, which always has its stop: a comma there before a
     capital or a number is a misread stop, and before a small letter the stop was lost (``г.,``).
-    Not grams after a number that is no year, nor metres after a number that follows no hours."""
+    Not grams after a number that is no year, nor metres after a number that follows no hours.
+    The year's unit with its stop lost (``1952 г дополнительно``) gets it back."""
+    if ti + 1 < len(texts) and texts[ti + 1] == "г" and (YEAR.match(texts[ti]) or DATED_YEAR.match(texts[ti])):
+        return {ti + 1: "г."}
     if ti + 1 < len(texts) and texts[ti + 1] in UNIT_WITH_COMMA and NUMBER_BEFORE_UNIT.match(texts[ti]):
         unit = texts[ti + 1][0]
         if unit == "г" and "." not in texts[ti] and not YEAR.match(texts[ti]):
@@ -207,6 +218,18 @@ def glued_minutes(texts: list[str], ti: int) -> dict[int, str]:
     if m is None or int(texts[ti]) > 24 or int(m.group(1)) > 59 or not following[:1].isdigit():
         return {}
     return {ti + 2: f"{m.group(1)} м."}
+
+
+def this_year_stop(texts: list[str], ti: int) -> dict[int, str]:
+    """``18 ноября с.г, на аэродроме`` -> ``с.г.``: the abbreviation "this year" always ends in its
+    stop. A comma read after it is that stop misread, as a comma seldom follows it; only before a
+    clause or a conjunction (``с.г, когда``) was the stop lost and the comma is kept (``с.г.,``)."""
+    token = texts[ti]
+    if token not in THIS_YEAR_MISREADS:
+        return {}
+    following = texts[ti + 1].lower() if ti + 1 < len(texts) else ""
+    comma = token.endswith(",") and (following in CLAUSE_OPENERS or following.startswith("котор"))
+    return {ti: "с.г.," if comma else "с.г."}
 
 
 def lost_minutes_unit(texts: list[str], ti: int) -> dict[int, str]:

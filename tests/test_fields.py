@@ -61,6 +61,28 @@ def test_unit_stop_after_a_year() -> None:
     assert fields.unit_stop(["1951", "г.", "Пекин"], 0) == {}
 
 
+def test_unit_stop_lost_after_a_year() -> None:
+    assert fields.unit_stop(["1952", "г", "дополнительно"], 0) == {1: "г."}
+    assert fields.unit_stop(["14.3.1952", "г"], 0) == {1: "г."}  # a date's year, the line's end
+    assert fields.unit_stop(["500", "г", "муки"], 0) == {}  # grams
+
+
+@pytest.mark.parametrize(
+    ("texts", "expected"),
+    [
+        (["ноября", "с.г", "меня"], {1: "с.г."}),
+        (["ноября", "с.г,", "на", "аэродроме"], {1: "с.г."}),  # the stop read as a comma
+        (["декабре", "с.г,", "-", "январе"], {1: "с.г."}),
+        (["марте", "с.г,", "когда"], {1: "с.г.,"}),  # a clause opens: the stop was lost
+        (["марте", "с.г,", "которые"], {1: "с.г.,"}),
+        (["марте", "с.г.", "меня"], {}),  # read right
+        (["марте", "с.г.,", "когда"], {}),
+    ],
+)
+def test_this_year_stop(texts: list[str], expected: dict[int, str]) -> None:
+    assert fields.this_year_stop(texts, 1) == expected
+
+
 @pytest.mark.parametrize(
     ("texts", "expected"),
     [
