@@ -499,6 +499,10 @@ class Corrector:
         self._units = frozenset(
             w for w, kind in lexicon.domain_kind.items() if kind == "abbreviation" and "." not in w and w.isalpha()
         )
+        # Abbreviations in small letters with a stop inside (т.е., т.к., с.г.): small after a comma.
+        self._inner_dot_abbreviations = frozenset(
+            k for k, kind in lexicon.domain_kind.items() if "." in k[:-1] and " " not in k and k.islower()
+        )
         self._never_capital_cache: dict[str, bool] = {}
         self._lemma_cache: dict[str, frozenset[str]] = {}
         self._recipient_cache: dict[str, bool] = {}
@@ -1202,8 +1206,20 @@ class Corrector:
         unit = self._misread_unit(token, previous_text) if after_number else None
         if unit is not None:
             return unit, "unit"
-        if after_number and token[:1].isupper() and token.lower() in THOUSANDS and (following or "a")[:1].islower():
-            return token.lower(), "case"  # 59 Тыс. тонн: a count's word after its number is small
+        if after_number and token[:1].isupper() and token.lower() in THOUSANDS:
+            after = line_tokens[ti + 2][2] if ti + 2 < len(line_tokens) else None
+            if (following or "a")[:1].islower() or following and self._capitalised_count(following, after):
+                return token.lower(), "case"  # 59 Тыс. тонн (3 Тыс. Тонн): a count's word is small
+        if ti > 0 and previous_text.lower() in THOUSANDS and self._capitalised_count(token, following):
+            return token.lower(), "case"  # 8 тыс. Человек: what a thousand counts is small
+        if (
+            token[:1].isupper()
+            and not token.isupper()  # Т.Е. in a text typed in capitals stays
+            and ti > 0
+            and previous_text[-1:] == ","
+            and token.lower() in self._inner_dot_abbreviations
+        ):
+            return token.lower(), "case"  # тонн, Т.е. не более: т.е. after a comma
         if token in YEAR_UNIT_CAPITAL and YEAR_OR_DATE.match(previous_text) and _small_letters(line_tokens):
             return token.lower(), "case"  # 14.3.1951 Г.: the year's unit, on a line not in capitals
         if (
@@ -2423,9 +2439,14 @@ class Corrector:
     def _counted_capital(self, token: str, before_number: str, following: str | None) -> bool:
         """``выделить 7 Тысяч рабочих``: a common noun capitalised right after a bare number, which
         follows a small word and is followed by one, is the number's counted word in a misread case."""
+        return bool(MID_SENTENCE_BEFORE.match(before_number)) and self._capitalised_count(token, following)
+
+    def _capitalised_count(self, token: str, following: str | None) -> bool:
+        """Whether ``token``, standing where a count's word does (after a number or ``тыс.``), is a
+        common noun capitalised by a misread case: a small word follows it."""
         if not (token[:1].isupper() and token[1:].islower() and PLAIN_WORD.fullmatch(token)):
             return False
-        if following is None or not LOWER_START.match(following) or not MID_SENTENCE_BEFORE.match(before_number):
+        if following is None or not LOWER_START.match(following):
             return False
         return self._common_noun(token.lower()) is not None
 
