@@ -2173,6 +2173,8 @@ class Corrector:
     def _strip_stray_punctuation(self, token: str, next_lower: bool) -> str:
         """Drop dots and colons that Russian orthography cannot have where they stand."""
         if DIGIT.search(token):
+            if token[:1] in ".,:;" and token[1:2].isdigit():
+                token = token[1:]  # № .3317: no mark opens a number (Russian writes 0,5, not ,5)
             date = DATE_THIS_YEAR.match(token)
             if date is not None and date.group(2) != ".":
                 return date.group(1) + "." + date.group(3)  # the abbreviation с.г. always has its stop
