@@ -40,8 +40,6 @@ NUMBER_BEFORE_UNIT = re.compile(r"^\d+(?:\.\d+)*$")
 UNIT_WITH_COMMA = frozenset({"г,", "ч,", "м,"})
 # A year (1951): a plain number the unit г. (год) follows, not grams.
 YEAR = re.compile(r"^(?:1[89]\d\d|20\d\d)$")
-# A date ending in a four-digit year (14.3.1952), which the unit г. may follow.
-DATED_YEAR = re.compile(r"^\d{1,2}\.\d{1,2}\.\d{4}$")
 # Titles before a surname, with their stops (тов. Сталину, тт. Маленкову и Берия).
 NAME_TITLES = frozenset({"тов.", "тт."})
 # A telegram's number (three to five digits), and a plain number (which a unit may follow).
@@ -73,8 +71,9 @@ CLAUSE_OPENERS = frozenset(
 )
 # The forms of the title one letter from the address's dative (Товарищ ИВАНОВ heads no telegram).
 OTHER_TITLE_FORMS = frozenset({"товарищ", "товарищи", "товарища"})
-# A time's hours and minutes (22 ч. 50), then a date with its year: the minutes' unit goes between.
-DATE_WITH_YEAR = re.compile(r"^\d{1,2}\.\d{1,2}\.(?:\d{2}|\d{4})\b")
+# A date with its year (9.1.1952, 29.6.51): the unit г. may follow it, and a header's time
+# (22 ч. 50 м.) comes before it.
+DATE_WITH_YEAR = re.compile(r"^\d{1,2}\.\d{1,2}\.(?:\d{2}|\d{4})$")
 # The labels of a footer's fields, whatever case OCR read them in: who deciphered the telegram
 # (Расш.), who typed it out (Отп.), who enciphered it (Зашифр.).
 FOOTER_LABELS = frozenset({"расш.", "отп.", "зашифр."})
@@ -173,7 +172,7 @@ def unit_stop(texts: list[str], ti: int) -> dict[int, str]:
     capital or a number is a misread stop, and before a small letter the stop was lost (``г.,``).
     Not grams after a number that is no year, nor metres after a number that follows no hours.
     The year's unit with its stop lost (``1952 г дополнительно``) gets it back."""
-    if ti + 1 < len(texts) and texts[ti + 1] == "г" and (YEAR.match(texts[ti]) or DATED_YEAR.match(texts[ti])):
+    if ti + 1 < len(texts) and texts[ti + 1] == "г" and (YEAR.match(texts[ti]) or DATE_WITH_YEAR.match(texts[ti])):
         return {ti + 1: "г."}
     if ti + 1 < len(texts) and texts[ti + 1] in UNIT_WITH_COMMA and NUMBER_BEFORE_UNIT.match(texts[ti]):
         unit = texts[ti + 1][0]
