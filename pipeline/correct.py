@@ -307,6 +307,9 @@ VERB_POS = frozenset({"VERB", "INFN", "GRND"})  # none of them follows a preposi
 # The second pass takes no stop or colon away: a neighbour the first pass mended into small letters
 # would make a real stop look like a speck (горючего. а с, its А read small).
 SECOND_PASS_SKIPS = frozenset({"punctuation"})
+# A recipient's name this long one letter from a listed person's is that person, even on a clean
+# page (_recipient).
+LONG_RECIPIENT = 7
 # A domain word this long may be joined from two long parts (_near_long_entry).
 LONG_ENTRY = 12
 COLUMN_GAP = 3  # blanks between two words of a line that stand in different columns
@@ -1819,12 +1822,13 @@ class Corrector:
                 consumed.add((li, ti))
         return edits
 
-    def _recipient(self, token: str) -> str | None:
+    def _recipient(self, token: str, header: bool = True) -> str | None:
         """``Стапону`` -> ``Сталину``: a word of the copies line, or the one after ``Товарищу``, is a
         person the lexicon lists, in the dative (who gets a copy, whom the telegram addresses). A
         word the lexicon does not list becomes the one such form within reach, and a listed
         person's form without its ending its dative (``Булганин`` -> ``Булганину``), punctuation
-        kept; None if there is none or two come as close."""
+        kept; None if there is none or two come as close. ``header``: the word stands in the
+        header's copies or address line, not in a sentence (``Доложите товарищу ...``)."""
         lead, core, trail = _core(token)
         word = core.lower()
         if lead or len(core) < 4 or not core.isalpha():
@@ -1836,8 +1840,13 @@ class Corrector:
         if not scored or len(scored) > 1 and scored[0][1] - scored[1][1] < self.settings.ambiguity:
             return None
         best = scored[0][0]
-        if self.channel.cost(word, best) >= self.settings.substitution_cost and self._is_clean_page():
-            return None  # as in the token pass: on a clean page an unlisted name is likelier
+        # As in the token pass: on a clean page an unlisted name is likelier, unless the word is
+        # long, in the header and one letter from the listed person's (Булггнину: the header names
+        # the leaders, and no other surname is so near).
+        long_one_letter_off = header and len(word) >= LONG_RECIPIENT and not self._two_edits(word, best)
+        plain = self.channel.cost(word, best) >= self.settings.substitution_cost
+        if plain and not long_one_letter_off and self._is_clean_page():
+            return None
         return self._written_name(core, best) + trail
 
     def _written_name(self, core: str, name: str) -> str:
@@ -1847,10 +1856,10 @@ class Corrector:
 
     def _addressee(self, texts: list[str]) -> dict[int, str]:
         """``Товарищу ФИЛИППОВ`` -> ``Товарищу ФИЛИППОВУ``: the listed person after the dative
-        address is in the dative too."""
+        address is in the dative too (in the header's address line, or in a sentence)."""
         for k in range(len(texts) - 1):
             if _core(texts[k])[1].lower() == "товарищу":
-                fixed = self._recipient(texts[k + 1])
+                fixed = self._recipient(texts[k + 1], header=len(texts) == 2)
                 return {} if fixed is None else {k + 1: fixed}
         return {}
 
