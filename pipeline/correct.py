@@ -1065,11 +1065,22 @@ class Corrector:
             and not self._subject_after_noun(token, following)
         )
 
+    def _first_person_verb(self, token: str) -> bool:
+        """Whether ``token`` is a verb in the first person in small letters (``прошу``, ``считаю``,
+        ``просим``)."""
+        core = _core(token)[1]
+        if not core.isalpha() or not core.islower() or core not in self.lexicon.counts:
+            return False
+        tag = self._tags(core)[0]
+        return tag.POS == "VERB" and tag.person == "1per"
+
     def _subject_after_noun(self, token: str, following: str) -> bool:
-        """``треть. он также просит``: a personal pronoun in the nominative after a noun and its
-        stop is the next sentence's subject, its small letter a misread capital; inside a
-        sentence a noun is seldom followed by the subject with nothing between them."""
-        if _core(following)[1].lower() not in SUBJECT_PRONOUNS:
+        """``треть. он также просит``, ``мостов. считаю``: a personal pronoun in the nominative, or a
+        verb in the first person (with which a report opens its sentences, ``_first_person_verb``),
+        after a noun and its stop opens the next sentence, its small letter a misread capital;
+        inside a sentence a noun is seldom followed by the subject or a first person's verb with
+        nothing between them. After an adverb it may be (``поэтому. просим``: a speck)."""
+        if _core(following)[1].lower() not in SUBJECT_PRONOUNS and not self._first_person_verb(following):
             return False
         word = _core(token)[1].lower()
         return word.isalpha() and self._likeliest_pos(word) == "NOUN"
@@ -2342,7 +2353,8 @@ class Corrector:
         A sentence start is taken only after ``!`` or ``?``: a speck read as a full stop is
         common, a misread exclamation mark not; after a stop only for a word that opens
         sentences alone (``дорог.`` / ``кроме того`` -> ``Кроме того``) or for the subject after a noun
-        (``треть.`` / ``он`` -> ``Он``, ``_subject_after_noun``); and at ``opens_text``,
+        (``треть.`` / ``он`` -> ``Он``, ``мостов.`` / ``считаю`` -> ``Считаю``,
+        ``_subject_after_noun``); and at ``opens_text``,
         the first word after a header line (``Товарищу ФИЛИППОВУ`` / ``сообщаю`` -> ``Сообщаю``).
         """
         # Most tokens fail the cheap tests on the first letter and the neighbours.
