@@ -3150,14 +3150,22 @@ def _word_before_stop(token: str) -> str:
 
 
 def _name_run(line_tokens: list[tuple[int, int, str]], ti: int) -> bool:
-    """Whether the token at ``ti`` follows a capitalised word inside a sentence (after a small
-    word or a dotted abbreviation): the second word of a name (д. Верхняя Гутара, Старой Вершни)."""
-    if ti < 2:
+    """Whether the token at ``ti`` follows capitalised words inside a sentence (after a small
+    word, a dotted abbreviation or an initialism): a later word of a name (д. Верхняя Гутара,
+    Старой Вершни, Госплана КНДР Чон Чжун Тхека)."""
+    k = ti - 1
+    while k >= 0 and _capitalised_word(line_tokens[k][2]):
+        k -= 1
+    if k == ti - 1 or k < 0:
         return False
-    before, two_back = line_tokens[ti - 1][2], line_tokens[ti - 2][2]
-    if not (PLAIN_WORD.fullmatch(before) and before[:1].isupper() and before[1:].islower()):
-        return False
-    return bool(two_back[:1].islower()) and two_back[-1:] not in "!?"
+    before_run = line_tokens[k][2]
+    initialism = len(before_run) > 1 and before_run.isalpha() and before_run.isupper()
+    return (bool(before_run[:1].islower()) or initialism) and before_run[-1:] not in "!?"
+
+
+def _capitalised_word(token: str) -> bool:
+    """Whether ``token`` is a capitalised word of letters alone (Чжун, not КНДР nor Чжун,)."""
+    return bool(PLAIN_WORD.fullmatch(token)) and token[:1].isupper() and token[1:].islower()
 
 
 def _open_parenthesis(line_tokens: list[tuple[int, int, str]]) -> bool:
