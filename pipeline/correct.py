@@ -2722,6 +2722,10 @@ class Corrector:
             # lower-case names (ваморов), and two edits can reach a common word from most names.
             scored = [t for t in scored if t[2] == "lexicon"]
             best = self._confident_best(scored, keep, extra, name_bonus)
+        if best is None and "-" in word:
+            best_part = self._mended_compound(core, initial, conf)
+            if best_part is not None:
+                return best_part
         if best is None:
             if not inside_sentence:
                 self._last_tie = self._tie_options(core, scored, keep, extra, name_bonus)
@@ -2745,6 +2749,34 @@ class Corrector:
         listed = [{"word": w, "score": round(sc, 3)} for w, sc, _ in scored[:5]]
         listed.append({"word": word, "score": round(keep, 3), "keep": True})
         return self._written(core, best_word), best_reason, best_score - keep, listed
+
+    def _mended_compound(
+        self, core: str, initial: bool, conf: float | None
+    ) -> tuple[str, str, float, list[dict[str, Any]]] | None:
+        """``инженер-попховник`` -> ``инженер-полковник``: a compound of two nouns (a rank: инженер-,
+        генерал-) that no list holds whole, so that no candidate reaches it, its second part
+        misread: that part is corrected as a word alone would be. The first part must be a noun in
+        the nominative, as such a compound's head stays (инженер-полковника); a first part that is
+        no word alone (самолето-вылетов, корейско-китайская) or a name's (Сяк-цяль) stays as read."""
+        parts = core.split("-")
+        if len(parts) != 2 or min(len(p) for p in parts) < 3:
+            return None
+        head, tail = parts
+        if not head.isalpha() or self.lexicon.is_word(tail.lower()) or not self._nominative_noun(head.lower()):
+            return None
+        tie = self._last_tie  # the part's tie is no tie of the whole token
+        fixed = self._correct_core(tail, tail, 0, len(tail), False, conf)
+        self._last_tie = tie
+        if fixed is None or fixed[1] != "spelling" or " " in fixed[0]:
+            return None
+        return head + "-" + fixed[0], fixed[1], fixed[2], fixed[3]
+
+    def _nominative_noun(self, word: str) -> bool:
+        """Whether a dictionary word's likeliest reading is a common noun in the nominative singular."""
+        if word not in self.lexicon.counts or word in self.lexicon.domain or not self._dictionary_word(word):
+            return False  # a name's part (Цзинь-) is none, whatever the guesser makes of it
+        tag = self._tags(word)[0]
+        return tag.POS == "NOUN" and tag.case == "nomn" and tag.number == "sing" and not NAME_TAGS & tag.grammemes
 
     def _written(self, core: str, meant: str) -> str:
         """``meant`` (lower case) written for ``core``: its case pattern, or the lexicon's form."""
