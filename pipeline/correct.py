@@ -307,6 +307,8 @@ VERB_POS = frozenset({"VERB", "INFN", "GRND"})  # none of them follows a preposi
 # The second pass takes no stop or colon away: a neighbour the first pass mended into small letters
 # would make a real stop look like a speck (горючего. а с, its А read small).
 SECOND_PASS_SKIPS = frozenset({"punctuation"})
+# A Chinese or Korean given name of two syllables joined by a hyphen (Жуй-цин, Энь-лай).
+HYPHENED_GIVEN_NAME = re.compile(r"^[А-ЯЁ][а-яё]+-[а-яё]+$")
 # A recipient's name this long one letter from a listed person's is that person, even on a clean
 # page (_recipient).
 LONG_RECIPIENT = 7
@@ -677,6 +679,8 @@ class Corrector:
                 edit = None
             if edit is not None and edit[1].startswith("short-word") and not self._no_scrap_beside(tokens[li], ti):
                 edit = None  # воспита ня: a scrap of a word OCR split, no function word
+            if edit is not None and edit[1].startswith("short-word") and _before_given_name(token, following):
+                edit = None  # Ло Жуй-цин: a Chinese surname before the given name, no По
             if edit is not None and token[:1].isupper() and self._surname_slot(tokens[li], ti, token, edit[0]):
                 edit = None  # тов. Ухова П.Д.: a surname the lexicon lacks, not Ухода
             if edit is not None and ti and self._verb_after_preposition(tokens[li][ti - 1][2], token, edit[0]):
@@ -913,6 +917,10 @@ class Corrector:
             return False
         before = line_tokens[ti - 1][2] if ti else ""
         after = line_tokens[ti + 1][2] if ti + 1 < len(line_tokens) else ""
+        if "-" in token and self._chinese_surname(before):
+            # ЛИ ФУ-ЧУНЬ: a given name after a listed Chinese or Korean surname becomes only a
+            # listed person's (Ли Ли-сань), never a place one or two edits away (ФУШУНЬ).
+            return self.lexicon.domain_kind.get(_core(replacement)[1].lower()) != "person"
         slot = (
             INITIALS.match(before) or before.lower() in NAME_TITLES or INITIALS.match(after) or self._given_name(before)
         )
@@ -928,6 +936,12 @@ class Corrector:
         # After a capitalised word inside a sentence only a noun or verb is vetoed: an adjective
         # or pronoun goes with it (Великой Отечествекной -> Отечественной, Прошу Ватих -> Ваших).
         return not run or self._tags(word)[0].POS in NAME_RUN_VETO_POS
+
+    def _chinese_surname(self, token: str) -> bool:
+        """Whether ``token`` is a listed person's name of one syllable or two (Ли, Лю, Чжоу, Пэн):
+        a Chinese or Korean surname, which a hyphened given name follows."""
+        core = _core(token)[1]
+        return 1 < len(core) <= 4 and core.isalpha() and self.lexicon.domain_kind.get(core.lower()) == "person"
 
     def _surname_made_name(self, read: str, name: str) -> bool:
         """Whether a word read shaped as a surname of its own would become the listed ``name``
@@ -1635,7 +1649,7 @@ class Corrector:
                 if lowered is None:
                     cores = [_core(STRAY_LEAD.sub("", t[2])) for t in line_tokens]  # .АРМИИ: a speck before it
                     lowered = [c[1].lower() for c in cores]
-                for phrase, written, k in by_word.get(lowered[i], ()):
+                for phrase, written, k in self._phrases_at(by_word.get(lowered[i], ()), lowered, i):
                     start = i - k
                     if start < 0 or start + len(phrase) > len(line_tokens) or (start, phrase) in tried:
                         continue
@@ -1649,7 +1663,10 @@ class Corrector:
                         continue
                     misread = [start + m for m in self._phrase_misreads(phrase, lowered[start : start + len(phrase)])]
                     if not misread or any(
-                        (li, t) in consumed or not WORD_CORE.match(cores[t][1]) or lowered[t] in domain
+                        (li, t) in consumed
+                        or (li, t) in listed  # a word of another listed phrase read right (Ли Сын Мана)
+                        or not WORD_CORE.match(cores[t][1])
+                        or lowered[t] in domain
                         for t in misread  # a lexicon form is another case of the name, not a misreading
                     ):
                         continue
@@ -1668,6 +1685,15 @@ class Corrector:
                     edits += self._phrase_read_right(li, line_tokens, cores, start, phrase, written, consumed)
                     listed.update((li, t) for t in span)
         return edits
+
+    @staticmethod
+    def _phrases_at(
+        options: tuple[tuple[tuple[str, ...], tuple[str, ...], int], ...], lowered: list[str], i: int
+    ) -> list[tuple[tuple[str, ...], tuple[str, ...], int]]:
+        """The listed phrases with the word at ``i``, those read right there first: ``Ли Сын Мана``
+        is that phrase read right, not ``Ли Сын Ман`` with its last word misread."""
+        exact = [o for o in options if i - o[2] >= 0 and list(o[0]) == lowered[i - o[2] : i - o[2] + len(o[0])]]
+        return exact + [o for o in options if o not in exact]
 
     def _phrase_read_right(
         self,
@@ -2249,11 +2275,18 @@ class Corrector:
                     and pos[0] in NEVER_BEFORE_STOP
                     and after_function_word
                     and (next_lower or not self._may_end_sentence(word))
+                    and not (trail.group() == ":" and self._verb_reading(word))  # это значит: над
                 ):
                     return token[: trail.start()]
                 if inside_sentence and pos is not None and not pos[1]:
                     return token[: trail.start()]
         return token
+
+    def _verb_reading(self, word: str) -> bool:
+        """Whether any of a word's readings is a verb in the indicative (значит, a conjunction most
+        often, is also the verb that may announce what follows with a colon; при is no such verb,
+        only an imperative)."""
+        return any(t.POS == "VERB" and t.mood == "indc" for t in self._tags(word))
 
     def _dictionary_word(self, word: str) -> bool:
         """Whether OpenCorpora has ``word``: the frequency list also counts abbreviations cut
@@ -2478,7 +2511,8 @@ class Corrector:
         small words of a line by a misread case (a monospace font's П, У, С are its п, у, с grown).
 
         Kept: a name or a word the period capitalises (Родины, Правительства, Дворец культуры),
-        and a nominative after a noun or adjective, which
+        an institution's name before an initialism (Прокуратуру СССР), and a nominative after a
+        noun or adjective, which
         may open a sentence whose stop OCR lost (медикаментов Переговоры в Кэсоне,
         военнопленными Проект)."""
         nominative = self._common_noun(word)
@@ -2490,6 +2524,8 @@ class Corrector:
                 return False  # Коммунистической партин, Всесоюзного п: a misread word or a scrap
         elif following is not None and self._dictionary_word(following) and not self._maybe_name(following):
             return False  # в День Победы: a capitalised common word after it, the two a name
+        elif following is not None and len(following) > 1 and _core(after or "")[1].isupper():
+            return False  # в Прокуратуру СССР: an initialism after it, the two an institution's name
         return not nominative or self._likeliest_pos(before) in NOMINATIVE_AFTER_POS
 
     def _likeliest_pos(self, word: str) -> str | None:
@@ -3193,6 +3229,12 @@ def _name_run(line_tokens: list[tuple[int, int, str]], ti: int) -> bool:
     before_run = line_tokens[k][2]
     initialism = len(before_run) > 1 and before_run.isalpha() and before_run.isupper()
     return (bool(before_run[:1].islower()) or initialism) and before_run[-1:] not in "!?"
+
+
+def _before_given_name(token: str, following: str | None) -> bool:
+    """Whether a capitalised token stands before a hyphened given name (Ло Жуй-цин): a Chinese or
+    Korean surname, whatever Russian word its letters are one from."""
+    return token[:1].isupper() and following is not None and bool(HYPHENED_GIVEN_NAME.match(_core(following)[1]))
 
 
 def _capitalised_word(token: str) -> bool:
