@@ -63,8 +63,9 @@ FROM_FIELD_MISREAD = re.compile(r"^[А-ЯЁа-яё][а-яёА-ЯЁ-]{4,}[^\w]*$"
 # The header's series field (СЕРИЯ "Г"): the series, one capital letter, in marks OCR may read
 # as other quotes or specks ("г*, *Г"), or lose one of ("Г).
 SERIES_LETTER = re.compile(r"^([\"“”„«»*'`]*)([А-ЯЁа-яё])([\"“”„«»*'`]*)[.,:;]?$")
-# The abbreviation "this year" (с.г.) read with its closing stop lost or read as a comma.
-THIS_YEAR_MISREADS = frozenset({"с.г", "с.г,"})
+# The abbreviation "this year" (с.г.), alone or closing a date (23.6.с.г.), read with its closing
+# stop lost or read as a comma.
+THIS_YEAR_MISREAD = re.compile(r"^((?:\d{1,2}\.\d{1,2}\.)?с\.г)(,?)$")
 # Words a comma after с.г. stands before: a clause or a conjunction opens there (с.г., когда).
 CLAUSE_OPENERS = frozenset(
     {"что", "когда", "так", "как", "если", "чтобы", "где", "но", "а", "однако", "причем", "хотя", "пока"}
@@ -220,15 +221,16 @@ def glued_minutes(texts: list[str], ti: int) -> dict[int, str]:
 
 
 def this_year_stop(texts: list[str], ti: int) -> dict[int, str]:
-    """``18 ноября с.г, на аэродроме`` -> ``с.г.``: the abbreviation "this year" always ends in its
-    stop. A comma read after it is that stop misread, as a comma seldom follows it; only before a
-    clause or a conjunction (``с.г, когда``) was the stop lost and the comma is kept (``с.г.,``)."""
-    token = texts[ti]
-    if token not in THIS_YEAR_MISREADS:
+    """``18 ноября с.г, на аэродроме`` -> ``с.г.``, ``от 28.6.с.г, говорится`` -> ``28.6.с.г.``: the
+    abbreviation "this year", alone or closing a date, always ends in its stop. A comma read after
+    it is that stop misread, as a comma seldom follows it; only before a clause or a conjunction
+    (``с.г, когда``) was the stop lost and the comma is kept (``с.г.,``)."""
+    misread = THIS_YEAR_MISREAD.match(texts[ti])
+    if misread is None:
         return {}
     following = texts[ti + 1].lower() if ti + 1 < len(texts) else ""
-    comma = token.endswith(",") and (following in CLAUSE_OPENERS or following.startswith("котор"))
-    return {ti: "с.г.," if comma else "с.г."}
+    comma = bool(misread.group(2)) and (following in CLAUSE_OPENERS or following.startswith("котор"))
+    return {ti: misread.group(1) + (".," if comma else ".")}
 
 
 def lost_minutes_unit(texts: list[str], ti: int) -> dict[int, str]:
