@@ -226,9 +226,9 @@ def this_year_stop(texts: list[str], ti: int) -> dict[int, str]:
     it is that stop misread, as a comma seldom follows it; only before a clause or a conjunction
     (``с.г, когда``) was the stop lost and the comma is kept (``с.г.,``)."""
     misread = THIS_YEAR_MISREAD.match(texts[ti])
-    if misread is None:
-        return {}
     following = texts[ti + 1].lower() if ti + 1 < len(texts) else ""
+    if misread is None or following[:1] in (".", ","):
+        return {}  # 23.6.с.г .. вызвало: the stop read apart, after a blank
     comma = bool(misread.group(2)) and (following in CLAUSE_OPENERS or following.startswith("котор"))
     return {ti: misread.group(1) + (".," if comma else ".")}
 

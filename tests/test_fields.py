@@ -81,6 +81,7 @@ def test_unit_stop_lost_after_a_year() -> None:
         (["радио", "23.6.с.г", "вызвало"], {1: "23.6.с.г."}),
         (["от", "28.6.с.г,", "когда"], {1: "28.6.с.г.,"}),
         (["от", "28.6.51,", "говорится"], {}),  # a year, no с.г.
+        (["радио", "23.6.с.г", "..", "вызвало"], {}),  # its stop read apart
     ],
 )
 def test_this_year_stop(texts: list[str], expected: dict[int, str]) -> None:
