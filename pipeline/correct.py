@@ -957,7 +957,7 @@ class Corrector:
     def _given_name(self, token: str) -> bool:
         """Whether ``token`` is a capitalised given name by its likeliest reading (Николай, not
         Надежда): a surname follows it (комбайнер Николай Ступак)."""
-        if not (PLAIN_WORD.fullmatch(token) and token[:1].isupper() and token[1:].islower()):
+        if not _capitalised_word(token):
             return False
         word = token.lower()
         if not self._dictionary_word(word):
@@ -1238,7 +1238,8 @@ class Corrector:
             after = line_tokens[ti + 2][2] if ti + 2 < len(line_tokens) else None
             if (following or "a")[:1].islower() or following and self._capitalised_count(following, after):
                 return token.lower(), "case"  # 59 Тыс. тонн (3 Тыс. Тонн): a count's word is small
-        if ti > 0 and previous_text.lower() in THOUSANDS and self._capitalised_count(token, following):
+        after_thousands = ti > 0 and token[:1].isupper() and previous_text.lower() in THOUSANDS
+        if after_thousands and self._capitalised_count(token, following):
             return token.lower(), "case"  # 8 тыс. Человек: what a thousand counts is small
         if (
             token[:1].isupper()
@@ -2500,7 +2501,7 @@ class Corrector:
     def _capitalised_count(self, token: str, following: str | None) -> bool:
         """Whether ``token``, standing where a count's word does (after a number or ``тыс.``), is a
         common noun capitalised by a misread case: a small word follows it."""
-        if not (token[:1].isupper() and token[1:].islower() and PLAIN_WORD.fullmatch(token)):
+        if not _capitalised_word(token):
             return False
         if following is None or not LOWER_START.match(following):
             return False
