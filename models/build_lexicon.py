@@ -660,6 +660,18 @@ PHRASES = [
     # are left out, since Наше мнение is as right.
     "Прошу Вас",
 ]
+# Fixed expressions of Russian prose (kind ``expression``): one word misread into another is
+# told by the rest (вряд пи -> вряд ли, тах как -> так как, йо мнению -> по мнению). Unlike a
+# name's, a mark between their words is the writer's (так, как; так. Как), never a speck.
+EXPRESSIONS = [
+    "вряд ли",
+    "так как",
+    "тем не менее",
+    "до сих пор",
+    "по мнению",
+    "в течение",
+    "кроме того",
+]
 
 ENDINGS = {
     "m": ["", "а", "у", "ом", "е"],
@@ -701,6 +713,7 @@ def build() -> list[tuple[str, str, str]]:
     for head, last, paradigm in FULL_NAMES:
         rows += [(f"{head} {form}", "phrase", f"{head} {last}") for form in inflect(last, paradigm)]
     rows += [(phrase, "phrase", phrase) for phrase in PHRASES]
+    rows += [(expression, "expression", expression) for expression in EXPRESSIONS]
     seen: set[str] = set()
     unique = []
     for row in rows:

@@ -366,6 +366,8 @@ ADJECTIVE_ENDINGS = frozenset(
 COORDINATION = frozenset({"и", "или", "а", "либо"})
 # Words after which a noun is in the genitive plural (тыс. тонн, млн. рублей).
 THOUSANDS = frozenset({"тыс.", "млн.", "млрд."})
+# The unit of the genre's supply counts, in the genitive plural a count takes (_misread_tonnes).
+TONNES = "тонн"
 # The Soviet holidays named by their date, whose month keeps its capital (к празднику 1 Мая).
 HOLIDAYS = frozenset({("1", "мая"), ("9", "мая"), ("8", "марта"), ("7", "ноября"), ("23", "февраля")})
 # The year's unit read as a capital, after a year or a date (1951 Г., 14.3.1951 Г.,).
@@ -375,6 +377,9 @@ YEAR_OR_DATE = re.compile(r"^(?:\d{1,2}\.\d{1,2}\.)?(?:1[89]\d\d|20\d\d)$")
 FUNCTION_POS = frozenset({"PREP", "CONJ", "PRCL"})
 # A stop, colon or semicolon inside a listed phrase (ГЛАВНОЕ. УПРАВЛЕНИЕ, МАО. ЦЗЕ-ДУН) is a speck.
 INNER_STOPS = frozenset({".", ":", ";"})
+# The lexicon's kinds of multi-word entries: names and the genre's titles (``phrase``), and fixed
+# expressions of Russian prose (``expression``, вряд ли), which no mark parts.
+PHRASE_KINDS = frozenset({"phrase", "expression"})
 # Parts of speech that seldom end a sentence: a stop after them before a small letter is a speck.
 SELDOM_BEFORE_STOP = frozenset({"ADJF", "INFN"})
 # pymorphy3 grammemes of proper names: personal names, surnames, patronymics, places, organisations.
@@ -408,6 +413,11 @@ def _case(tag: Any) -> str | None:
     """A reading's case, the second genitive, locative and accusative counted as the first."""
     case = tag.case
     return CASE_FAMILY.get(case, case)
+
+
+def _takes_genitive_plural(number: str) -> bool:
+    """Whether a count in digits takes the genitive plural (5, 11, 20 тонн; not 1 тонна, 3 тонны)."""
+    return number[-1] in "056789" or number[-2:-1] == "1"
 
 
 def _genitive_plural(parse: Any) -> bool:
@@ -764,7 +774,11 @@ class Corrector:
             # A one-letter preposition is as often the misread word (к апреле): _governing_preposition.
             return self._memo_grammar(("prep", lower, b), lambda: self._governed_noun(lower, b))
         if a in THOUSANDS or a.isdigit() and 0 < int(a) <= 31 and b[:3] in MONTH_STEMS:
-            return self._memo_grammar(("count", a if a in THOUSANDS else "day", b), lambda: self._counted_noun(a, b))
+            fix = self._memo_grammar(("count", a if a in THOUSANDS else "day", b), lambda: self._counted_noun(a, b))
+            if fix is not None or a not in THOUSANDS:
+                return fix
+        if (a in THOUSANDS or a.isdigit() and _takes_genitive_plural(a)) and b != TONNES:
+            return self._memo_grammar(("tonnes", b), lambda: self._misread_tonnes(b))
         if a[-2:] not in ADJECTIVE_ENDINGS or a not in self.lexicon.counts or not self._disagree(a, b):
             return None
         # After и or a comma the adjective may be one of several before a plural noun
@@ -808,6 +822,16 @@ class Corrector:
         """The genitive plural after тыс., the month's genitive after a day's number."""
         meant = self._form_meant(b, _genitive_plural if a in THOUSANDS else _month_genitive, same_pos="NOUN")
         return None if meant is None else (meant, None, [{"word": meant}, {"word": b, "keep": True}])
+
+    def _misread_tonnes(self, b: str) -> tuple[str | None, str | None, list[dict[str, Any]]] | None:
+        """``тонн`` misread as another word one edit away after a count in the genitive plural
+        (20 тыс. тони, 300 тоны): the genre counts its supplies in tonnes, and none of these
+        words is what a count of that case takes. A form of тонна itself (1 тонну) stays."""
+        if Levenshtein.distance(b, TONNES, score_cutoff=1) > 1:
+            return None
+        if any(p.normal_form == "тонна" for p in self.lexicon.morph.parse(b)):
+            return None
+        return TONNES, None, [{"word": TONNES}, {"word": b, "keep": True}]
 
     def _tags(self, word: str) -> tuple[Any, ...]:
         """pymorphy3's tags of a lower-case word (memoised; ``tag`` is cheaper than ``parse``)."""
@@ -1656,13 +1680,19 @@ class Corrector:
                         continue
                     tried.add((start, phrase))
                     span = range(start, start + len(phrase))
+                    expression = self.lexicon.domain_kind.get(" ".join(phrase)) == "expression"
+                    if expression and any(cores[t][2] for t in span[:-1]):
+                        continue  # так, как; так. Как: the writer's mark parts the words
                     if list(phrase) == lowered[start : start + len(phrase)]:
                         # Read right: its words are no halves of other words (Ким ИР СЕНА never
                         # joins into the variant ИРСЕНА).
-                        edits += self._phrase_read_right(li, line_tokens, cores, start, phrase, written, consumed)
+                        if not expression:
+                            edits += self._phrase_read_right(li, line_tokens, cores, start, phrase, written, consumed)
                         listed.update((li, t) for t in span)
                         continue
                     misread = [start + m for m in self._phrase_misreads(phrase, lowered[start : start + len(phrase)])]
+                    if expression and any(self._common_word(lowered[t]) for t in misread):
+                        continue  # и течение, там как: a common word read right says its own
                     if not misread or any(
                         (li, t) in consumed
                         or (li, t) in listed  # a word of another listed phrase read right (Ли Сын Мана)
@@ -1686,6 +1716,11 @@ class Corrector:
                     edits += self._phrase_read_right(li, line_tokens, cores, start, phrase, written, consumed)
                     listed.update((li, t) for t in span)
         return edits
+
+    def _common_word(self, word: str) -> bool:
+        """Whether ``word`` is as common as a function word (``short_function_log_prob``)."""
+        lex = self.lexicon
+        return word in lex.counts and lex.log_prob(word) >= self.settings.short_function_log_prob
 
     @staticmethod
     def _phrases_at(
@@ -3316,7 +3351,7 @@ def _phrase_table(lexicon: Lexicon) -> dict[str, tuple[tuple[tuple[str, ...], tu
     """The lexicon's phrases under each of their words: (lower-case words, written words, position)."""
     table: dict[str, list[tuple[tuple[str, ...], tuple[str, ...], int]]] = {}
     for form, kind in lexicon.domain_kind.items():
-        if kind != "phrase":
+        if kind not in PHRASE_KINDS:
             continue
         words, written = tuple(form.split(" ")), tuple(lexicon.domain[form].split(" "))
         for k, word in enumerate(words):
