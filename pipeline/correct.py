@@ -415,6 +415,11 @@ def _case(tag: Any) -> str | None:
     return CASE_FAMILY.get(case, case)
 
 
+def _one_substitution(a: str, b: str) -> bool:
+    """Whether two strings of one length differ in exactly one letter."""
+    return len(a) == len(b) and sum(x != y for x, y in zip(a, b, strict=True)) == 1
+
+
 def _takes_genitive_plural(number: str) -> bool:
     """Whether a count in digits takes the genitive plural (5, 11, 20 тонн; not 1 тонна, 3 тонны)."""
     return number[-1] in "056789" or number[-2:-1] == "1"
@@ -683,6 +688,8 @@ class Corrector:
             edit = self._correct_token(key, token, initial, conf, next_lower)
             if edit is None and token in PREPOSITION_CASES and following is not None:
                 edit = self._governing_preposition(token, following)
+            elif edit is None and following is not None and len(token) == 2 and token.islower():
+                edit = self._preposition_for_case(token, following)
             if edit is not None and self._name_guesses and key in self._name_guesses and self._is_clean_page():
                 edit = None  # a name the lexicon lacks: see _correct_core
             if edit is not None and ti == 0 and self._lost_head(token, edit[0]):
@@ -1447,6 +1454,34 @@ class Corrector:
                     meant = fits.pop()
                     options: list[dict[str, Any]] = [{"word": meant}, {"word": token, "keep": True}]
                     result = (meant, "grammar", 0.0, options)
+        self._governing_cache[key] = result
+        return result
+
+    def _preposition_for_case(self, token: str, following: str) -> tuple[str, str, float, list[dict[str, Any]]] | None:
+        """``ча складах`` -> ``на складах``: two small letters no dictionary has, before a word
+        in a case, are the two-letter preposition one letter away that governs that case and is
+        far likelier than any other that does (``ва высоте``: на, not во; ``па фронте``: на and
+        по both fit, so it stays). Memoised by the pair."""
+        key = (token, following)
+        if key in self._governing_cache:
+            return self._governing_cache[key]
+        result: tuple[str, str, float, list[dict[str, Any]]] | None = None
+        lex = self.lexicon
+        if token.isalpha() and token not in lex.domain and not self._dictionary_word(token):
+            word = _core(following)[1].lower()
+            cases = self._cases(word) if PLAIN_WORD.fullmatch(word) and self._dictionary_word(word) else {None}
+            if None not in cases:
+                family = {CASE_FAMILY.get(c, c) for c in cases}
+                fits = sorted(
+                    (lex.log_prob(p), p)
+                    for p, governed in GOVERNED_CASES.items()
+                    if len(p) == 2 and p in lex.counts and governed & family and _one_substitution(token, p)
+                )
+                s = self.settings
+                best = fits[-1] if fits else None
+                if best is not None and best[0] >= s.short_function_log_prob:
+                    if len(fits) == 1 or best[0] - fits[-2][0] >= s.short_function_lead:
+                        result = (best[1], "grammar", 0.0, [{"word": best[1]}, {"word": token, "keep": True}])
         self._governing_cache[key] = result
         return result
 
