@@ -377,6 +377,8 @@ YEAR_OR_DATE = re.compile(r"^(?:\d{1,2}\.\d{1,2}\.)?(?:1[89]\d\d|20\d\d)$")
 FUNCTION_POS = frozenset({"PREP", "CONJ", "PRCL"})
 # A stop, colon or semicolon inside a listed phrase (ГЛАВНОЕ. УПРАВЛЕНИЕ, МАО. ЦЗЕ-ДУН) is a speck.
 INNER_STOPS = frozenset({".", ":", ";"})
+# Words in small letters that make a line prose, not a header with scraps (детской АРМИЛ.).
+PROSE_LINE_WORDS = 3
 # The lexicon's kinds of multi-word entries: names and the genre's titles (``phrase``), and fixed
 # expressions of Russian prose (``expression``, вряд ли), which no mark parts.
 PHRASE_KINDS = frozenset({"phrase", "expression"})
@@ -700,6 +702,8 @@ class Corrector:
                 edit = None  # Ло Жуй-цин: a Chinese surname before the given name, no По
             if edit is not None and token[:1].isupper() and self._surname_slot(tokens[li], ti, token, edit[0]):
                 edit = None  # тов. Ухова П.Д.: a surname the lexicon lacks, not Ухода
+            if edit is not None and self._unknown_initialism(token, edit, tokens[li]):
+                edit = None  # агентство Кореи (ЦТАК): an initialism the lexicon lacks, not ТАК
             if edit is not None and ti and self._verb_after_preposition(tokens[li][ti - 1][2], token, edit[0]):
                 edit = None  # из Вершни: no verb follows a preposition, so not верни
             if fix_punct and token[-1:] in ",;" and following is not None and self._opens_sentence(following):
@@ -968,6 +972,20 @@ class Corrector:
         # or pronoun goes with it (Великой Отечествекной -> Отечественной, Прошу Ватих -> Ваших).
         return not run or self._tags(word)[0].POS in NAME_RUN_VETO_POS
 
+    def _unknown_initialism(
+        self, token: str, edit: tuple[str, str, float, list[dict[str, Any]]], line_tokens: list[tuple[int, int, str]]
+    ) -> bool:
+        """Whether ``token`` is a short word in capitals on a line of prose (``PROSE_LINE_WORDS``),
+        spelled into a word that is no lexicon entry: an initialism the lexicon lacks (ЦТАК), which
+        one edit makes a common word (ТАК) as easily as any. In a header or a text typed in
+        capitals a misread word is corrected as usual."""
+        core = _core(token)[1]
+        if not (2 <= len(core) <= 5 and core.isalpha() and core.isupper()) or not edit[1].startswith("spelling"):
+            return False
+        if _core(edit[0])[1].lower() in self.lexicon.domain:
+            return False
+        return sum(_core(text)[1].islower() for _s, _e, text in line_tokens) >= PROSE_LINE_WORDS
+
     def _chinese_surname(self, token: str) -> bool:
         """Whether ``token`` is a listed person's name of one syllable or two (Ли, Лю, Чжоу, Пэн):
         a Chinese or Korean surname, which a hyphened given name follows."""
@@ -1127,7 +1145,7 @@ class Corrector:
         nothing between them. After an adverb it may be (``поэтому. просим``: a speck)."""
         if _core(following)[1].lower() not in SUBJECT_PRONOUNS and not self._first_person_verb(following):
             return False
-        word = _core(token)[1].lower()
+        word = _core(token)[1].lower().rsplit("-", 1)[-1]  # специалистов-мостовиков: its last part
         return word.isalpha() and self._likeliest_pos(word) == "NOUN"
 
     def _unknown_abbreviation(self, token: str) -> bool:
@@ -2503,13 +2521,25 @@ class Corrector:
                 return None
             if opens_text and trail[:1] == "." and (neighbours[1] or "").isupper():
                 return None  # an address (тов. ЛАРИОНОВУ), not a sentence
-            before = _word_before_stop(previous)
-            if not (opens_text or self.lexicon.is_word(before) or before in self.lexicon.domain):
+            if not (opens_text or self._word_read_before_stop(previous)):
                 return None
             if not self.lexicon.is_word(core):
                 return None
             return core[0].upper() + core[1:] + trail, "case", 0.0, []
         return None
+
+    def _word_read_before_stop(self, previous: str) -> bool:
+        """Whether the token before a stop was read right: a word, each part of a hyphened one
+        (специалистов-мостовиков), a lexicon entry, or a capitalised name (района Кансона.); not a
+        scrap, whose stop may be a speck as well as its letters."""
+        before = _word_before_stop(previous)
+        lex = self.lexicon
+        if lex.is_word(before) or before in lex.domain:
+            return True
+        if "-" in before:
+            return all(lex.is_word(part) for part in before.split("-"))
+        word = previous.rstrip('"»)')
+        return word[-1:] == "." and _name_shaped(word[:-1])
 
     def _clause_word_after_comma(self, token: str, before: str | None, after: str | None) -> bool:
         """``сообщил, Что в``: a conjunction or relative word capitalised after a small word and
