@@ -377,6 +377,8 @@ YEAR_OR_DATE = re.compile(r"^(?:\d{1,2}\.\d{1,2}\.)?(?:1[89]\d\d|20\d\d)$")
 FUNCTION_POS = frozenset({"PREP", "CONJ", "PRCL"})
 # A stop, colon or semicolon inside a listed phrase (ГЛАВНОЕ. УПРАВЛЕНИЕ, МАО. ЦЗЕ-ДУН) is a speck.
 INNER_STOPS = frozenset({".", ":", ";"})
+# The cases of a word with none (a verb, an adverb, no word): ``Corrector._cases``'s reading.
+NO_CASE: frozenset[str | None] = frozenset({None})
 # Words in small letters that make a line prose, not a header with scraps (детской АРМИЛ.).
 PROSE_LINE_WORDS = 3
 # The lexicon's kinds of multi-word entries: names and the genre's titles (``phrase``), and fixed
@@ -1487,21 +1489,29 @@ class Corrector:
         lex = self.lexicon
         if token.isalpha() and token not in lex.domain and not self._dictionary_word(token):
             word = _core(following)[1].lower()
-            cases = self._cases(word) if PLAIN_WORD.fullmatch(word) and self._dictionary_word(word) else {None}
-            if None not in cases:
-                family = {CASE_FAMILY.get(c, c) for c in cases}
-                fits = sorted(
-                    (lex.log_prob(p), p)
-                    for p, governed in GOVERNED_CASES.items()
-                    if len(p) == 2 and p in lex.counts and governed & family and _one_substitution(token, p)
-                )
-                s = self.settings
-                best = fits[-1] if fits else None
-                if best is not None and best[0] >= s.short_function_log_prob:
-                    if len(fits) == 1 or best[0] - fits[-2][0] >= s.short_function_lead:
-                        result = (best[1], "grammar", 0.0, [{"word": best[1]}, {"word": token, "keep": True}])
+            known = PLAIN_WORD.fullmatch(word) is not None and self._dictionary_word(word)
+            cases = self._cases(word) if known else NO_CASE
+            meant = None if None in cases else self._likeliest_preposition(token, cases)
+            if meant is not None:
+                result = (meant, "grammar", 0.0, [{"word": meant}, {"word": token, "keep": True}])
         self._governing_cache[key] = result
         return result
+
+    def _likeliest_preposition(self, token: str, cases: frozenset[str | None]) -> str | None:
+        """The two-letter preposition one substitution from ``token`` that governs one of
+        ``cases``, common, and ``short_function_lead`` likelier than any other that does."""
+        lex, s = self.lexicon, self.settings
+        family = {CASE_FAMILY.get(c, c) for c in cases if c is not None}
+        fits = sorted(
+            (lex.log_prob(p), p)
+            for p, governed in GOVERNED_CASES.items()
+            if len(p) == 2 and p in lex.counts and governed & family and _one_substitution(token, p)
+        )
+        if not fits or fits[-1][0] < s.short_function_log_prob:
+            return None
+        if len(fits) > 1 and fits[-1][0] - fits[-2][0] < s.short_function_lead:
+            return None
+        return fits[-1][1]
 
     def _preposition_before_its_noun(self, token: str, following: str) -> bool:
         """Whether ``token`` is a one-letter preposition and ``following`` a word in a case it
