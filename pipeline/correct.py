@@ -388,9 +388,10 @@ PHRASE_KINDS = frozenset({"phrase", "expression"})
 SELDOM_BEFORE_STOP = frozenset({"ADJF", "INFN"})
 # pymorphy3 grammemes of proper names: personal names, surnames, patronymics, places, organisations.
 NAME_TAGS = frozenset({"Name", "Surn", "Patr", "Geox", "Orgn", "Trad"})
-# pymorphy3's grammeme of the relative pronoun (который): it opens a clause after a comma, not a
-# sentence, so a comma before it is no misread stop (станки, Которые).
-RELATIVE_TAGS = frozenset({"Anph"})
+# pymorphy3's grammemes of the relative pronoun (который) and of question words (где, когда): they
+# open a clause after a comma, not a sentence, so a comma before one is no misread stop (станки,
+# Которые; реки Чхончхон, Где).
+RELATIVE_TAGS = frozenset({"Anph", "Ques"})
 # Readings that explain a capital inside a sentence, or begin a clause, not a sentence.
 NO_SENTENCE_OPENING = NAME_TAGS | RELATIVE_TAGS
 # Parts of speech after which a sentence or a list never ends (pymorphy3 tags).
@@ -709,7 +710,7 @@ class Corrector:
             if edit is not None and ti and self._verb_after_preposition(tokens[li][ti - 1][2], token, edit[0]):
                 edit = None  # из Вершни: no verb follows a preposition, so not верни
             if fix_punct and token[-1:] in ",;" and following is not None and self._opens_sentence(following):
-                edit = _stop_for_comma(token, edit)
+                edit = _stop_for_comma(token, edit, _core(token)[1].lower() in self.lexicon.domain)
             if edit is None and self.settings.fix_case:
                 edit = self._case_edit(token, tokens, li, ti, previous_out, small_in_capitals)
             elif edit is not None and self.settings.fix_case and edit[0]:
@@ -3276,12 +3277,14 @@ class Corrector:
 
 
 def _stop_for_comma(
-    token: str, edit: tuple[str, str, float, list[dict[str, Any]]] | None
+    token: str, edit: tuple[str, str, float, list[dict[str, Any]]] | None, name: bool = False
 ) -> tuple[str, str, float, list[dict[str, Any]]] | None:
     """``потерями, Наша`` -> ``потерями. Наша``: the token (as corrected, if it was) with a stop for
-    its comma or semicolon, when it is a word in small letters."""
+    its comma or semicolon, when it is a word in small letters, or with ``name`` a lexicon name
+    (``реку Ялуцзян, Противник``)."""
     text = edit[0] if edit is not None else token
-    if text[-1:] not in ",;" or not PLAIN_WORD.fullmatch(text[:-1]) or not text[:-1].islower():
+    word = text[:-1]
+    if text[-1:] not in ",;" or not PLAIN_WORD.fullmatch(word) or not (word.islower() or name and _name_shaped(word)):
         return edit
     if edit is None:
         return text[:-1] + ".", "punctuation", 0.0, []
