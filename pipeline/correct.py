@@ -195,6 +195,8 @@ INNER_PUNCT = re.compile(r"^[а-яёА-ЯЁ]+([:/'!|.])[а-яёА-ЯЁ]+$")
 # if no dictionary word (``_short_abbreviation``).
 SHORT_WORD = re.compile(r"[а-яё]{1,5}")
 SHORT_DOTTED = re.compile(r"^([а-яё]{1,5})\.[,;:]?$")
+# A number in Roman numerals (a century: XIX в.), Latin or Cyrillic letters alike.
+ROMAN_NUMERAL = re.compile(r"[IVXLCХ]+")
 # A date with its month in Roman numerals (3.III.1958, 11.II), year optional.
 ROMAN_MONTH_DATE = re.compile(r"^\d{1,2}\.(?:I|II|III|IV|V|VI|VII|VIII|IX|X|XI|XII)(?:\.(?:\d{2}|\d{4}))?\.?$")
 # A run of underscores, typed as a line to write on (a form's signature or date field).
@@ -1279,6 +1281,8 @@ class Corrector:
             # A telegram's number (ШИФРТЕЛЕГРАММА № 3261) ends no sentence: a stop after it is a
             # speck. In prose (в штаб № 5.) a number may end one.
             return token[:-1], "punctuation"
+        if fix_punct and token == "в." and ti > 0 and following and self._preposition_stop(previous_text, following):
+            return "в", "punctuation"
         spaced = self._space_number(token, following) if fix_punct and DIGIT.search(token) else None
         if spaced is not None:
             return spaced, "spacing"
@@ -1513,6 +1517,22 @@ class Corrector:
         if len(fits) > 1 and fits[-1][0] - fits[-2][0] < s.short_function_lead:
             return None
         return fits[-1][1]
+
+    def _preposition_stop(self, previous: str, following: str) -> bool:
+        """Whether the stop of ``в.`` between a word and a word in a case ``в`` governs is a speck
+        (десант в. районе, переговорам в. Кэсоне): ``в.`` for век follows a century's number or
+        an adjective (XIX в., 19 в., прошлого в.), a sentence may open after it with a common
+        word (в. Многие), and the initial ``В.`` is a capital before another (В. И. Ленин)."""
+        if not PLAIN_WORD.fullmatch(previous) or ROMAN_NUMERAL.fullmatch(previous):
+            return False
+        core = _core(following)[1]
+        if len(core) < 3 or not core[1:].islower():
+            return False
+        if not core.islower() and core.lower() not in self.lexicon.domain:
+            return False
+        if any(t.POS in ("ADJF", "NUMR") for t in self._tags(previous.lower())):
+            return False
+        return self._preposition_before_its_noun("в", core)
 
     def _preposition_before_its_noun(self, token: str, following: str) -> bool:
         """Whether ``token`` is a one-letter preposition and ``following`` a word in a case it
