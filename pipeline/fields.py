@@ -32,6 +32,9 @@ TIME_UNIT = re.compile(r"^[а-яёА-ЯЁ][.,]?$")
 # it, one letter perhaps misread or lost (Кочии:, копчи:, коии:), any marks around it.
 COPIES_LABEL = re.compile(r"^[^\w]*([Кк][а-яё]{3,5})[^\w]*$")
 # A count whose parentheses OCR read as braces: {2}, (2}, {2).
+# A copies list's entry: a surname in the dative, capitalised or in capitals; a count after one.
+COPIES_NAME = re.compile(r"[А-ЯЁ][а-яё]{3,}|[А-ЯЁ]{4,}")
+COUNT_IN_PARENTHESES = re.compile(r"\(\d{1,2}\)")
 COUNT_BRACES = re.compile(r"^[({](\d{1,2})[)}](?=[.,;]?$)")
 # A count in parentheses with either parenthesis perhaps lost: (2), 2), (2, (2.
 UNBALANCED_COUNT = re.compile(r"^(\(?)(\d{1,2})(\)?)([.,;]?)$")
@@ -148,8 +151,19 @@ def copies_line(texts: list[str]) -> dict[int, str]:
             # At the line's end only a comma stays: the list goes on to the next line.
             goes_on = not following and "," in text[len(bare) :]
             text = bare + ("," if following and not before_count or goes_on else "")
+        elif bare == text and k + 1 < len(texts) and _entry_before_entry(text, texts[k + 1]):
+            text += ","  # Сталину (2) Молотову: the comma lost between two entries
         out[k] = text
     return out
+
+
+def _entry_before_entry(entry: str, following: str) -> bool:
+    """Whether a copies list's entry with no mark after it (a name, or its count in parentheses)
+    stands before another name: a comma was lost between them. Short tokens may be halves of a
+    name OCR split (``Булга нину``), and a name before its count takes none."""
+    name = COPIES_NAME.fullmatch(entry) is not None
+    after = COPIES_NAME.fullmatch(following.rstrip(".,;:")) is not None
+    return (name or COUNT_IN_PARENTHESES.fullmatch(entry) is not None) and after
 
 
 def parenthesised_count(token: str, previous: str) -> str | None:
