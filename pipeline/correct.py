@@ -38,6 +38,7 @@ from pipeline.fields import (
     distribution_line,
     footer_case,
     footer_field,
+    footer_date_line,
     footer_layout,
     footer_numbers,
     footer_surname,
@@ -1959,6 +1960,9 @@ class Corrector:
                 continue  # every other field is a time or stands before one
             fixes.update({(li, k): fixed for k, fixed in from_line(texts, self.settings.fix_case).items()})
             fixes.update({(li, k): fixed for k, fixed in distribution_line(texts).items()})
+            previous = line_before(tokens, li)
+            footer_date = footer_date_line(texts, [t[2] for t in previous] if previous else None)
+            fixes.update({(li, k): fixed for k, fixed in footer_date.items()})
             for ti, text in enumerate(texts):
                 if text[:1].isdigit():
                     fixes.update({(li, k): unit for k, unit in unit_stop(texts, ti).items()})

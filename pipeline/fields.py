@@ -454,3 +454,19 @@ def labels_capitalised(lines: list[list[str]]) -> bool:
         for text in texts
         if text[-1:] in ".,"
     )
+
+
+def footer_date_line(texts: list[str], previous: list[str] | None) -> dict[int, str]:
+    """``№ 2056`` / ``17.2.51.`` -> ``17.2.51``: the date alone on its line under the footer's
+    telegram number is written with dots and ends with no mark; a day or month past its range
+    is left as read, and so are the digits."""
+    if len(texts) != 1 or previous is None or len(previous) != 2 or previous[0] != "№":
+        return {}
+    if not TELEGRAM_NUMBER.match(previous[1]):
+        return {}
+    date = FOOTER_DATE.match(texts[0])
+    if date is None or date.group(3) is None or not (1 <= int(date.group(1)) <= 31 and 1 <= int(date.group(2)) <= 12):
+        return {}
+    written = ".".join(date.groups())
+    return {0: written} if written != texts[0] else {}
+

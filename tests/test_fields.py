@@ -340,3 +340,19 @@ def test_from_line_past_a_speck() -> None:
 )
 def test_copies_label(texts: list[str], expected: bool) -> None:
     assert fields.copies_label(texts) is expected
+
+
+@pytest.mark.parametrize(
+    ("texts", "previous", "expected"),
+    [
+        (["17.2.51."], ["№", "2056"], {0: "17.2.51"}),
+        (["30:6.51."], ["№", "3317"], {0: "30.6.51"}),
+        (["12.2,52"], ["№", "412"], {0: "12.2.52"}),
+        (["17.2.51"], ["№", "2056"], {}),  # read right
+        (["17.2.51."], ["прибыл", "в"], {}),  # a sentence ending on a date
+        (["41.2.51."], ["№", "2056"], {}),  # no such day: left as read
+        (["17.2."], ["№", "2056"], {}),  # no year: not the footer's date
+    ],
+)
+def test_footer_date_line(texts: list[str], previous: list[str], expected: dict[int, str]) -> None:
+    assert fields.footer_date_line(texts, previous) == expected
