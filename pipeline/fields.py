@@ -469,4 +469,3 @@ def footer_date_line(texts: list[str], previous: list[str] | None) -> dict[int, 
         return {}
     written = ".".join(date.groups())
     return {0: written} if written != texts[0] else {}
-
