@@ -228,6 +228,9 @@ SENTENCE_BEFORE = re.compile(r"^[а-яёА-ЯЁ][а-яё]{2,}(?:-[а-яё]+)*[!?
 STOP_BEFORE = re.compile(r"^[а-яёА-ЯЁ][а-яё]{3,}(?:-[а-яё]+)*\.[\"»)]?$")
 # Personal pronouns in the nominative: after a noun and a stop, the next sentence's subject.
 SUBJECT_PRONOUNS = frozenset({"я", "ты", "он", "она", "оно", "мы", "вы", "они"})
+# ... and possessive pronouns in the nominative, which open a sentence with its subject (партиями.
+# наш советник); their other cases (наших, нашим) often follow a noun inside one.
+SUBJECT_POSSESSIVES = frozenset({"наш", "наша", "наше", "наши", "мой", "моя", "мое", "моё", "мои"})
 # Words that open a sentence and never continue one without a comma before them; кроме opens one
 # only with того (кроме того), see _opener.
 SENTENCE_OPENERS = frozenset({"однако", "например", "во-первых", "во-вторых", "в-третьих", "итак", "впрочем"})
@@ -1144,12 +1147,13 @@ class Corrector:
         return tag.POS == "VERB" and tag.person == "1per"
 
     def _subject_after_noun(self, token: str, following: str) -> bool:
-        """``треть. он также просит``, ``мостов. считаю``: a personal pronoun in the nominative, or a
-        verb in the first person (with which a report opens its sentences, ``_first_person_verb``),
+        """``треть. он также просит``, ``мостов. считаю``, ``партиями. наш``: a personal or
+        possessive pronoun in the nominative, or a verb in the first person (with which a report opens its sentences, ``_first_person_verb``),
         after a noun and its stop opens the next sentence, its small letter a misread capital;
         inside a sentence a noun is seldom followed by the subject or a first person's verb with
         nothing between them. After an adverb it may be (``поэтому. просим``: a speck)."""
-        if _core(following)[1].lower() not in SUBJECT_PRONOUNS and not self._first_person_verb(following):
+        subject = _core(following)[1].lower()
+        if subject not in SUBJECT_PRONOUNS and subject not in SUBJECT_POSSESSIVES and not self._first_person_verb(following):
             return False
         word = _core(token)[1].lower().rsplit("-", 1)[-1]  # специалистов-мостовиков: its last part
         return word.isalpha() and self._likeliest_pos(word) == "NOUN"
@@ -1771,7 +1775,9 @@ class Corrector:
                     if list(phrase) == lowered[start : start + len(phrase)]:
                         # Read right: its words are no halves of other words (Ким ИР СЕНА never
                         # joins into the variant ИРСЕНА).
-                        if not expression:
+                        if expression:
+                            edits += self._expression_case(li, line_tokens, cores, start, len(phrase), consumed)
+                        else:
                             edits += self._phrase_read_right(li, line_tokens, cores, start, phrase, written, consumed)
                         listed.update((li, t) for t in span)
                         continue
@@ -1800,6 +1806,26 @@ class Corrector:
                     # of them joined (КИХ ИР СЕНУ is no КИМ ИРСЕНУ).
                     edits += self._phrase_read_right(li, line_tokens, cores, start, phrase, written, consumed)
                     listed.update((li, t) for t in span)
+        return edits
+
+    @staticmethod
+    def _expression_case(
+        li: int,
+        line_tokens: list[tuple[int, int, str]],
+        cores: list[tuple[str, str, str]],
+        start: int,
+        size: int,
+        consumed: set[tuple[int, int]],
+    ) -> list[Correction]:
+        """A fixed expression read right whose later words were read Capitalised (``Кроме Того,``):
+        only its first word may open a sentence, so they are small."""
+        edits: list[Correction] = []
+        for t in range(start + 1, start + size):
+            lead, core, trail = cores[t]
+            if core[:1].isupper() and core[1:].islower() and (li, t) not in consumed:
+                s0, e0, _token = line_tokens[t]
+                edits.append(_edit(li, s0, e0, lead + core.lower() + trail, "case", 0.0, []))
+                consumed.add((li, t))
         return edits
 
     def _common_word(self, word: str) -> bool:
@@ -2835,6 +2861,8 @@ class Corrector:
             if named is not None:
                 return named, "case", 0.0, []
         if len(word) < s.min_length:
+            if s.fix_case and _mixed_case(core) and self._common_word(word) and word not in lex.domain:
+                return apply_case(core[:1], word), "case", 0.0, []  # ПРи этом, нА: a common short word
             dotted = i1 < len(token) and token[i1] == "."
             # One letter standing bare is a word only if Russian has it alone (в, и, к, о, с, у, а,
             # я); with a mark it may be a list's label (з) сдать) or an initial.
