@@ -1148,12 +1148,16 @@ class Corrector:
 
     def _subject_after_noun(self, token: str, following: str) -> bool:
         """``треть. он также просит``, ``мостов. считаю``, ``партиями. наш``: a personal or
-        possessive pronoun in the nominative, or a verb in the first person (with which a report opens its sentences, ``_first_person_verb``),
-        after a noun and its stop opens the next sentence, its small letter a misread capital;
-        inside a sentence a noun is seldom followed by the subject or a first person's verb with
-        nothing between them. After an adverb it may be (``поэтому. просим``: a speck)."""
+        possessive pronoun in the nominative, or a verb in the first person (with which a report
+        opens its sentences, ``_first_person_verb``), after a noun and its stop opens the next
+        sentence, its small letter a misread capital; inside a sentence a noun is seldom followed
+        by the subject or a first person's verb with nothing between them. After an adverb it may be (``поэтому. просим``: a speck)."""
         subject = _core(following)[1].lower()
-        if subject not in SUBJECT_PRONOUNS and subject not in SUBJECT_POSSESSIVES and not self._first_person_verb(following):
+        if (
+            subject not in SUBJECT_PRONOUNS
+            and subject not in SUBJECT_POSSESSIVES
+            and not self._first_person_verb(following)
+        ):
             return False
         word = _core(token)[1].lower().rsplit("-", 1)[-1]  # специалистов-мостовиков: its last part
         return word.isalpha() and self._likeliest_pos(word) == "NOUN"
