@@ -1151,7 +1151,8 @@ class Corrector:
         possessive pronoun in the nominative, or a verb in the first person (with which a report
         opens its sentences, ``_first_person_verb``), after a noun and its stop opens the next
         sentence, its small letter a misread capital; inside a sentence a noun is seldom followed
-        by the subject or a first person's verb with nothing between them. After an adverb it may be (``поэтому. просим``: a speck)."""
+        by the subject or a first person's verb with nothing between them. After an adverb it
+        may be (``поэтому. просим``: a speck)."""
         subject = _core(following)[1].lower()
         if (
             subject not in SUBJECT_PRONOUNS
