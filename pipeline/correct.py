@@ -1927,6 +1927,14 @@ class Corrector:
             ti = 0
             while ti < len(line_tokens) - 1:
                 if line_tokens[ti][2][-1] != "-" and line_tokens[ti + 1][2][0] != "-":
+                    compound = self._compound_read_apart(line_tokens[ti][2], line_tokens[ti + 1][2])
+                    if compound is not None and (li, ti) not in consumed and (li, ti + 1) not in consumed:
+                        edits.append(
+                            _edit(li, line_tokens[ti][0], line_tokens[ti + 1][1], compound, "split-word", 0.0, [])
+                        )
+                        consumed.update({(li, ti), (li, ti + 1)})
+                        ti += 2
+                        continue
                     ti += 1  # no hyphen at the gap: the common case, decided without the regexes
                     continue
                 span = 3 if line_tokens[ti + 1][2] == "-" and ti + 2 < len(line_tokens) else 2
@@ -1942,7 +1950,10 @@ class Corrector:
                     ti += 1
                     continue
                 joined = f"{a_core}-{b_core}".lower()
-                if not (WORD_CORE.match(a_core) and WORD_CORE.match(b_core)) or joined not in domain:
+                # A listed hyphened name, or (a dash alone between may be the typist's) a
+                # compound the dictionary has (северо -восточного).
+                known = joined in domain or span == 2 and joined.islower() and self._dictionary_word(joined)
+                if not (WORD_CORE.match(a_core) and WORD_CORE.match(b_core)) or not known:
                     ti += 1
                     continue
                 replacement = (
@@ -1956,6 +1967,18 @@ class Corrector:
                 consumed.update((li, k) for k in range(ti, ti + span))
                 ti += span
         return edits
+
+    def _compound_read_apart(self, a: str, b: str) -> str | None:
+        """``военно воздушными`` -> ``военно-воздушными``: a first part in ``-о`` and a word in
+        small letters whose hyphened compound the dictionary has, its hyphen lost. The cheap test
+        on the first part first: most pairs are none."""
+        if len(a) < 5 or a[-1] != "о" or not b[:1].islower() or not a.isalpha() or not a.islower():
+            return None
+        _lead, core, trail = _core(b)
+        if not b.startswith(core) or not PLAIN_WORD.fullmatch(core):
+            return None
+        compound = f"{a}-{core}"
+        return compound + trail if self._dictionary_word(compound) else None
 
     def _fix_record_fields(
         self, lines: list[str], tokens: list[list[tuple[int, int, str]]], consumed: set[tuple[int, int]]
