@@ -387,6 +387,9 @@ INNER_STOPS = frozenset({".", ":", ";"})
 NO_CASE: frozenset[str | None] = frozenset({None})
 # Words in small letters that make a line prose, not a header with scraps (детской АРМИЛ.).
 PROSE_LINE_WORDS = 3
+# Letters read exactly that a misread phrase must keep (``_phrase_misreads``): its words this
+# long find it.
+PHRASE_ANCHOR = 3
 # The lexicon's kinds of multi-word entries: names and the genre's titles (``phrase``), and fixed
 # expressions of Russian prose (``expression``, вряд ли), which no mark parts.
 PHRASE_KINDS = frozenset({"phrase", "expression"})
@@ -1909,7 +1912,7 @@ class Corrector:
             if Levenshtein.distance(want, got, score_cutoff=limit) > limit or not got:
                 return []
             misread.append(k)
-        if anchored < 3 or len(misread) >= len(phrase):
+        if anchored < PHRASE_ANCHOR or len(misread) >= len(phrase):
             return []
         return misread
 
@@ -1927,7 +1930,8 @@ class Corrector:
             ti = 0
             while ti < len(line_tokens) - 1:
                 if line_tokens[ti][2][-1] != "-" and line_tokens[ti + 1][2][0] != "-":
-                    compound = self._compound_read_apart(line_tokens[ti][2], line_tokens[ti + 1][2])
+                    a = line_tokens[ti][2]  # the cheap test first: a first part of a compound ends in -о
+                    compound = self._compound_read_apart(a, line_tokens[ti + 1][2]) if a[-1] == "о" else None
                     if compound is not None and (li, ti) not in consumed and (li, ti + 1) not in consumed:
                         edits.append(
                             _edit(li, line_tokens[ti][0], line_tokens[ti + 1][1], compound, "split-word", 0.0, [])
@@ -2014,9 +2018,10 @@ class Corrector:
                 continue  # every other field is a time or stands before one
             fixes.update({(li, k): fixed for k, fixed in from_line(texts, self.settings.fix_case).items()})
             fixes.update({(li, k): fixed for k, fixed in distribution_line(texts).items()})
-            previous = line_before(tokens, li)
-            footer_date = footer_date_line(texts, [t[2] for t in previous] if previous else None)
-            fixes.update({(li, k): fixed for k, fixed in footer_date.items()})
+            if len(texts) == 1:
+                previous = line_before(tokens, li)
+                footer_date = footer_date_line(texts, [t[2] for t in previous] if previous else None)
+                fixes.update({(li, k): fixed for k, fixed in footer_date.items()})
             for ti, text in enumerate(texts):
                 if text[:1].isdigit():
                     fixes.update({(li, k): unit for k, unit in unit_stop(texts, ti).items()})
@@ -3506,14 +3511,18 @@ def _phrase_recased(written: tuple[str, ...], cores: list[str]) -> list[int]:
 
 
 def _phrase_table(lexicon: Lexicon) -> dict[str, tuple[tuple[tuple[str, ...], tuple[str, ...], int], ...]]:
-    """The lexicon's phrases under each of their words: (lower-case words, written words, position)."""
+    """The lexicon's phrases under each of their words of ``PHRASE_ANCHOR`` letters or more:
+    (lower-case words, written words, position). A phrase is found from a word read exactly, and
+    a misread one needs such a word (``_phrase_misreads``), so the short words (в, не, по, ли),
+    the commonest of a page, need not each start a search."""
     table: dict[str, list[tuple[tuple[str, ...], tuple[str, ...], int]]] = {}
     for form, kind in lexicon.domain_kind.items():
         if kind not in PHRASE_KINDS:
             continue
         words, written = tuple(form.split(" ")), tuple(lexicon.domain[form].split(" "))
-        for k, word in enumerate(words):
-            table.setdefault(word, []).append((words, written, k))
+        anchors = [k for k, word in enumerate(words) if len(word) >= PHRASE_ANCHOR]
+        for k in anchors or range(len(words)):
+            table.setdefault(words[k], []).append((words, written, k))
     return {k: tuple(v) for k, v in table.items()}
 
 
