@@ -372,6 +372,8 @@ ADJECTIVE_ENDINGS = frozenset(
 COORDINATION = frozenset({"и", "или", "а", "либо"})
 # Words after which a noun is in the genitive plural (тыс. тонн, млн. рублей).
 THOUSANDS = frozenset({"тыс.", "млн.", "млрд."})
+# Conjunctions a comma may stand before, after an abbreviation as after any word.
+CLAUSE_CONJUNCTIONS = frozenset({"и", "а", "но", "или", "что", "чтобы", "как", "если", "когда", "где", "который"})
 # The unit of the genre's supply counts, in the genitive plural a count takes (_misread_tonnes).
 TONNES = "тонн"
 # The Soviet holidays named by their date, whose month keeps its capital (к празднику 1 Мая).
@@ -1307,6 +1309,8 @@ class Corrector:
             after = line_tokens[ti + 2][2] if ti + 2 < len(line_tokens) else None
             if (following or "a")[:1].islower() or following and self._capitalised_count(following, after):
                 return token.lower(), "case"  # 59 Тыс. тонн (3 Тыс. Тонн): a count's word is small
+        if fix_punct and token[-1:] == "," and following and self._abbreviation_comma(token, previous_text, following):
+            return token[:-1] + ".", "punctuation"  # 6,2 тыс, тонн; т.е, не более: the stop read as a comma
         after_thousands = ti > 0 and token[:1].isupper() and previous_text.lower() in THOUSANDS
         if after_thousands and self._capitalised_count(token, following):
             return token.lower(), "case"  # 8 тыс. Человек: what a thousand counts is small
@@ -1530,6 +1534,19 @@ class Corrector:
         if len(fits) > 1 and fits[-1][0] - fits[-2][0] < s.short_function_lead:
             return None
         return fits[-1][1]
+
+    def _abbreviation_comma(self, token: str, previous: str, following: str) -> bool:
+        """Whether ``token`` is ``тыс.`` after a count, or a dotted abbreviation (``т.е.``), with its
+        stop read as a comma before a word in small letters that no comma would part from it (a
+        counted noun, the rest of the clause); before a conjunction the comma may be the writer's."""
+        abbreviation = token[:-1].lower() + "."
+        if abbreviation in THOUSANDS:
+            if not DIGIT.search(previous):
+                return False
+        elif abbreviation not in self._inner_dot_abbreviations:
+            return False
+        word = _core(following)[1]
+        return word[:1].islower() and following[:1] == word[:1] and word not in CLAUSE_CONJUNCTIONS
 
     def _preposition_stop(self, previous: str, following: str) -> bool:
         """Whether the stop of ``в.`` between a word and a word in a case ``в`` governs is a speck
