@@ -213,6 +213,9 @@ NUMBER_SIGN_PUNCT = re.compile(r"^№[.,:;]+$")
 STRAY_APOSTROPHE = re.compile(r"^'(?=[а-яёА-ЯЁ])|(?<=[а-яёА-ЯЁ])'$")
 STRAY_LEAD = re.compile(r"^[.,:;]+(?=[а-яёА-ЯЁ])")
 DOUBLE_STOP = re.compile(r"(?<=[а-яёА-ЯЁ])(?:,\.|\.,)$")
+# A colon after a comma or semicolon (следующем;:): one is a speck, and the colon, last, is meant.
+# Before one (меся:,) the colon is a misread letter (месяц,).
+DOUBLE_COLON = re.compile(r"(?<=[а-яёА-ЯЁ])[,;]:$")
 STRAY_TRAIL = re.compile(r"(?<=[а-яёА-ЯЁ])(\.\.|[.:])$")
 # A lower-case word without punctuation (a comma may be a misread stop): the next word is inside its sentence.
 MID_SENTENCE_BEFORE = re.compile(r"^[а-яё]+(?:-[а-яё]+)*$")
@@ -372,6 +375,9 @@ ADJECTIVE_ENDINGS = frozenset(
 COORDINATION = frozenset({"и", "или", "а", "либо"})
 # Words after which a noun is in the genitive plural (тыс. тонн, млн. рублей).
 THOUSANDS = frozenset({"тыс.", "млн.", "млрд."})
+# A number of one or two digits, perhaps with a brace or bracket read for its parenthesis: a list's
+# point when an infinitive follows (``_list_point``).
+LIST_POINT = re.compile(r"^(\d{1,2})[}\]]?$")
 # Conjunctions a comma may stand before, after an abbreviation as after any word.
 CLAUSE_CONJUNCTIONS = frozenset({"и", "а", "но", "или", "что", "чтобы", "как", "если", "когда", "где", "который"})
 # The unit of the genre's supply counts, in the genitive plural a count takes (_misread_tonnes).
@@ -1309,6 +1315,9 @@ class Corrector:
             after = line_tokens[ti + 2][2] if ti + 2 < len(line_tokens) else None
             if (following or "a")[:1].islower() or following and self._capitalised_count(following, after):
                 return token.lower(), "case"  # 59 Тыс. тонн (3 Тыс. Тонн): a count's word is small
+        point = LIST_POINT.match(token) if fix_punct and following and token[:1].isdigit() else None
+        if point is not None and following is not None and self._list_point(token, previous_text, following):
+            return point.group(1) + ")", "punctuation"  # ...; 3 направить, 3} направить: a list's point
         if fix_punct and token[-1:] == "," and following and self._abbreviation_comma(token, previous_text, following):
             return token[:-1] + ".", "punctuation"  # 6,2 тыс, тонн; т.е, не более: the stop read as a comma
         after_thousands = ti > 0 and token[:1].isupper() and previous_text.lower() in THOUSANDS
@@ -1534,6 +1543,14 @@ class Corrector:
         if len(fits) > 1 and fits[-1][0] - fits[-2][0] < s.short_function_lead:
             return None
         return fits[-1][1]
+
+    def _list_point(self, token: str, previous: str, following: str) -> bool:
+        """Whether ``token``, a number with a brace or bracket for its parenthesis (``3}``), or bare
+        after a semicolon or colon (``...; 3``), numbers a point of a list: an infinitive in small
+        letters follows (``3) направить``), which no count takes."""
+        if token.isdigit() and previous[-1:] not in ";:":
+            return False
+        return following[:1].islower() and self._likeliest_pos(_core(following)[1]) == "INFN"
 
     def _abbreviation_comma(self, token: str, previous: str, following: str) -> bool:
         """Whether ``token`` is ``тыс.`` after a count, or a dotted abbreviation (``т.е.``), with its
@@ -2436,6 +2453,8 @@ class Corrector:
             if token.endswith(".,") and (self._abbreviation(core.lower()) or self._short_abbreviation(core)):
                 return token  # an abbreviation's stop, then a comma: 1951 г., 300 шт., и т.д., 4 нед.,
             return token[:-2] + ","  # "что,." / "Кэсона.,": one mark is a speck, and a stop never follows a comma
+        if DOUBLE_COLON.search(token):
+            return token[:-2] + ":"
         trail = STRAY_TRAIL.search(token)
         if trail:
             head = LEAD.sub("", token[: trail.start()])
