@@ -1953,10 +1953,12 @@ class Corrector:
     def _join_hyphen_gaps(
         self, tokens: list[list[tuple[int, int, str]]], consumed: set[tuple[int, int]]
     ) -> list[Correction]:
-        """``ЦЗЕ -ДУН``, ``Цзе- -дун``, ``ЦЗЕ - ДУНУ`` -> the listed hyphened name, blanks removed.
+        """``ЦЗЕ -ДУН``, ``Цзе- -дун``, ``ЦЗЕ - ДУНУ`` -> the listed hyphened name, blanks removed;
+        ``Северо -восточного``, ``военно воздушными`` -> a compound the dictionary has.
 
-        Only for hyphened forms of the domain lexicon (names): elsewhere a blank beside a dash
-        may be the typist's (``Москва - Пекин``).
+        Only for hyphened forms of the domain lexicon (names) and, with one blank beside the
+        hyphen or none, the dictionary's compounds: elsewhere a blank beside a dash may be the
+        typist's (``Москва - Пекин``).
         """
         edits: list[Correction] = []
         domain = self.lexicon.domain
@@ -1990,7 +1992,7 @@ class Corrector:
                 joined = f"{a_core}-{b_core}".lower()
                 # A listed hyphened name, or (a dash alone between may be the typist's) a
                 # compound the dictionary has (северо -восточного).
-                known = joined in domain or span == 2 and joined.islower() and self._dictionary_word(joined)
+                known = joined in domain or span == 2 and self._dictionary_word(joined)
                 if not (WORD_CORE.match(a_core) and WORD_CORE.match(b_core)) or not known:
                     ti += 1
                     continue

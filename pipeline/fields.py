@@ -31,10 +31,10 @@ TIME_UNIT = re.compile(r"^[а-яёА-ЯЁ][.,]?$")
 # The header field listing who gets copies (Копии: Сталину (2), Молотову): its label as OCR reads
 # it, one letter perhaps misread or lost (Кочии:, копчи:, коии:), any marks around it.
 COPIES_LABEL = re.compile(r"^[^\w]*([Кк][а-яё]{3,5})[^\w]*$")
-# A count whose parentheses OCR read as braces: {2}, (2}, {2).
 # A copies list's entry: a surname in the dative, capitalised or in capitals; a count after one.
 COPIES_NAME = re.compile(r"[А-ЯЁ][а-яё]{3,}|[А-ЯЁ]{4,}")
 COUNT_IN_PARENTHESES = re.compile(r"\(\d{1,2}\)")
+# A count whose parentheses OCR read as braces: {2}, (2}, {2).
 COUNT_BRACES = re.compile(r"^[({](\d{1,2})[)}](?=[.,;]?$)")
 # A count in parentheses with either parenthesis perhaps lost: (2), 2), (2, (2.
 UNBALANCED_COUNT = re.compile(r"^(\(?)(\d{1,2})(\)?)([.,;]?)$")
