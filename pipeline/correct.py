@@ -775,7 +775,7 @@ class Corrector:
             spans = touched.get(li, [])
             for ti in range(1, len(line_tokens)):
                 (a_start, a_end, a), (b_start, b_end, b) = line_tokens[ti - 1], line_tokens[ti]
-                if not (a[-2:] in ADJECTIVE_ENDINGS or a.lower() in GOVERNED_CASES or a in THOUSANDS or a.isdigit()):
+                if not (a[-2:] in ADJECTIVE_ENDINGS or a.lower() in GOVERNED_CASES or a in THOUSANDS or a.isdecimal()):
                     continue  # the cheap test first: most words are none of these
                 if b_start - a_end > 1 or spans and any(s < b_end and a_start < e for s, e in spans):
                     continue
@@ -804,11 +804,11 @@ class Corrector:
         if len(lower) > 1 and lower in GOVERNED_CASES:
             # A one-letter preposition is as often the misread word (к апреле): _governing_preposition.
             return self._memo_grammar(("prep", lower, b), lambda: self._governed_noun(lower, b))
-        if a in THOUSANDS or a.isdigit() and 0 < int(a) <= 31 and b[:3] in MONTH_STEMS:
+        if a in THOUSANDS or a.isdecimal() and 0 < int(a) <= 31 and b[:3] in MONTH_STEMS:
             fix = self._memo_grammar(("count", a if a in THOUSANDS else "day", b), lambda: self._counted_noun(a, b))
             if fix is not None or a not in THOUSANDS:
                 return fix
-        if (a in THOUSANDS or a.isdigit() and _takes_genitive_plural(a)) and b != TONNES:
+        if (a in THOUSANDS or a.isdecimal() and _takes_genitive_plural(a)) and b != TONNES:
             return self._memo_grammar(("tonnes", b), lambda: self._misread_tonnes(b))
         if a[-2:] not in ADJECTIVE_ENDINGS or a not in self.lexicon.counts or not self._disagree(a, b):
             return None
