@@ -393,6 +393,9 @@ FUNCTION_POS = frozenset({"PREP", "CONJ", "PRCL"})
 INNER_STOPS = frozenset({".", ":", ";"})
 # The cases of a word with none (a verb, an adverb, no word): ``Corrector._cases``'s reading.
 NO_CASE: frozenset[str | None] = frozenset({None})
+# Two edits along listed confusions cost at most this many plain substitutions (артипперией ->
+# артиллерией, 7.45 against 10.0): then a lower-case word is taken for a misreading, not a name.
+CONFUSED_TWICE = 1.6
 # Words in small letters that make a line prose, not a header with scraps (детской АРМИЛ.).
 PROSE_LINE_WORDS = 3
 # Letters read exactly that a misread phrase must keep (``_phrase_misreads``): its words this
@@ -2825,6 +2828,11 @@ class Corrector:
     def _two_edits(word: str, candidate: str) -> bool:
         return " " not in candidate and Levenshtein.distance(word, candidate, score_cutoff=2) >= 2
 
+    def _two_confusions(self, word: str, candidate: str) -> bool:
+        """Whether ``candidate`` is reached from ``word`` along listed confusions far cheaper than
+        two plain substitutions (``CONFUSED_TWICE`` of them): no name's letters happen to be so."""
+        return self.channel.cost(word, candidate) <= CONFUSED_TWICE * self.settings.substitution_cost
+
     def _maybe_name(self, word: str) -> bool:
         """True when any of pymorphy3's likeliest readings of ``word`` is a name, surname or place."""
         return any(NAME_TAGS & tag.grammemes for tag in self._tags(word)[:2])
@@ -2986,11 +2994,16 @@ class Corrector:
             # At a sentence's start or in capitals a capital is no sign of a name: the bonus goes
             # (the name guard below still asks pymorphy3 about a word that would change).
             best = self._sole_candidate(word, scored, keep - name_bonus)
-        name_risk = best is not None and best[2] != "lexicon" and (inside_sentence or self._two_edits(word, best[0]))
+        name_risk = (
+            best is not None
+            and best[2] != "lexicon"
+            and (inside_sentence or self._two_edits(word, best[0]) and not self._two_confusions(word, best[0]))
+        )
         if name_risk and self._maybe_name(word):
             # Asked only now, for a word that would change: pymorphy3's guesser is slow. A
             # lower-case word two edits from its best candidate is asked too: transcriptions
-            # lower-case names (ваморов), and two edits can reach a common word from most names.
+            # lower-case names (ваморов), and two edits can reach a common word from most names,
+            # unless both are confusions OCR makes often (артипперией: л read п twice).
             scored = [t for t in scored if t[2] == "lexicon"]
             best = self._confident_best(scored, keep, extra, name_bonus)
         if best is None and "-" in word:
