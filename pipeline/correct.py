@@ -249,9 +249,12 @@ NEVER_CAPITAL_POS = frozenset({"VERB", "INFN", "ADVB", "PREP", "PRCL", "ADJS", "
 # the rule on a count's word after its number spares the holidays' dates (HOLIDAYS).
 # The months: also the genitive a day's number asks (15 марта); the first three letters are the
 # cheap test.
-MONTHS = frozenset(
-    {"январь", "февраль", "март", "апрель", "май", "июнь", "июль", "август", "сентябрь", "октябрь", "ноябрь", "декабрь"}
-)
+MONTH_ORDER = (
+    "январь", "февраль", "март", "апрель", "май", "июнь", "июль", "август", "сентябрь", "октябрь", "ноябрь", "декабрь",
+)  # fmt: skip
+MONTHS = frozenset(MONTH_ORDER)
+# A date in digits (15.7.52, 15.7.1952 г.), its month in the first group.
+NUMERIC_DATE = re.compile(r"^\d{1,2}\.(\d{1,2})\.(?:\d{2}|\d{4})(?:\D|$)")
 MONTH_STEMS = frozenset({m[:3] for m in MONTHS} | {"мая", "мае", "маю"})
 CALENDAR_NOUNS = MONTHS | {"понедельник", "вторник", "среда", "четверг", "пятница", "суббота", "воскресенье"}
 # The polite pronouns of letters (Вы, Вас, Ваш): capital or not is the writer's choice.
@@ -1095,6 +1098,9 @@ class Corrector:
             start, end, token = tokens[li][ti]
             reason = "page-context"
             chosen = self._settle_tie(options, page_words)
+            if chosen is None:
+                reason = "page-context"
+                chosen = self._tie_by_dates(options, tokens)
             if chosen is None and ti and self.settings.fix_grammar:
                 reason = "grammar"
                 after = tokens[li][ti + 1][2] if ti + 1 < len(tokens[li]) and PLAIN_WORD.fullmatch(token) else ""
@@ -3097,6 +3103,23 @@ class Corrector:
             eligible = beats and len(cand) >= s.page_tie_min_length
             options.append((cand, self._written(core, cand) if beats else "", score - keep, eligible, beats))
         return options if len(options) > 1 and any(o[4] for o in options) else None
+
+    def _tie_by_dates(self, options: list[TieOption], tokens: list[list[tuple[int, int, str]]]) -> TieOption | None:
+        """``15 июпя`` (июля, июня tie) on a page dated ``15.7.52``: the one tied month that a date
+        of the page in digits names, if it beats keeping the token; None when none or several do."""
+        months = {o: self._month_number(o[0]) for o in options if o[4]}
+        if sum(m is not None for m in months.values()) < 2:
+            return None  # a tie between months only: any other word stays for the other rules
+        dated = {
+            int(m.group(1)) for line in tokens for _s, _e, text in line if (m := NUMERIC_DATE.match(text)) is not None
+        }
+        named = [o for o, m in months.items() if m in dated]
+        return named[0] if len(named) == 1 else None
+
+    def _month_number(self, word: str) -> int | None:
+        """The month (1-12) a word is a form of, by pymorphy3's likeliest reading, or None."""
+        lemma = self.lexicon.morph.parse(word)[0].normal_form
+        return MONTH_ORDER.index(lemma) + 1 if lemma in MONTHS else None
 
     def _tie_by_grammar(self, options: list[TieOption], before: str, after: str) -> TieOption | None:
         """``на рехе Ялуцзян`` (реже, реке tie): the one tied candidate the word before allows,
