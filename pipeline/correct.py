@@ -816,7 +816,11 @@ class Corrector:
                 return fix
         if (a in THOUSANDS or a.isdecimal() and _takes_genitive_plural(a)) and b != TONNES:
             return self._memo_grammar(("tonnes", b), lambda: self._misread_tonnes(b))
-        if a[-2:] not in ADJECTIVE_ENDINGS or a not in self.lexicon.counts or not self._disagree(a, b):
+        # The polite pronoun's capital is the writer's (Ваших указании): it agrees as written small.
+        adjective = lower if lower in POLITE_WORDS else a
+        if adjective[-2:] not in ADJECTIVE_ENDINGS or adjective not in self.lexicon.counts:
+            return None
+        if not self._disagree(adjective, b):
             return None
         # After и or a comma the adjective may be one of several before a plural noun
         # (корейская и китайская делегации); after a number it takes the number's case
@@ -831,9 +835,12 @@ class Corrector:
         ):
             return None
         governed = GOVERNED_CASES.get(before) if len(before) > 1 else None
-        return self._memo_grammar(
-            ("agree", a, b, before if governed else ""), lambda: self._agreeing_form(a, b, governed)
+        fix = self._memo_grammar(
+            ("agree", adjective, b, before if governed else ""), lambda: self._agreeing_form(adjective, b, governed)
         )
+        if fix is not None and fix[1] is not None and adjective != a:
+            return None  # the pronoun itself is kept as written
+        return fix
 
     def _memo_grammar(
         self, key: tuple[str, ...], decide: Callable[[], tuple[str | None, str | None, list[dict[str, Any]]] | None]
