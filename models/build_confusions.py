@@ -110,6 +110,16 @@ PRIORS = [
     ("ь", "ъ"),
     ("ъ", "ь"),
     ("т", "ш"),
+    # Letters whose capital is its small letter grown, in a monospace typewriter face: OCR reads
+    # them in either case (the table learns the others: в/В, п/П, с/С ...).
+    ("Ч", "ч"),
+    ("ч", "Ч"),
+    ("Щ", "щ"),
+    ("щ", "Щ"),
+    ("Ц", "ц"),
+    ("ц", "Ц"),
+    ("Ю", "ю"),
+    ("ю", "Ю"),
 ]
 
 
