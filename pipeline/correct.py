@@ -226,6 +226,8 @@ MID_SENTENCE_BEFORE = re.compile(r"^[а-яё]+(?:-[а-яё]+)*$")
 POLITE_FORMS = frozenset(
     {"Вы", "Вас", "Вам", "Вами", "Ваш", "Ваша", "Ваше", "Вашу", "Вашего", "Вашей", "Ваши", "Ваших"}
 )
+# Its possessive's forms, after which a capitalised common noun is the one it goes with.
+POLITE_POSSESSIVES = frozenset(form for form in POLITE_FORMS if form.startswith("Ваш"))
 # All its forms in small letters.
 POLITE_WORDS = frozenset(form.lower() for form in POLITE_FORMS) | {"вашему", "вашим", "вашем", "вашими"}
 # A lower-case or Capitalised word and ! or ? (then perhaps a quote or bracket): a sentence ends.
@@ -273,6 +275,7 @@ CAPITALISED_LEMMAS = frozenset(
         "советский", "великий", "октябрьский", "отечественный", "верховный", "генеральный",
         "государственный", "соглашение", "договор", "протокол", "конвенция", "указ", "постановление",
         "кодекс", "дворец", "дом", "наркомат", "комиссариат", "совнарком",
+        "превосходительство", "величество", "высочество", "святейшество", "преосвященство",
     }
 )  # fmt: skip
 # Parts of speech after which a capitalised nominative continues its sentence (что Строительство,
@@ -2650,7 +2653,8 @@ class Corrector:
             between = after is not None and bool(
                 LOWER_START.match(after) or after[:1].isdigit() and _core(token)[1].lower() not in FROM_FIELD_WORDS
             )
-            if not (between or self._preposition(before)):
+            possessed = before in POLITE_POSSESSIVES  # Ваше Мнение: the noun the pronoun goes with
+            if not (between or possessed or self._preposition(before)):
                 return None
             _lead, core, trail = _core(token)
             if not PLAIN_WORD.fullmatch(core) or len(core) > 1 and not core[1:].islower():
@@ -2658,7 +2662,10 @@ class Corrector:
             if len(core) == 1 and trail:
                 return None  # В. И. Ленин: an initial
             word = core.lower()
-            if not (between and self._never_capital(word) or self._common_capital(word, before, after)):
+            if possessed:
+                if self._common_noun(word) is None:
+                    return None  # Ваше Превосходительство: a title the period capitalises
+            elif not (between and self._never_capital(word) or self._common_capital(word, before, after)):
                 return None
             if self._person(before):
                 return None  # сержант Сомов: a person's name after the person
