@@ -196,9 +196,9 @@ INNER_PUNCT = re.compile(r"^[а-яёА-ЯЁ]+([:/'!|.])[а-яёА-ЯЁ]+$")
 # if no dictionary word (``_short_abbreviation``).
 SHORT_WORD = re.compile(r"[а-яё]{1,5}")
 SHORT_DOTTED = re.compile(r"^([а-яё]{1,5})\.[,;:]?$")
-# с.г. (of this year) read with a capital, its inner stop perhaps a comma (С.г., С,г.); never a
-# sentence's first word. In capitals (С.Г.) a text typed so.
-THIS_YEAR_CAPITAL = re.compile(r"^С[.,]г\.([,;:]?)$")
+# с.г. (of this year) read with a capital, or its inner stop read as a comma (С.г., С,г., с,г,);
+# never a sentence's first word. In capitals (С.Г.) a text typed so.
+THIS_YEAR_MISREAD_INSIDE = re.compile(r"^[Сс][.,]г[.,]([,;:]?)$")
 # A number in Roman numerals (a century: XIX в.), Latin or Cyrillic letters alike.
 ROMAN_NUMERAL = re.compile(r"[IVXLCХ]+")
 # A date with its month in Roman numerals (3.III.1958, 11.II), year optional.
@@ -1324,9 +1324,11 @@ class Corrector:
             # A telegram's number (ШИФРТЕЛЕГРАММА № 3261) ends no sentence: a stop after it is a
             # speck. In prose (в штаб № 5.) a number may end one.
             return token[:-1], "punctuation"
-        this_year = THIS_YEAR_CAPITAL.match(token) if token[:1] == "С" else None
-        if this_year is not None:
-            return "с.г." + this_year.group(1), "case"  # 15 июля С.г., С,г.: the abbreviation is small
+        this_year = THIS_YEAR_MISREAD_INSIDE.match(token) if token[:1] in "Сс" else None
+        if this_year is not None and (token[0] == "С" or token[1] == ","):
+            # 15 июля С.г., С,г., с,г,: the abbreviation is small, with its two stops (the last
+            # mark read is its stop, which it always has).
+            return "с.г." + this_year.group(1), "case" if token[0] == "С" else "punctuation"
         if fix_punct and token == "в." and ti > 0 and following and self._preposition_stop(previous_text, following):
             return "в", "punctuation"
         spaced = self._space_number(token, following) if fix_punct and DIGIT.search(token) else None
