@@ -22,7 +22,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import Hamming, Levenshtein
 
 from pipeline.channel import Channel
 from pipeline.fields import (
@@ -451,7 +451,7 @@ def _case(tag: Any) -> str | None:
 
 def _one_substitution(a: str, b: str) -> bool:
     """Whether two strings of one length differ in exactly one letter."""
-    return len(a) == len(b) and sum(x != y for x, y in zip(a, b, strict=True)) == 1
+    return len(a) == len(b) and Hamming.distance(a, b, score_cutoff=1) == 1
 
 
 def _takes_genitive_plural(number: str) -> bool:
@@ -1539,19 +1539,21 @@ class Corrector:
         """``ча складах`` -> ``на складах``: two small letters no dictionary has, before a word
         in a case, are the two-letter preposition one letter away that governs that case and is
         far likelier than any other that does (``ва высоте``: на, not во; ``па фронте``: на and
-        по both fit, so it stays). Memoised by the pair."""
+        по both fit, so it stays). Memoised by the pair, which only such tokens enter: the
+        commonest words of a page (на, по, не) are dictionary words, asked of once each."""
+        lex = self.lexicon
+        if not token.isalpha() or token in lex.domain or self._dictionary_word(token):
+            return None
         key = (token, following)
         if key in self._governing_cache:
             return self._governing_cache[key]
         result: tuple[str, str, float, list[dict[str, Any]]] | None = None
-        lex = self.lexicon
-        if token.isalpha() and token not in lex.domain and not self._dictionary_word(token):
-            word = _core(following)[1].lower()
-            known = PLAIN_WORD.fullmatch(word) is not None and self._dictionary_word(word)
-            cases = self._cases(word) if known else NO_CASE
-            meant = None if None in cases else self._likeliest_preposition(token, cases)
-            if meant is not None:
-                result = (meant, "grammar", 0.0, [{"word": meant}, {"word": token, "keep": True}])
+        word = _core(following)[1].lower()
+        known = PLAIN_WORD.fullmatch(word) is not None and self._dictionary_word(word)
+        cases = self._cases(word) if known else NO_CASE
+        meant = None if None in cases else self._likeliest_preposition(token, cases)
+        if meant is not None:
+            result = (meant, "grammar", 0.0, [{"word": meant}, {"word": token, "keep": True}])
         self._governing_cache[key] = result
         return result
 
@@ -3217,11 +3219,7 @@ class Corrector:
             return None  # a listed name or abbreviation (Лю, ЦК) is no misread function word
         found = self._one_confusion_away(
             word,
-            lambda meant: (
-                meant in lex.counts
-                and lex.log_prob(meant) >= self.settings.short_function_log_prob
-                and self._function(meant)
-            ),
+            lambda meant: self._common_word(meant) and self._function(meant),
         )
         if not found:
             return None
