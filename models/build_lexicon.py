@@ -625,6 +625,7 @@ COMMON_ABBREVIATIONS = [
     "чел.",
     "вв.",
     "пр.",
+    "ок.",
 ]
 
 # Fixed multi-word names and formulas of the genre: a word of one misread into another word

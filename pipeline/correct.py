@@ -382,6 +382,13 @@ ADJECTIVE_ENDINGS = frozenset(
 )  # fmt: skip
 # Words that join an adjective to another before one noun (корейская и китайская делегации).
 COORDINATION = frozenset({"и", "или", "а", "либо"})
+# An adverb of nationality or kind (китайски, политически) made of an adjective that lost its last
+# letter (китайски товарищи -> китайские): the letters such an ending may have ended with.
+ADVERB_ENDING = "ски"
+LOST_ADJECTIVE_LETTERS = "йеяюмх"
+# Single letters no Russian word is, nor any abbreviation: one alone before a word in a case is a
+# misread one-letter preposition (х затягиванию -> к).
+LONE_NON_WORDS = frozenset("зхцщъыь")
 # Words after which a noun is in the genitive plural (тыс. тонн, млн. рублей).
 THOUSANDS = frozenset({"тыс.", "млн.", "млрд."})
 # A number of one or two digits, perhaps with a brace or bracket read for its parenthesis: a list's
@@ -720,7 +727,7 @@ class Corrector:
             conf = confidences.get((li + 1, ti)) if confidences else None
             key = _token_key(token, initial, conf, next_lower)
             edit = self._correct_token(key, token, initial, conf, next_lower)
-            if edit is None and token in PREPOSITION_CASES and following is not None:
+            if edit is None and (token in PREPOSITION_CASES or token in LONE_NON_WORDS) and following is not None:
                 edit = self._governing_preposition(token, following)
             elif edit is None and following is not None and len(token) == 2 and token.islower():
                 edit = self._preposition_for_case(token, following)
@@ -760,7 +767,7 @@ class Corrector:
             if not initial and previous_out[:1] in ("в", "В") and _core(previous_out)[1].lower() in POLITE_WORDS:
                 if previous_out[:1].isupper():
                     polite_capitals += 1
-                else:
+                elif not _inside_quotes(lines[li][:start]):  # «Почему у вас говорят...»: another's speech
                     polite_small.append((li, start, end, previous_out))
         if ties:
             edits += self._settle_ties(page_tokens, ties)
@@ -787,7 +794,13 @@ class Corrector:
             spans = touched.get(li, [])
             for ti in range(1, len(line_tokens)):
                 (a_start, a_end, a), (b_start, b_end, b) = line_tokens[ti - 1], line_tokens[ti]
-                if not (a[-2:] in ADJECTIVE_ENDINGS or a.lower() in GOVERNED_CASES or a in THOUSANDS or a.isdecimal()):
+                if not (
+                    a[-2:] in ADJECTIVE_ENDINGS
+                    or a.lower() in GOVERNED_CASES
+                    or a in THOUSANDS
+                    or a.isdecimal()
+                    or a.endswith(ADVERB_ENDING)
+                ):
                     continue  # the cheap test first: most words are none of these
                 if b_start - a_end > 1 or spans and any(s < b_end and a_start < e for s, e in spans):
                     continue
@@ -822,6 +835,8 @@ class Corrector:
                 return fix
         if (a in THOUSANDS or a.isdecimal() and _takes_genitive_plural(a)) and b != TONNES:
             return self._memo_grammar(("tonnes", b), lambda: self._misread_tonnes(b))
+        if a.endswith(ADVERB_ENDING) and a.islower() and before != "по":  # по китайски: the adverb
+            return self._memo_grammar(("adverb", a, b), lambda: self._adjective_for_adverb(a, b))
         # The polite pronoun's capital is the writer's (Ваших указании): it agrees as written small.
         adjective = lower if lower in POLITE_WORDS else a
         if adjective[-2:] not in ADJECTIVE_ENDINGS or adjective not in self.lexicon.counts:
@@ -847,6 +862,25 @@ class Corrector:
         if fix is not None and fix[1] is not None and adjective != a:
             return None  # the pronoun itself is kept as written
         return fix
+
+    def _adjective_for_adverb(self, a: str, b: str) -> tuple[str | None, str | None, list[dict[str, Any]]] | None:
+        """``китайски товарищи`` -> ``китайские``: an adverb in -ски before a noun is an adjective
+        that lost its last letter, when exactly one letter added makes a listed adjective that
+        agrees with the noun. An adverb in -о stays (особенно радиостанции, невозможно
+        восстановление): before a noun it is as often the writer's."""
+        if self._likeliest_pos(a) != "ADVB" or self._likeliest_pos(b) != "NOUN":
+            return None
+        nouns = self._noun_tags(b)
+        fits = {
+            a + letter
+            for letter in LOST_ADJECTIVE_LETTERS
+            if a + letter in self.lexicon.counts
+            and any(_agree(x, y) for x in self._adjective_tags(a + letter) for y in nouns)
+        }
+        if len(fits) != 1:
+            return None
+        meant = fits.pop()
+        return None, meant, [{"word": meant}, {"word": a, "keep": True}]
 
     def _memo_grammar(
         self, key: tuple[str, ...], decide: Callable[[], tuple[str | None, str | None, list[dict[str, Any]]] | None]
@@ -1278,16 +1312,20 @@ class Corrector:
         return written + trail, "case", 0.0, []
 
     def _title_word_before(self, tokens: list[list[tuple[int, int, str]]], li: int) -> bool:
-        """Whether the line with text before ``li`` is one common noun in capitals that the lexicon
-        does not list (ОТЧЕТ, АКТ, ПРИКАЗ): a document's title, which the next line goes on
-        (ОТЧЕТ / старшего агронома МТС), unlike a telegram's header (СЕРИЯ, Товарищу ФИЛИППОВУ)."""
+        """Whether the line with text before ``li`` is a document's title in capitals, ending with a
+        common noun, of words the lexicon does not list (ОТЧЕТ, ПРИКАЗ, ИЗ ДНЕВНИКА), which the
+        next line goes on (ОТЧЕТ / старшего агронома МТС, ИЗ ДНЕВНИКА / посла СССР), unlike a
+        telegram's header (СЕРИЯ "Г", Товарищу ФИЛИППОВУ)."""
         previous = line_before(tokens, li)
-        if previous is None or len(previous) != 1:
+        if previous is None:
             return False
-        word = _core(previous[0][2])[1].lower()
-        if len(word) < 3 or word in self.lexicon.domain or not self._dictionary_word(word):
+        words = [_core(text)[1] for _s, _e, text in previous]
+        if not all(w.isupper() and self._dictionary_word(w.lower()) for w in words):
             return False
-        return bool(self._tags(word)[0].POS == "NOUN")
+        if any(w.lower() in self.lexicon.domain for w in words):
+            return False
+        word = words[-1].lower()
+        return len(word) >= 3 and self._tags(word)[0].POS == "NOUN"
 
     def _formula_after_stop(self, token: str, previous: str) -> bool:
         """Whether ``token``, opening a line, is a formula word of the genre (сообщаю, считаю,
@@ -1516,7 +1554,9 @@ class Corrector:
     def _governing_preposition(self, token: str, following: str) -> tuple[str, str, float, list[dict[str, Any]]] | None:
         """``вопрос с поставке`` -> ``о поставке``: a one-letter preposition before a noun or
         adjective in none of the cases it governs, where the one preposition a listed confusion
-        makes of it governs one of them (memoised by the pair)."""
+        makes of it governs one of them (memoised by the pair). A letter that is no word alone
+        governs no case (``приведет х затягиванию`` -> ``к``; ``х боевой``: к and с both fit, so
+        it stays; ``3 х 4``: no word follows)."""
         key = (token, following)
         if key in self._governing_cache:
             return self._governing_cache[key]
@@ -1524,7 +1564,7 @@ class Corrector:
         word = _core(following)[1].lower()
         if PLAIN_WORD.fullmatch(word) and self._dictionary_word(word):
             cases = self._cases(word)
-            if None not in cases and not cases & PREPOSITION_CASES[token]:
+            if None not in cases and not cases & PREPOSITION_CASES.get(token, frozenset()):
                 fits = self._one_confusion_away(
                     token, lambda m: m in PREPOSITION_CASES and bool(cases & PREPOSITION_CASES[m])
                 )
@@ -2433,8 +2473,8 @@ class Corrector:
         if not (PLAIN_WORD.fullmatch(core) and core[:1].isupper() and core[1:].islower() and len(core) > 1):
             return False
         word = core.lower()
-        if word in self.lexicon.domain or word not in self.lexicon.counts:
-            return False
+        if word in self.lexicon.domain or word not in self.lexicon.counts or core in POLITE_FORMS:
+            return False  # (Может быть, Вы обратитесь: the polite pronoun's capital is the writer's)
         parses = self.lexicon.morph.parse(word)[:2]
         if not parses or parses[0].tag.POS == "ADJF" and "Apro" not in parses[0].tag:
             return False  # соглашения, Австрийское правительство: an adjective oftener a name's
@@ -2578,6 +2618,8 @@ class Corrector:
             return None
         if not (hyphen and self.lexicon.is_word(first.lower()) or first.lower() in ONE_LETTER_WORDS):
             return None
+        if hyphen and _name_shaped(first) and second.islower():
+            return None  # Чэнь Шао-мин.: a Chinese given name's syllables, not a run-in мин.
         return f"{first} {second}"
 
     def _fix_abbreviation(self, core: str) -> tuple[str, str, float, list[dict[str, Any]]] | None:
@@ -3546,6 +3588,11 @@ def _open_parenthesis(line_tokens: list[tuple[int, int, str]]) -> bool:
 def _same_letters(token: str, replacement: str) -> bool:
     """Whether a change kept the token's letters, mending only case, marks or specks."""
     return [c for c in token.lower() if c.isalpha()] == [c for c in replacement.lower() if c.isalpha()]
+
+
+def _inside_quotes(before: str) -> bool:
+    """Whether a quotation opened in ``before`` (a line up to a word) is still open there."""
+    return before.count("«") > before.count("»") or before.count('"') % 2 == 1
 
 
 def _name_shaped(core: str) -> bool:
