@@ -206,6 +206,42 @@ GENERATED_SETS = {
             (1106, "LiberationMono", "medium"),
         ),
     ),
+    # Written in round 15 by an eighth helper that read none of the code, the tests or the README,
+    # as one long telegram; its first six paragraphs, two by two under the same header and footer,
+    # make three telegrams of a page each. Kept unread until measured once on the round's final engine.
+    "generated telegram 69417": (
+        ROOT / "benchmarks" / "texts" / "telegram-69417.txt",
+        (
+            (1201, "LiberationMono", "mild"),
+            (1202, "FreeMono", "heavy"),
+            (1203, "FreeMono", "medium"),
+            (1204, "LiberationMono", "heavy"),
+            (1205, "FreeMono", "mild"),
+            (1206, "LiberationMono", "medium"),
+        ),
+    ),
+    "generated telegram 69418": (
+        ROOT / "benchmarks" / "texts" / "telegram-69418.txt",
+        (
+            (1301, "FreeMono", "medium"),
+            (1302, "LiberationMono", "heavy"),
+            (1303, "LiberationMono", "mild"),
+            (1304, "FreeMono", "heavy"),
+            (1305, "LiberationMono", "medium"),
+            (1306, "FreeMono", "mild"),
+        ),
+    ),
+    "generated telegram 69419": (
+        ROOT / "benchmarks" / "texts" / "telegram-69419.txt",
+        (
+            (1401, "LiberationMono", "heavy"),
+            (1402, "FreeMono", "mild"),
+            (1403, "LiberationMono", "medium"),
+            (1404, "FreeMono", "medium"),
+            (1405, "LiberationMono", "mild"),
+            (1406, "FreeMono", "heavy"),
+        ),
+    ),
 }
 SETS = {
     "synthetic": (SHARED / "corpus" / "synthetic", "*.tif"),

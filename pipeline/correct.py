@@ -745,7 +745,13 @@ class Corrector:
                 edit = None  # агентство Кореи (ЦТАК): an initialism the lexicon lacks, not ТАК
             if edit is not None and ti and self._verb_after_preposition(tokens[li][ti - 1][2], token, edit[0]):
                 edit = None  # из Вершни: no verb follows a preposition, so not верни
-            if fix_punct and token[-1:] in ",;" and following is not None and self._opens_sentence(following):
+            if (
+                fix_punct
+                and token[-1:] in ",;"
+                and following is not None
+                and self._opens_sentence(following)
+                and not self._listed_name_opens(following, tokens[li], ti + 1)
+            ):
                 edit = _stop_for_comma(token, edit, _core(token)[1].lower() in self.lexicon.domain)
             if edit is None and self.settings.fix_case:
                 edit = self._case_edit(token, tokens, li, ti, previous_out, small_in_capitals)
@@ -1720,6 +1726,8 @@ class Corrector:
         )
         for joined in options:
             known = joined in lex.counts or joined in lex.domain
+            if known and len(la) == 1 and not b_word and self._common_near(lb, joined):
+                continue  # а таке: the conjunction and также misread, not атаке
             if "-" in joined and not la.endswith("-"):
                 # Дэ хуая -> Дэ-хуая only for lexicon names whose second part is not a word alone
                 known = joined in lex.domain and not (b_word and a_word)
@@ -1800,6 +1808,12 @@ class Corrector:
             a_word = self.lexicon.is_word(a_core.lower())
             self._word_part_cache[key] = self._join_corrected(a, a_core, b, b_core, a_word, not a_word)
         return self._word_part_cache[key]
+
+    def _common_near(self, word: str, joined: str) -> bool:
+        """Whether a common word other than ``joined`` is one edit from ``word`` (таке: также, так):
+        then a one-letter word before ``word`` may stand alone, ``word`` being that word misread."""
+        floor = self.settings.short_function_log_prob
+        return any(lp >= floor and w != joined for lp, w, _d in self._listed_candidates(word, 1))
 
     def _may_be_half(self, la: str, a_word: bool, lb: str, b_word: bool) -> bool:
         """Whether the word of a word/non-word pair may be half of a split word: short (над жда)
@@ -2481,6 +2495,17 @@ class Corrector:
         return parses[0].tag.POS != "CONJ" and not any(
             NO_SENTENCE_OPENING & p.tag.grammemes or p.normal_form in CAPITALISED_LEMMAS for p in parses
         )
+
+    def _listed_name_opens(self, token: str, line_tokens: list[tuple[int, int, str]], ti: int) -> bool:
+        """Whether ``token`` (at ``ti``) and the word after it are a listed phrase (``Нам Ир``), or
+        the word after it is a listed person's name written as one (``Нем Ир``, OCR's ``Нам``): a
+        name whose first word is also a common one, not a sentence's first word."""
+        if ti + 1 >= len(line_tokens):
+            return False
+        after = _core(line_tokens[ti + 1][2])[1]
+        phrase = _core(token)[1].lower() + " " + after.lower()
+        lex = self.lexicon
+        return phrase in lex.domain or _name_shaped(after) and lex.domain_kind.get(after.lower()) == "person"
 
     def _misread_unit(self, token: str, number: str) -> str | None:
         """``30 хм`` -> ``30 км``: after a number, a short token one listed confusion from exactly one
