@@ -1102,10 +1102,14 @@ class Corrector:
             return False
         word = _core(replacement)[1].lower()
         pos = self._pos(previous.lower())
-        if pos is None or pos[0] != "PREP":
-            return False
+        if pos is None or pos[0] != "PREP" or self._adverb_too(previous.lower()):
+            return False  # Ниже излагаю: an adverb as well, which a verb may follow
         parses = [p for p in self.lexicon.morph.parse(word) if p.score >= 0.05]
         return bool(parses) and all(p.tag.POS in VERB_POS for p in parses)
+
+    def _adverb_too(self, word: str) -> bool:
+        """Whether a likely reading of a preposition (ниже, вокруг) is an adverb or comparative."""
+        return any(p.tag.POS in ("ADVB", "COMP") and p.score >= 0.05 for p in self.lexicon.morph.parse(word))
 
     def _names(self, word: str) -> bool:
         """Whether one of pymorphy3's two likeliest readings of ``word`` is a name (даррен)."""
@@ -3083,8 +3087,10 @@ class Corrector:
         floor = keep - name_bonus + s.margin - s.ambiguity
         scored = self._score_candidates(word, False, floor)
         best = self._confident_best(scored, keep, extra, name_bonus)
-        if best is None and len(word) >= s.min_length_unlisted:
-            # Asked only of a word no listed candidate fixes: OpenCorpora's walk is not free.
+        if (best is None or self._two_edits(word, best[0])) and len(word) >= s.min_length_unlisted:
+            # Asked only of a word no listed candidate fixes, or fixes only two edits away
+            # (низменности -> жизненности, one letter from an unlisted form): OpenCorpora's walk
+            # is not free.
             scored = self._score_candidates(word, False, floor, unlisted=True)
             best = self._confident_best(scored, keep, extra, name_bonus)
         if best is None and not inside_sentence:
