@@ -386,9 +386,10 @@ COORDINATION = frozenset({"и", "или", "а", "либо"})
 # letter (китайски товарищи -> китайские): the letters such an ending may have ended with.
 ADVERB_ENDING = "ски"
 LOST_ADJECTIVE_LETTERS = "йеяюмх"
-# Single letters no Russian word is, nor any abbreviation: one alone before a word in a case is a
-# misread one-letter preposition (х затягиванию -> к).
-LONE_NON_WORDS = frozenset("зхцщъыь")
+# Single letters no Russian word is, nor any abbreviation, that the confusion table reads for a
+# one-letter preposition (з for в, х for к or с): one alone before a word in a case is that
+# preposition misread (х затягиванию -> к). Others alone (ы, ь) are specks as often.
+LONE_NON_WORDS = frozenset("зх")
 # Words after which a noun is in the genitive plural (тыс. тонн, млн. рублей).
 THOUSANDS = frozenset({"тыс.", "млн.", "млрд."})
 # A number of one or two digits, perhaps with a brace or bracket read for its parenthesis: a list's
