@@ -634,10 +634,13 @@ class Corrector:
             edited = {e.line for e in edits}
             near = _lines_around(edited, 1, len(lines_once))
             context = _lines_around(edited, 2, len(lines_once))
+            guessed = _guessed_spans(edits)
             again = [
                 e
                 for e in self._page_edits(lines_once, carried, context)
-                if e.reason not in SECOND_PASS_SKIPS and e.line in near
+                if e.reason not in SECOND_PASS_SKIPS
+                and e.line in near
+                and not (e.reason == "grammar" and _after_span(lines_once[e.line], e.start, guessed.get(e.line, [])))
             ]
             if again:
                 edits = _compose(lines_once, edits, again)
@@ -3740,6 +3743,26 @@ def _carry_confidences(
             if not touched and start + shift in index_at:
                 carried[(li + 1, index_at[start + shift])] = conf
     return carried
+
+
+def _guessed_spans(edits: list[Correction]) -> dict[int, list[tuple[int, int]]]:
+    """Where, on the once-corrected page, the first pass put a short word it guessed (``ет`` ->
+    ``от``): by line, (start, end) of each such replacement."""
+    spans: dict[int, list[tuple[int, int]]] = {}
+    for li, line_edits in _edits_by_line(edits).items():
+        shift = 0
+        for e in line_edits:
+            if e.reason.startswith("short-word"):
+                spans.setdefault(li, []).append((e.start + shift, e.start + shift + len(e.replacement)))
+            shift += len(e.replacement) - (e.end - e.start)
+    return spans
+
+
+def _after_span(line: str, start: int, spans: list[tuple[int, int]]) -> bool:
+    """Whether the word before ``start`` on ``line`` is one of ``spans``: a grammar change after a
+    guessed preposition (``Пс ет словам`` -> ``По от``) would build one guess on another."""
+    before = line[:start].rstrip()
+    return any(end == len(before) for _start, end in spans)
 
 
 def _compose(lines_once: list[str], first: list[Correction], second: list[Correction]) -> list[Correction]:

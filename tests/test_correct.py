@@ -350,3 +350,14 @@ def test_two_passes_fold_into_edits_of_the_line_as_read(case: tuple[str, list[Co
     assert _apply([line], folded) == _apply([once], second)
     spans = sorted((e.start, e.end) for e in folded)
     assert all(a[1] <= b[0] for a, b in zip(spans, spans[1:], strict=False))  # still disjoint
+
+
+def test_the_second_pass_builds_no_grammar_change_on_a_guessed_preposition(corrector: Corrector) -> None:
+    # The first pass guesses ет -> от (a short function word); read as typed, от would make the
+    # right словам a misread слова. The second pass leaves the noun as it was read.
+    text = "станции Анджу и Синанджу. Пс ет словам, за последние три недели"
+    corrected, changes = corrector.correct_page(text)
+    assert "словам," in corrected.split()
+    assert ("ет", "от") in {(c.original, c.replacement) for c in changes}
+    # A preposition read right still governs its noun in either pass.
+    assert corrector.correct_page("помощь для фронте")[0] == "помощь для фронта"
