@@ -3750,12 +3750,21 @@ def _guessed_spans(edits: list[Correction]) -> dict[int, list[tuple[int, int]]]:
     ``от``): by line, (start, end) of each such replacement."""
     spans: dict[int, list[tuple[int, int]]] = {}
     for li, line_edits in _edits_by_line(edits).items():
-        shift = 0
-        for e in line_edits:
+        for start, end, e, _shift in _placed_once(line_edits):
             if e.reason.startswith("short-word"):
-                spans.setdefault(li, []).append((e.start + shift, e.start + shift + len(e.replacement)))
-            shift += len(e.replacement) - (e.end - e.start)
+                spans.setdefault(li, []).append((start, end))
     return spans
+
+
+def _placed_once(once: list[Correction]) -> list[tuple[int, int, Correction, int]]:
+    """Where each of a line's first-pass edits (sorted) put its replacement on the corrected
+    line: (start, end, edit, the length the edits before it changed)."""
+    placed: list[tuple[int, int, Correction, int]] = []
+    shift = 0
+    for e in once:
+        placed.append((e.start + shift, e.start + shift + len(e.replacement), e, shift))
+        shift += len(e.replacement) - (e.end - e.start)
+    return placed
 
 
 def _after_span(line: str, start: int, spans: list[tuple[int, int]]) -> bool:
@@ -3781,11 +3790,7 @@ def _compose(lines_once: list[str], first: list[Correction], second: list[Correc
 def _compose_line(line_once: str, once: list[Correction], again: list[Correction]) -> list[Correction]:
     """``_compose`` for one line: ``once`` (sorted) on the line as read, ``again`` on ``line_once``."""
     # Where each first edit's replacement lies in line_once, and the length change before it.
-    placed: list[tuple[int, int, Correction, int]] = []
-    shift = 0
-    for e in once:
-        placed.append((e.start + shift, e.start + shift + len(e.replacement), e, shift))
-        shift += len(e.replacement) - (e.end - e.start)
+    placed = _placed_once(once)
     # Groups: each second edit with the first replacements it meets (an empty one at its edge
     # too), grown until no more are met, merged with the group before while they overlap or
     # share one.
