@@ -248,6 +248,9 @@ SINGLE_LETTER_DOT = re.compile(r"^[а-яёА-ЯЁ]\.[,;:]?$")
 # Parts of speech (pymorphy3) no proper name capitalises inside a sentence.
 # Pronouns (Мы, Он) and conjunctions (Как, Если, Но) are left out: they open most sentences,
 # and OCR loses the stop before them as often as it misreads a small letter as a capital.
+# Verbs and participles, which no surname after a person's noun is (солдата Сокращена); a short
+# adjective may be one (сержант Сомов: сомов reads as one).
+PREDICATE_POS = frozenset({"VERB", "INFN", "PRTS", "GRND"})
 NEVER_CAPITAL_POS = frozenset({"VERB", "INFN", "ADVB", "PREP", "PRCL", "ADJS", "PRTS", "GRND", "PRED", "COMP"})
 # Nouns Russian writes in small letters inside a sentence: months and weekdays (конца сентября).
 # A holiday after its day's number keeps its capital (1 Мая): that capital follows a digit, and
@@ -634,13 +637,19 @@ class Corrector:
             edited = {e.line for e in edits}
             near = _lines_around(edited, 1, len(lines_once))
             context = _lines_around(edited, 2, len(lines_once))
-            guessed = _guessed_spans(edits)
+            guessed = _guessed_spans(edits, ("short-word",))
+            respelled = _guessed_spans(edits, ("short-word", "spelling"))
             again = [
                 e
                 for e in self._page_edits(lines_once, carried, context)
                 if e.reason not in SECOND_PASS_SKIPS
                 and e.line in near
                 and not (e.reason == "grammar" and _after_span(lines_once[e.line], e.start, guessed.get(e.line, [])))
+                and not (
+                    e.reason == "grammar"
+                    and _before_span(lines_once[e.line], e.end, respelled.get(e.line, []))
+                    and self._governed_as_read(lines_once[e.line], e.start, e.end)
+                )
             ]
             if again:
                 edits = _compose(lines_once, edits, again)
@@ -660,6 +669,15 @@ class Corrector:
             for e in sorted(edits, key=lambda e: (e.line, e.start))
         ]
         return corrected, changes
+
+    def _governed_as_read(self, line: str, start: int, end: int) -> bool:
+        """Whether the word at ``line[start:end]`` stands, as read, in a case the preposition
+        before it governs (``на серьезных``): its own context backs it, whatever the next word."""
+        before = line[:start].split()
+        preposition = before[-1].lower() if before else ""
+        governed = GOVERNED_CASES.get(preposition) if len(preposition) > 1 else None
+        word = line[start:end].lower()
+        return governed is not None and any(CASE_FAMILY.get(c, c) in governed for c in self._cases(word) if c)
 
     def _page_edits(
         self,
@@ -2746,8 +2764,8 @@ class Corrector:
                     return None  # Ваше Превосходительство: a title the period capitalises
             elif not (between and self._never_capital(word) or self._common_capital(word, before, after)):
                 return None
-            if self._person(before):
-                return None  # сержант Сомов: a person's name after the person
+            if self._person(before) and not (between and self._likeliest_pos(word) in PREDICATE_POS):
+                return None  # сержант Сомов: a person's name after the person; солдата Сокращена is none
             return word + trail, "case", 0.0, []
         if (
             SENTENCE_BEFORE.match(previous)
@@ -2867,7 +2885,15 @@ class Corrector:
             return False  # в День Победы: a capitalised common word after it, the two a name
         elif following is not None and len(following) > 1 and _core(after or "")[1].isupper():
             return False  # в Прокуратуру СССР: an initialism after it, the two an institution's name
-        return not nominative or self._likeliest_pos(before) in NOMINATIVE_AFTER_POS
+        return not nominative or self._likeliest_pos(before) in NOMINATIVE_AFTER_POS or self._agrees_with(before, word)
+
+    def _agrees_with(self, adjective: str, noun: str) -> bool:
+        """Whether ``adjective`` (likeliest an adjective) agrees with ``noun`` in some reading: the
+        two are one phrase (пропускная Способность), so no sentence opens between them."""
+        if self._likeliest_pos(adjective) != "ADJF":
+            return False
+        nouns = self._noun_tags(noun)
+        return any(_agree(x, y) for x in self._adjective_tags(adjective) for y in nouns)
 
     def _likeliest_pos(self, word: str) -> str | None:
         """pymorphy3's likeliest part of speech of a lower-case word (memoised)."""
@@ -3745,13 +3771,14 @@ def _carry_confidences(
     return carried
 
 
-def _guessed_spans(edits: list[Correction]) -> dict[int, list[tuple[int, int]]]:
-    """Where, on the once-corrected page, the first pass put a short word it guessed (``ет`` ->
-    ``от``): by line, (start, end) of each such replacement."""
+def _guessed_spans(edits: list[Correction], reasons: tuple[str, ...]) -> dict[int, list[tuple[int, int]]]:
+    """Where, on the once-corrected page, the first pass put a word it guessed for one it read
+    (``ет`` -> ``от`` is a ``short-word`` guess, ``органи`` -> ``органы`` a ``spelling`` one), of
+    the kinds ``reasons`` names: by line, (start, end) of each such replacement."""
     spans: dict[int, list[tuple[int, int]]] = {}
     for li, line_edits in _edits_by_line(edits).items():
         for start, end, e, _shift in _placed_once(line_edits):
-            if e.reason.startswith("short-word"):
+            if e.reason.startswith(reasons):
                 spans.setdefault(li, []).append((start, end))
     return spans
 
@@ -3772,6 +3799,14 @@ def _after_span(line: str, start: int, spans: list[tuple[int, int]]) -> bool:
     guessed preposition (``Пс ет словам`` -> ``По от``) would build one guess on another."""
     before = line[:start].rstrip()
     return any(end == len(before) for _start, end in spans)
+
+
+def _before_span(line: str, end: int, spans: list[tuple[int, int]]) -> bool:
+    """Whether the word after ``end`` on ``line`` is one of ``spans``: an adjective that its
+    preposition governs, made to agree with a noun the first pass guessed (``на серьезных органи``
+    -> ``органы``, then ``серьезные``), would build one guess on another."""
+    after = len(line) - len(line[end:].lstrip())
+    return any(start == after for start, _end in spans)
 
 
 def _compose(lines_once: list[str], first: list[Correction], second: list[Correction]) -> list[Correction]:

@@ -41,6 +41,8 @@ SOURCES = ("ru_frequency.txt", "lexicon.txt", "confusions.tsv")
 INDEX_VERSION = "6"
 PREFIX_LENGTH = 7
 MAX_DISTANCE = 2
+# The adverb ending Russian adds to any adjective in -ский (политический -> политически).
+ADVERB_SUFFIX = "ски"
 # Domain forms missing from (or rare in) the general list get at least this count (per 10^9):
 # in telegrams of this genre the names and formula words are frequent.
 DOMAIN_FLOOR = 20_000
@@ -116,13 +118,18 @@ class Lexicon:
             return True
         known = self._known_cache.get(word)
         if known is None:
-            known = bool(self.morph.word_is_known(word))
+            known = bool(self.morph.word_is_known(word)) or self._derived_adverb(word)
             if not known and "-" in word:
                 # Parts must be listed words: pymorphy3 knows odd fragments (изе), so
                 # "изе-дун" would pass as a compound and Цзе-дун never be restored.
                 known = all(len(part) > 1 and part in self.counts for part in word.split("-"))
             self._known_cache[word] = known
         return known
+
+    def _derived_adverb(self, word: str) -> bool:
+        """An adverb in -ски made from a listed adjective in -ский (бюрократический ->
+        бюрократически): Russian makes one of every such adjective, OpenCorpora lists only some."""
+        return word.endswith(ADVERB_SUFFIX) and len(word) > 6 and word + "й" in self.counts
 
     def listed_pos(self, word: str) -> tuple[str | None, bool] | None:
         """(likeliest part of speech if in INDEXED_POS else None, any reading an abbreviation) of a
