@@ -328,6 +328,8 @@ VERB_POS = frozenset({"VERB", "INFN", "GRND"})  # none of them follows a preposi
 # The second pass takes no stop or colon away: a neighbour the first pass mended into small letters
 # would make a real stop look like a speck (горючего. а с, its А read small).
 SECOND_PASS_SKIPS = frozenset({"punctuation"})
+# The vowels that link the parts of a compound (самолето-вылетов, северо-восточный).
+LINKING_VOWELS = frozenset("оеё")
 # A Chinese or Korean given name of two syllables joined by a hyphen (Жуй-цин, Энь-лай).
 HYPHENED_GIVEN_NAME = re.compile(r"^[А-ЯЁ][а-яё]+-[а-яё]+$")
 # A recipient's name this long one letter from a listed person's is that person, even on a clean
@@ -3179,6 +3181,8 @@ class Corrector:
         if len(parts) != 2 or min(len(p) for p in parts) < 3:
             return None
         head, tail = parts
+        if head.isalpha() and self.lexicon.is_word(tail.lower()) and not self.lexicon.is_word(head.lower()):
+            return self._mended_head(head, tail, conf)
         if not head.isalpha() or self.lexicon.is_word(tail.lower()) or not self._nominative_noun(head.lower()):
             return None
         tie = self._last_tie  # the part's tie is no tie of the whole token
@@ -3187,6 +3191,29 @@ class Corrector:
         if fixed is None or fixed[1] != "spelling" or " " in fixed[0]:
             return None
         return head + "-" + fixed[0], fixed[1], fixed[2], fixed[3]
+
+    def _mended_head(
+        self, head: str, tail: str, conf: float | None
+    ) -> tuple[str, str, float, list[dict[str, Any]]] | None:
+        """``петчиков-истребителей`` -> ``летчиков-истребителей``: a compound of two nouns whose
+        first part is misread, corrected as a word alone would be, into a noun in the case and
+        number of the second (such a compound inflects both). A first part ending in the linking
+        vowel (самолето-вылетов, корейско-китайская) is no misreading and stays."""
+        if head[-1:].lower() in LINKING_VOWELS or not tail.islower():
+            return None
+        tie = self._last_tie
+        fixed = self._correct_core(head, head, 0, len(head), False, conf)
+        self._last_tie = tie
+        if fixed is None or fixed[1] != "spelling" or not fixed[0].isalpha():
+            return None
+        if not self._same_case_noun(fixed[0].lower(), tail.lower()):
+            return None
+        return fixed[0] + "-" + tail, fixed[1], fixed[2], fixed[3]
+
+    def _same_case_noun(self, a: str, b: str) -> bool:
+        """Whether nouns ``a`` and ``b`` share a reading in the same case and number."""
+        readings = {(t.case, t.number) for t in self._noun_tags(b)}
+        return any((t.case, t.number) in readings for t in self._noun_tags(a))
 
     def _nominative_noun(self, word: str) -> bool:
         """Whether a dictionary word's likeliest reading is a common noun in the nominative singular."""
@@ -3410,8 +3437,9 @@ class Corrector:
         return list(found.values())
 
     def _any_letter_forms(self, word: str, prefix_known: Callable[[str], bool]) -> dict[str, tuple[float, str, int]]:
-        """OpenCorpora's forms with one letter of ``word`` read as any other, tried where the word
-        stops being the start of any form and at the letter before: the misread letter is there,
+        """OpenCorpora's forms with one letter of ``word`` read as any other or one letter lost,
+        tried where the word stops being the start of any form and at the letter before: the
+        misread letter is there,
         as the letters before it still begin a word. A form a listed confusion reaches is never
         tied by one found so: this runs only when those found none."""
         graph = self.lexicon.morph.dictionary.words
@@ -3426,6 +3454,15 @@ class Corrector:
                 spelled = head + meant
                 if meant != word[pos] and prefix_known(spelled) and (spelled + rest) in graph:
                     found.setdefault(spelled + rest, (prior, spelled + rest, 1))
+        if found:
+            return found
+        # Else a letter lost there (эпидмиологов -> эпидемиологов), a faint one OCR did not see:
+        # a misread letter is the likelier (излоленному is изложенному, not изловленному).
+        for pos in (dead - 1, dead):
+            for meant in CYRILLIC_LETTERS if pos > 0 else ():
+                spelled = word[:pos] + meant
+                if prefix_known(spelled) and (spelled + word[pos:]) in graph:
+                    found.setdefault(spelled + word[pos:], (prior, spelled + word[pos:], 1))
         return found
 
     def _confident_best(
