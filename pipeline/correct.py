@@ -397,6 +397,8 @@ LOST_ADJECTIVE_LETTERS = "йеяюмх"
 LONE_NON_WORDS = frozenset("зх")
 # Words after which a noun is in the genitive plural (тыс. тонн, млн. рублей).
 THOUSANDS = frozenset({"тыс.", "млн.", "млрд."})
+# An amount with a decimal comma or point (11,2 тыс. т), which a count's word may follow too.
+DECIMAL_NUMBER = re.compile(r"^\d+[.,]\d+$")
 # A number of one or two digits, perhaps with a brace or bracket read for its parenthesis: a list's
 # point when an infinitive follows (``_list_point``).
 LIST_POINT = re.compile(r"^(\d{1,2})[}\]]?$")
@@ -1410,7 +1412,8 @@ class Corrector:
         unit = self._misread_unit(token, previous_text) if after_number else None
         if unit is not None:
             return unit, "unit"
-        if after_number and token[:1].isupper() and token.lower() in THOUSANDS:
+        after_amount = after_number or ti > 0 and bool(DECIMAL_NUMBER.match(previous_text))
+        if after_amount and token[:1].isupper() and token.lower() in THOUSANDS:
             after = line_tokens[ti + 2][2] if ti + 2 < len(line_tokens) else None
             if (following or "a")[:1].islower() or following and self._capitalised_count(following, after):
                 return token.lower(), "case"  # 59 Тыс. тонн (3 Тыс. Тонн): a count's word is small
@@ -2749,8 +2752,13 @@ class Corrector:
             # Between two lower-case words of one line (or a word and a number: составили Около 3
             # тыс., but not a header's field: пекина Получена 14 ч.): surely inside a sentence.
             # After a preposition a noun is inside one whatever follows (в Районе Аньдуна).
-            between = after is not None and bool(
-                LOWER_START.match(after) or after[:1].isdigit() and _core(token)[1].lower() not in FROM_FIELD_WORDS
+            # After a conjunction, too, whatever follows (и Через Манпхо): no sentence ends on one.
+            field = _core(token)[1].lower() in FROM_FIELD_WORDS
+            between = (
+                after is not None
+                and bool(LOWER_START.match(after) or after[:1].isdigit() and not field)
+                or before in COORDINATION
+                and not field
             )
             possessed = before in POLITE_POSSESSIVES  # Ваше Мнение: the noun the pronoun goes with
             if not (between or possessed or self._preposition(before)):
