@@ -3081,6 +3081,8 @@ class Corrector:
             if named is not None:
                 return named, "case", 0.0, []
         if len(word) < s.min_length:
+            if word in lex.realword and not hyphen_end and not (i1 < len(token) and token[i1] == "."):
+                return self._fix_real_word(core, word)  # еше -> еще: a short misreading the list has
             if s.fix_case and _mixed_case(core) and self._common_word(word) and word not in lex.domain:
                 return apply_case(core[:1], word), "case", 0.0, []  # ПРи этом, нА: a common short word
             dotted = i1 < len(token) and token[i1] == "."

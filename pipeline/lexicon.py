@@ -22,6 +22,7 @@ from array import array
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 from rapidfuzz.distance import Levenshtein
@@ -38,7 +39,9 @@ log = logging.getLogger(__name__)
 # From the package, not this file: compiled, this module lives under pipeline/_native/.
 DEFAULT_MODELS_DIR = Path(pipeline.__file__).resolve().parents[1] / "models"
 SOURCES = ("ru_frequency.txt", "lexicon.txt", "confusions.tsv")
-INDEX_VERSION = "6"
+INDEX_VERSION = "7"
+# The length of the short words the real-word map also takes when OpenCorpora lacks them (еше).
+SHORT_REALWORD_LENGTH = 3
 PREFIX_LENGTH = 7
 MAX_DISTANCE = 2
 # The adverb ending Russian adds to any adjective in -ский (политический -> политически).
@@ -292,11 +295,15 @@ def _hash_sources(models_dir: Path) -> str:
     return digest.hexdigest()[:16]
 
 
-def _realword_map(counts: dict[str, int], table: dict[tuple[str, str], float]) -> dict[str, tuple[str, float]]:
+def _realword_map(
+    counts: dict[str, int], table: dict[tuple[str, str], float], known: Callable[[str], bool] | None = None
+) -> dict[str, tuple[str, float]]:
     """For each listed word, the likelier word one confusion away: {read: (meant, log gain)}.
 
     log gain = log P(meant) + log P(read | meant) - log P(read); only positive gains are kept,
-    the corrector applies its own margin.
+    the corrector applies its own margin. Words of four letters or more; with ``known``
+    (OpenCorpora's word test), also three-letter ones it does not know, for a word it knows:
+    the frequency list's own misreadings of short words (еше, опи, ити for еще, они, эти).
     """
     by_ocr: dict[str, list[tuple[str, float]]] = {}
     for (ocr, truth), prob in table.items():
@@ -304,14 +311,15 @@ def _realword_map(counts: dict[str, int], table: dict[tuple[str, str], float]) -
             by_ocr.setdefault(ocr, []).append((truth, math.log(prob)))
     out: dict[str, tuple[str, float]] = {}
     for word, count in counts.items():
-        if len(word) < 4:
+        short = len(word) == SHORT_REALWORD_LENGTH
+        if len(word) < 4 and not (short and known is not None and not known(word)):
             continue
         best: tuple[str, float] | None = None
         for i, ch in enumerate(word):
             for truth, log_p in by_ocr.get(ch, ()):
                 meant = word[:i] + truth + word[i + 1 :]
                 other = counts.get(meant)
-                if not other:
+                if not other or short and known is not None and not known(meant):
                     continue
                 gain = math.log(other / count) + log_p
                 if gain > 0 and (best is None or gain > best[1]):
@@ -358,7 +366,11 @@ def build_lexicon(models_dir: Path) -> Lexicon:
             counts[lower] = max(counts.get(lower, 0), floor)
     words = list(counts)
     compact = delete_index(words)
-    realword = _realword_map(counts, lower_confusions(confusions))
+    import pymorphy3
+
+    morph = pymorphy3.MorphAnalyzer()
+    plain = {k for k, (_form, kind) in domain_rows.items()}
+    realword = _realword_map(counts, lower_confusions(confusions), lambda w: w in plain or bool(morph.word_is_known(w)))
     function_pos, abbreviations = _pos_tables(words)
     return Lexicon(
         words=words,
