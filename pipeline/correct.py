@@ -1238,6 +1238,7 @@ class Corrector:
             and not SINGLE_LETTER_DOT.match(following)
             and not self._small_name(following)
             and not self._subject_after_noun(token, following)
+            and not self._subject_phrase_after_noun(token, following, after)
         )
 
     def _first_person_verb(self, token: str) -> bool:
@@ -1264,6 +1265,21 @@ class Corrector:
         ):
             return False
         word = _core(token)[1].lower().rsplit("-", 1)[-1]  # специалистов-мостовиков: its last part
+        return word.isalpha() and self._likeliest_pos(word) == "NOUN"
+
+    def _subject_phrase_after_noun(self, token: str, following: str, after: str | None) -> bool:
+        """``самолетов. китайская сторона просит``: an adjective and a noun agreeing in the
+        nominative after a noun and its stop are the next sentence's subject, its capital misread;
+        inside a sentence a noun is seldom followed by a subject with nothing between them."""
+        if after is None or not LOWER_START.match(following) or not LOWER_START.match(after):
+            return False
+        adjective, noun = _core(following)[1].lower(), _core(after)[1].lower()
+        if self._likeliest_pos(adjective) != "ADJF" or self._likeliest_pos(noun) != "NOUN":
+            return False
+        nominative = [t for t in self._noun_tags(noun) if t.case == "nomn"]
+        if not any(_agree(x, y) for x in self._adjective_tags(adjective) if x.case == "nomn" for y in nominative):
+            return False
+        word = _core(token)[1].lower().rsplit("-", 1)[-1]
         return word.isalpha() and self._likeliest_pos(word) == "NOUN"
 
     def _unknown_abbreviation(self, token: str) -> bool:
@@ -2782,7 +2798,11 @@ class Corrector:
             or opens_text
             or "." in previous[-3:]  # the cheap test first: most words follow no stop
             and STOP_BEFORE.match(previous)
-            and (_opener(token, neighbours[1]) or self._subject_after_noun(previous, token))
+            and (
+                _opener(token, neighbours[1])
+                or self._subject_after_noun(previous, token)
+                or self._subject_phrase_after_noun(previous, token, neighbours[1])
+            )
         ):
             _lead, core, trail = _core(token)
             if len(core) < 2 or not PLAIN_WORD.fullmatch(core) or not core.islower():

@@ -19,10 +19,10 @@ import math
 import os
 import threading
 from array import array
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from collections.abc import Callable
 from typing import Any
 
 from rapidfuzz.distance import Levenshtein
