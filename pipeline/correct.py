@@ -1773,8 +1773,13 @@ class Corrector:
         )
         for joined in options:
             known = joined in lex.counts or joined in lex.domain
-            if known and len(la) == 1 and not b_word and self._common_near(lb, joined):
-                continue  # а таке: the conjunction and также misread, not атаке
+            if (
+                known
+                and len(la) == 1
+                and not b_word
+                and (self._common_near(lb, joined) or self._governed_near(la, lb, joined))
+            ):
+                continue  # а таке: the conjunction and также misread, not атаке; в реде: в ряде, not вреде
             if "-" in joined and not la.endswith("-"):
                 # Дэ хуая -> Дэ-хуая only for lexicon names whose second part is not a word alone
                 known = joined in lex.domain and not (b_word and a_word)
@@ -1861,6 +1866,28 @@ class Corrector:
         then a one-letter word before ``word`` may stand alone, ``word`` being that word misread."""
         floor = self.settings.short_function_log_prob
         return any(lp >= floor and w != joined for lp, w, _d in self._listed_candidates(word, 1))
+
+    def _governed_guess(self, preposition: str, word: str, is_word: bool) -> bool:
+        """Whether ``word``, a non-word, reads by its ending (pymorphy3's guess) in a case
+        ``preposition`` governs: a misread word after its preposition, as likely as half of one."""
+        governed = GOVERNED_CASES.get(preposition)
+        if governed is None or is_word:
+            return False
+        return any(CASE_FAMILY.get(c, c) in governed for c in self._cases(word) if c)
+
+    def _governed_near(self, preposition: str, word: str, joined: str) -> bool:
+        """Whether a listed word one edit from ``word``, likelier than ``joined``, stands in a case
+        ``preposition`` governs (в реде: ряде, commoner than вреде): then the two may be the
+        preposition and that word misread, not halves of one word. (в ремя: время is commoner
+        than темя and бремя, which в would govern.)"""
+        governed = GOVERNED_CASES.get(preposition)
+        if governed is None:
+            return False
+        floor = self.lexicon.log_prob(joined)
+        return any(
+            lp > floor and any(CASE_FAMILY.get(c, c) in governed for c in self._cases(w) if c)
+            for lp, w, _d in self._listed_candidates(word, 1)
+        )
 
     def _may_be_half(self, la: str, a_word: bool, lb: str, b_word: bool) -> bool:
         """Whether the word of a word/non-word pair may be half of a split word: short (над жда)
@@ -2379,6 +2406,8 @@ class Corrector:
         if not scored:
             return None
         best_word, best_score, _reason = scored[0]
+        if best_word not in lex.counts and self._governed_guess(la, lb, b_word):
+            return None  # по аехинскому: a preposition and a misread word it governs, not потехинскому
         best_score -= s.join_cost
         if best_score - keep < s.margin or (len(scored) > 1 and scored[0][1] - scored[1][1] < s.ambiguity):
             return None
