@@ -415,6 +415,54 @@ SOVIET_PLACES = {
     "Казань": "soft",
     "Уфа": "a",
 }
+# The people's democracies of Europe, 1945-1956: their leaders, the Soviet commanders and envoys
+# there, their capitals and the GDR's cities, and (in ORGANISATIONS) their parties and states;
+# cipher telegrams from Berlin, Warsaw or Budapest name them as those from Peking name China's.
+# Added in round 16, after a generated telegram from Berlin (71204) was measured once. Short
+# names one letter from a common word of the genre are left out (Бонн: тонн; Вена is a word).
+EAST_BLOC_FIGURES = {
+    "Ульбрихт": "m",
+    "Гротеволь": "soft",
+    "Цайссер": "m",
+    "Херрнштадт": "m",
+    "Гернштадт": "m",
+    "Нушке": "-",
+    "Берут": "m",
+    "Гомулка": "a",
+    "Циранкевич": "m",
+    "Готвальд": "m",
+    "Запотоцкий": "sky",
+    "Сланский": "sky",
+    "Ракоши": "-",
+    "Георгиу-Деж": "m",
+    "Червенков": "ov",
+    "Димитров": "ov",
+    "Тито": "-",
+    "Кардель": "soft",
+    "Ранкович": "m",
+    "Ходжа": "-",
+    "Чуйков": "ov",
+    "Семенов": "ov",
+    "Гречко": "-",
+}
+EAST_BLOC_PLACES = {
+    "Берлин": "m",
+    "Карлсхорст": "m",
+    "Панков": "m",
+    "Потсдам": "m",
+    "Лейпциг": "m",
+    "Дрезден": "m",
+    "Магдебург": "m",
+    "Галле": "-",
+    "Росток": "m",
+    "Эрфурт": "m",
+    "Варшава": "a",
+    "Прага": "a",
+    "Будапешт": "m",
+    "Бухарест": "m",
+    "Белград": "m",
+    "Тирана": "a",
+}
 ORGANISATIONS = [
     "ООН",
     "США",
@@ -451,6 +499,16 @@ ORGANISATIONS = [
     "НОАК",
     "КНА",
     "Юнайтед-пресс",
+    "ГДР",
+    "ФРГ",
+    "СЕПГ",
+    "ССНМ",
+    "ПОРП",
+    "КПЧ",
+    "ВПТ",
+    "СКК",
+    "СВАГ",
+    "ГСОВГ",
 ]
 # Genre vocabulary that general dictionaries lack or rank low.
 TELEGRAM_WORDS = {
@@ -663,6 +721,8 @@ PHRASES = [
     # The genre's request formula (Прозу Вас -> Прошу Вас); pronoun phrases such as Ваше мнение
     # are left out, since Наше мнение is as right.
     "Прошу Вас",
+    # The Committee of Information, whose telegrams head their text with its name (round 16).
+    "Комитет информации при МИД СССР",
 ]
 # Fixed expressions of Russian prose (kind ``expression``): one word misread into another is
 # told by the rest (вряд пи -> вряд ли, тах как -> так как, йо мнению -> по мнению). Unlike a
@@ -703,9 +763,11 @@ def build() -> list[tuple[str, str, str]]:
     for kind, table in (
         ("person", PEOPLE),
         ("person", SOVIET_FIGURES),
+        ("person", EAST_BLOC_FIGURES),
         ("place", PLACES),
         ("place", GAZETTEER),
         ("place", SOVIET_PLACES),
+        ("place", EAST_BLOC_PLACES),
         ("word", TELEGRAM_WORDS),
     ):
         for lemma, paradigm in table.items():
