@@ -119,6 +119,8 @@ class CorrectSettings:
     # common word of its own (Итого, сбои) is seldom a misreading of another.
     realword_margin: float = 3.0
     formula_realword_margin: float = 2.0
+    # The same for a form only OpenCorpora knows (пинии -> линии), over ``unlisted_log_prob``.
+    unlisted_realword_margin: float = 3.0
     substitution_cost: float = 5.0
     indel_cost: float = 5.5
     split_cost: float = 5.0
@@ -552,6 +554,7 @@ class Corrector:
             if len(read) == 1 and len(meant) == 1 and meant.isalpha():
                 self._meant_for.setdefault(read, []).append(meant)
         self._keep_cache: dict[tuple[str, bool], float] = {}
+        self._unlisted_word_cache: dict[str, tuple[str, float] | None] = {}
         # Ties the page may settle (``_tie_options``), by the token cache's key, and the one the
         # token being decided met.
         self._tie_cache: dict[TokenKey, list[TieOption]] = {}
@@ -3157,7 +3160,9 @@ class Corrector:
         if word in lex.counts or word in lex.domain:
             return self._fix_real_word(core, word)
         if lex.is_word(word):
-            return None
+            # (A word with ё is as written: the frequency list spells it with е, вёдро is no ведро.)
+            plain = core.islower() and not hyphen_end and "ё" not in word
+            return self._fix_unlisted_word(core, word) if plain else None
         if hyphen_end:
             return None  # a line-end fragment; hyphenation joining handles it
         letters = [c for c in core if c.isalpha()]
@@ -3633,6 +3638,40 @@ class Corrector:
             gain,
             [{"word": meant, "score": round(gain, 3)}, {"word": word, "score": 0.0, "keep": True}],
         )
+
+    def _fix_unlisted_word(self, core: str, word: str) -> tuple[str, str, float, list[dict[str, Any]]] | None:
+        """``пинии`` -> ``линии``, ``сипами`` -> ``силами``: a form only OpenCorpora knows (no
+        frequency list has it, so it is rare) one listed confusion from a listed word far likelier
+        than it, by the real-word margin over the unlisted prior, and clear of any rival (memoised)."""
+        hit = self._unlisted_word_cache.get(word, False)
+        if hit is False:
+            hit = self._unlisted_word_cache[word] = self._likelier_listed_word(word)
+        if hit is None:
+            return None
+        meant, gain = hit
+        return (
+            apply_case(core, meant),
+            "real-word",
+            gain,
+            [{"word": meant, "score": round(gain, 3)}, {"word": word, "keep": True}],
+        )
+
+    def _likelier_listed_word(self, word: str) -> tuple[str, float] | None:
+        s = self.settings
+        lex = self.lexicon
+        scored = sorted(
+            (
+                (lex.log_prob(w) - self.channel.cost(word, w), w)
+                for w in self._one_confusion_away(word, lex.counts.__contains__)
+            ),
+            reverse=True,
+        )
+        if not scored:
+            return None
+        gain = scored[0][0] - s.unlisted_log_prob
+        if gain < s.unlisted_realword_margin or len(scored) > 1 and scored[0][0] - scored[1][0] < s.ambiguity:
+            return None
+        return scored[0][1], gain
 
     def _fix_number(self, core: str) -> tuple[str, str, float, list[dict[str, Any]]] | None:
         """``326I`` -> ``3261``: letters read for digits inside a number, nothing else."""
