@@ -332,6 +332,10 @@ VERB_POS = frozenset({"VERB", "INFN", "GRND"})  # none of them follows a preposi
 SECOND_PASS_SKIPS = frozenset({"punctuation"})
 # The vowels that link the parts of a compound (самолето-вылетов, северо-восточный).
 LINKING_VOWELS = frozenset("оеё")
+# Of this length a misread common word of any kind is meant as a function word is (бып -> был,
+# пва -> два); shorter ones are left to the function words alone (most two-letter strings are
+# one letter from several words).
+SHORT_COMMON_LENGTH = 3
 # A Chinese or Korean given name of two syllables joined by a hyphen (Жуй-цин, Энь-лай).
 HYPHENED_GIVEN_NAME = re.compile(r"^[А-ЯЁ][а-яё]+-[а-яё]+$")
 # A recipient's name this long one letter from a listed person's is that person, even on a clean
@@ -3144,7 +3148,7 @@ class Corrector:
             plain = not (dotted or hyphen_end or _mixed_case(core)) and (len(word) >= 2 or alone)
             # Small letters, or capitalised (Пс): not capitals, which may be an initialism (ЖА).
             small = core.islower() or core[1:].islower()
-            short = self._short_function_word(word, small) if plain else None
+            short = self._short_function_word(word, small, core.islower()) if plain else None
             if short is None:
                 return None
             return apply_case(core, short), "short-word", 0.0, [{"word": short}, {"word": word, "keep": True}]
@@ -3399,7 +3403,7 @@ class Corrector:
             if accept(meant_word := word[:i] + meant + word[i + 1 :])
         }
 
-    def _short_function_word(self, word: str, small: bool = True) -> str | None:
+    def _short_function_word(self, word: str, small: bool = True, lower: bool = False) -> str | None:
         """``дпя`` -> ``для``, ``чуо`` -> ``что``: a rare token of up to three letters one listed
         confusion from a common preposition, conjunction or particle, far likelier.
 
@@ -3413,10 +3417,14 @@ class Corrector:
             return None  # a listed name or abbreviation (Лю, ЦК) is no misread function word
         found = self._one_confusion_away(
             word,
-            lambda meant: self._common_word(meant) and self._function(meant),
+            lambda meant: (
+                self._common_word(meant) and (self._function(meant) or lower and len(meant) == SHORT_COMMON_LENGTH)
+            ),
         )
         if not found:
             return None
+        functions = {m for m in found if self._function(m)}
+        found = functions or found  # дия: для within reach, so not дня
         # A token no dictionary has is kept at the unknown-word prior, whatever web text counts
         # it at (ие, нс, ло, Кы: wordfreq has them from typos and transliteration); in capitals it
         # may be an initialism (ЖА).
