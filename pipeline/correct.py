@@ -2804,16 +2804,13 @@ class Corrector:
             # Between two lower-case words of one line (or a word and a number: составили Около 3
             # тыс., but not a header's field: пекина Получена 14 ч.): surely inside a sentence.
             # After a preposition a noun is inside one whatever follows (в Районе Аньдуна).
-            # After a conjunction, too, whatever follows (и Через Манпхо): no sentence ends on one.
             field = _core(token)[1].lower() in FROM_FIELD_WORDS
-            between = (
-                after is not None
-                and bool(LOWER_START.match(after) or after[:1].isdigit() and not field)
-                or before in COORDINATION
-                and not field
-            )
+            between = after is not None and bool(LOWER_START.match(after) or after[:1].isdigit() and not field)
+            # After a conjunction, whatever follows, a word no name has (и Через Манпхо): no
+            # sentence ends on a conjunction. (A noun may be a name's: и Чон Чжун Тхек.)
+            after_conjunction = before in COORDINATION and not field
             possessed = before in POLITE_POSSESSIVES  # Ваше Мнение: the noun the pronoun goes with
-            if not (between or possessed or self._preposition(before)):
+            if not (between or after_conjunction or possessed or self._preposition(before)):
                 return None
             _lead, core, trail = _core(token)
             if not PLAIN_WORD.fullmatch(core) or len(core) > 1 and not core[1:].islower():
@@ -2824,7 +2821,12 @@ class Corrector:
             if possessed:
                 if self._common_noun(word) is None:
                     return None  # Ваше Превосходительство: a title the period capitalises
-            elif not (between and self._never_capital(word) or self._common_capital(word, before, after)):
+            elif not (
+                (between or after_conjunction)
+                and self._never_capital(word)
+                or (between or self._preposition(before))
+                and self._common_capital(word, before, after)
+            ):
                 return None
             if self._person(before) and not (between and self._likeliest_pos(word) in PREDICATE_POS):
                 return None  # сержант Сомов: a person's name after the person; солдата Сокращена is none
