@@ -332,6 +332,8 @@ VERB_POS = frozenset({"VERB", "INFN", "GRND"})  # none of them follows a preposi
 SECOND_PASS_SKIPS = frozenset({"punctuation"})
 # The vowels that link the parts of a compound (самолето-вылетов, северо-восточный).
 LINKING_VOWELS = frozenset("оеё")
+# The endings of a full adjective in the nominative (китайская, советский, новые).
+NOMINATIVE_ADJECTIVE_ENDINGS = frozenset({"ый", "ий", "ой", "ая", "яя", "ое", "ее", "ые", "ие"})
 # Of this length a misread common word of any kind is meant as a function word is (бып -> был,
 # пва -> два); shorter ones are left to the function words alone (most two-letter strings are
 # one letter from several words).
@@ -1281,6 +1283,8 @@ class Corrector:
         if after is None or not LOWER_START.match(following) or not LOWER_START.match(after):
             return False
         adjective, noun = _core(following)[1].lower(), _core(after)[1].lower()
+        if adjective[-2:] not in NOMINATIVE_ADJECTIVE_ENDINGS:
+            return False  # the cheap test first: most words after a stop are no such adjective
         if self._likeliest_pos(adjective) != "ADJF" or self._likeliest_pos(noun) != "NOUN":
             return False
         nominative = [t for t in self._noun_tags(noun) if t.case == "nomn"]
@@ -3653,9 +3657,9 @@ class Corrector:
         """``пинии`` -> ``линии``, ``сипами`` -> ``силами``: a form only OpenCorpora knows (no
         frequency list has it, so it is rare) one listed confusion from a listed word far likelier
         than it, by the real-word margin over the unlisted prior, and clear of any rival (memoised)."""
-        hit = self._unlisted_word_cache.get(word, False)
-        if hit is False:
-            hit = self._unlisted_word_cache[word] = self._likelier_listed_word(word)
+        if word not in self._unlisted_word_cache:
+            self._unlisted_word_cache[word] = self._likelier_listed_word(word)
+        hit = self._unlisted_word_cache[word]
         if hit is None:
             return None
         meant, gain = hit
