@@ -1439,8 +1439,11 @@ class Corrector:
         unit = self._misread_unit(token, previous_text) if after_number else None
         if unit is not None:
             return unit, "unit"
-        after_amount = after_number or ti > 0 and bool(DECIMAL_NUMBER.match(previous_text))
-        if after_amount and token[:1].isupper() and token.lower() in THOUSANDS:
+        if (
+            token[:1].isupper()
+            and token.lower() in THOUSANDS
+            and (after_number or ti > 0 and bool(DECIMAL_NUMBER.match(previous_text)))
+        ):
             after = line_tokens[ti + 2][2] if ti + 2 < len(line_tokens) else None
             if (following or "a")[:1].islower() or following and self._capitalised_count(following, after):
                 return token.lower(), "case"  # 59 Тыс. тонн (3 Тыс. Тонн): a count's word is small
@@ -3534,10 +3537,10 @@ class Corrector:
                     found.setdefault(spelled + rest, (prior, spelled + rest, 1))
         if found:
             return found
-        # Else a letter lost there (эпидмиологов -> эпидемиологов), a faint one OCR did not see:
-        # a misread letter is the likelier (излоленному is изложенному, not изловленному).
-        for pos in (dead - 1, dead):
-            for meant in CYRILLIC_LETTERS if pos > 0 else ():
+        # Else a letter lost where no form goes on (эпидмиологов -> эпидемиологов), a faint one OCR
+        # did not see: a misread letter is the likelier (излоленному is изложенному, not изловленному).
+        for pos in (dead,) if dead > 0 else ():
+            for meant in CYRILLIC_LETTERS:
                 spelled = word[:pos] + meant
                 if prefix_known(spelled) and (spelled + word[pos:]) in graph:
                     found.setdefault(spelled + word[pos:], (prior, spelled + word[pos:], 1))
