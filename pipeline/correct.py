@@ -332,6 +332,7 @@ VERB_POS = frozenset({"VERB", "INFN", "GRND"})  # none of them follows a preposi
 SECOND_PASS_SKIPS = frozenset({"punctuation"})
 # The vowels that link the parts of a compound (самолето-вылетов, северо-восточный).
 LINKING_VOWELS = frozenset("оеё")
+QUESTION_PARTICLE = "ли"
 # The endings of a full adjective in the nominative (китайская, советский, новые).
 NOMINATIVE_ADJECTIVE_ENDINGS = frozenset({"ый", "ий", "ой", "ая", "яя", "ое", "ее", "ые", "ие"})
 # Of this length a misread common word of any kind is meant as a function word is (бып -> был,
@@ -766,6 +767,8 @@ class Corrector:
                 edit = self._governing_preposition(token, following)
             elif edit is None and following is not None and len(token) == 2 and token.islower():
                 edit = self._preposition_for_case(token, following)
+                if edit is None and ti:
+                    edit = self._question_particle(token, tokens[li][ti - 1][2])
             if edit is not None and self._name_guesses and key in self._name_guesses and self._is_clean_page():
                 edit = None  # a name the lexicon lacks: see _correct_core
             if edit is not None and ti == 0 and self._lost_head(token, edit[0]):
@@ -1641,6 +1644,20 @@ class Corrector:
                     result = (meant, "grammar", 0.0, options)
         self._governing_cache[key] = result
         return result
+
+    def _question_particle(self, token: str, previous: str) -> tuple[str, str, float, list[dict[str, Any]]] | None:
+        """``сможет пи он`` -> ``ли``: a two-letter word one listed confusion from the particle
+        ``ли`` right after a verb, which the particle follows when it asks a question (число пи
+        follows no verb)."""
+        if token == QUESTION_PARTICLE or QUESTION_PARTICLE not in self._one_confusion_away(
+            token, QUESTION_PARTICLE.__eq__
+        ):
+            return None
+        if previous[-1:] in ",.;:" or not PLAIN_WORD.fullmatch(previous):
+            return None
+        if self._likeliest_pos(previous.lower()) not in PREDICATE_POS:
+            return None
+        return QUESTION_PARTICLE, "short-word", 0.0, [{"word": QUESTION_PARTICLE}, {"word": token, "keep": True}]
 
     def _preposition_for_case(self, token: str, following: str) -> tuple[str, str, float, list[dict[str, Any]]] | None:
         """``ча складах`` -> ``на складах``: two small letters no dictionary has, before a word
