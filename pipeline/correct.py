@@ -333,6 +333,8 @@ SECOND_PASS_SKIPS = frozenset({"punctuation"})
 # The vowels that link the parts of a compound (самолето-вылетов, северо-восточный).
 LINKING_VOWELS = frozenset("оеё")
 QUESTION_PARTICLE = "ли"
+# A capitalised verb after a name shorter than this is left alone (Ир Сен Ест: too short to tell).
+MIN_VERB_LENGTH = 4
 # The endings of a full adjective in the nominative (китайская, советский, новые).
 NOMINATIVE_ADJECTIVE_ENDINGS = frozenset({"ый", "ий", "ой", "ая", "яя", "ое", "ее", "ые", "ие"})
 # Of this length a misread common word of any kind is meant as a function word is (бып -> был,
@@ -2823,6 +2825,8 @@ class Corrector:
             return None
         if first.isupper():
             before, after = neighbours
+            if before is not None and self._verb_after_name(token, before):
+                return first.lower() + token[1:], "case", 0.0, []
             if before is None or not (MID_SENTENCE_BEFORE.match(before) or before in POLITE_FORMS):
                 return None
             # Between two lower-case words of one line (or a word and a number: составили Около 3
@@ -2877,6 +2881,18 @@ class Corrector:
                 return None
             return core[0].upper() + core[1:] + trail, "case", 0.0, []
         return None
+
+    def _verb_after_name(self, token: str, before: str) -> bool:
+        """``Чжоу Энь-лай Заявил, что``: a verb capitalised right after a listed name, its subject,
+        is inside the sentence (one that opens after a name whose stop OCR lost is far rarer)."""
+        lead, core, _trail = _core(token)
+        if lead or not PLAIN_WORD.fullmatch(core) or not core[1:].islower() or len(core) < MIN_VERB_LENGTH:
+            return False
+        name = _core(before)[1]
+        if before != name or not _name_shaped(name) or self.lexicon.domain_kind.get(name.lower()) not in NAME_KINDS:
+            return False
+        word = core.lower()
+        return self._likeliest_pos(word) == "VERB" and self._never_capital(word)
 
     def _word_read_before_stop(self, previous: str) -> bool:
         """Whether the token before a stop was read right: a word, each part of a hyphened one
