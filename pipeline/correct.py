@@ -333,6 +333,7 @@ SECOND_PASS_SKIPS = frozenset({"punctuation"})
 # The vowels that link the parts of a compound (самолето-вылетов, северо-восточный).
 LINKING_VOWELS = frozenset("оеё")
 QUESTION_PARTICLE = "ли"
+SOFT_SIGNS = frozenset("ьъ")
 # A capitalised verb after a name shorter than this is left alone (Ир Сен Ест: too short to tell).
 MIN_VERB_LENGTH = 4
 # The endings of a full adjective in the nominative (китайская, советский, новые).
@@ -3274,10 +3275,20 @@ class Corrector:
             # inside a sentence, any (Дайрен, Даррен): a name the lexicon lacks is as likely. A
             # clean page vetoes the change in the page loop, as this result serves every page.
             self._last_name_guess = True
+            if self._name_loses_letter(word, best[0]):
+                return None  # Кангье: a transliteration of Канге the lexicon lacks, not Канге misread
         best_word, best_score, best_reason = best
         listed = [{"word": w, "score": round(sc, 3)} for w, sc, _ in scored[:5]]
         listed.append({"word": word, "score": round(keep, 3), "keep": True})
         return self._written(core, best_word), best_reason, best_score - keep, listed
+
+    def _name_loses_letter(self, word: str, name: str) -> bool:
+        """Whether ``name`` is ``word`` with a soft sign taken out: transliterations of one name
+        differ so (Кангье, Канге; Андун, Аньдун), while OCR seldom adds one, so such a word is
+        another spelling of the name, not a misreading of it."""
+        if len(word) != len(name) + 1:
+            return False
+        return any(word[i] in SOFT_SIGNS and word[:i] + word[i + 1 :] == name for i in range(1, len(word)))
 
     def _mended_compound(
         self, core: str, initial: bool, conf: float | None
