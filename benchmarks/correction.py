@@ -278,6 +278,42 @@ GENERATED_SETS = {
             (1706, "LiberationMono", "medium"),
         ),
     ),
+    # Written in round 16 by a tenth helper that read none of the code, the tests, the README or
+    # the other texts: three more telegrams (Mukden 1951, Budapest 1953, the Viet Bac 1954), kept
+    # unread until measured once on round 16's engine, after all its rules.
+    "generated telegram 72301": (
+        ROOT / "benchmarks" / "texts" / "telegram-72301.txt",
+        (
+            (1801, "LiberationMono", "mild"),
+            (1802, "FreeMono", "medium"),
+            (1803, "LiberationMono", "heavy"),
+            (1804, "FreeMono", "mild"),
+            (1805, "LiberationMono", "medium"),
+            (1806, "FreeMono", "heavy"),
+        ),
+    ),
+    "generated telegram 72302": (
+        ROOT / "benchmarks" / "texts" / "telegram-72302.txt",
+        (
+            (1901, "FreeMono", "heavy"),
+            (1902, "LiberationMono", "medium"),
+            (1903, "FreeMono", "mild"),
+            (1904, "LiberationMono", "heavy"),
+            (1905, "FreeMono", "medium"),
+            (1906, "LiberationMono", "mild"),
+        ),
+    ),
+    "generated telegram 72303": (
+        ROOT / "benchmarks" / "texts" / "telegram-72303.txt",
+        (
+            (2001, "LiberationMono", "medium"),
+            (2002, "FreeMono", "mild"),
+            (2003, "LiberationMono", "mild"),
+            (2004, "FreeMono", "heavy"),
+            (2005, "LiberationMono", "heavy"),
+            (2006, "FreeMono", "medium"),
+        ),
+    ),
 }
 SETS = {
     "synthetic": (SHARED / "corpus" / "synthetic", "*.tif"),
@@ -482,15 +518,20 @@ def render_generated() -> None:
 
 def render_typed(lines: list[str], seed: int, font: str, level: str) -> Any:
     """A generated page at one and a half spacing, or single-spaced when its lines do not fit an
-    A4 page so (a longer telegram: typists single-spaced those)."""
+    A4 page so (a longer telegram: typists single-spaced those), or on a sheet just long enough
+    when not even those fit (round 16's 72301-72303, a few lines over: OCR reads a page the same
+    whatever its length, and the benchmark compares one page with one ground truth)."""
     from benchmarks.make_scans import render_page
 
-    try:
-        return render_page(lines, seed=seed, font=font, level=level, color=False)
-    except ValueError as e:
-        if "do not fit" not in str(e):
-            raise
-        return render_page(lines, seed=seed, font=font, level=level, color=False, spacing=1.0)
+    for spacing, page_size in ((1.5, "A4"), (1.0, "A4"), (1.0, None)):
+        try:
+            return render_page(
+                lines, seed=seed, font=font, level=level, color=False, spacing=spacing, page_size=page_size
+            )
+        except ValueError as e:
+            if "do not fit" not in str(e):
+                raise
+    raise AssertionError("a page of no size fits")  # page_size=None always fits
 
 
 def load_set(directory: Path, pattern: str, source: str = "unprocessed") -> list[Page]:

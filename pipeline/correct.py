@@ -333,6 +333,8 @@ SECOND_PASS_SKIPS = frozenset({"punctuation"})
 # The vowels that link the parts of a compound (самолето-вылетов, северо-восточный).
 LINKING_VOWELS = frozenset("оеё")
 QUESTION_PARTICLE = "ли"
+# Capitalised words in a row after which the next is a name's, wherever the row starts.
+LONG_NAME_RUN = 2
 SOFT_SIGNS = frozenset("ьъ")
 # A capitalised verb after a name shorter than this is left alone (Ир Сен Ест: too short to tell).
 MIN_VERB_LENGTH = 4
@@ -564,6 +566,13 @@ class Corrector:
             if len(read) == 1 and len(meant) == 1 and meant.isalpha():
                 self._meant_for.setdefault(read, []).append(meant)
         self._keep_cache: dict[tuple[str, bool], float] = {}
+        # Two-letter strings one listed confusion from the particle ли (пи, лн): _question_particle.
+        self._particle_misreadings = frozenset(
+            QUESTION_PARTICLE[:i] + read + QUESTION_PARTICLE[i + 1 :]
+            for i in range(len(QUESTION_PARTICLE))
+            for read, meant in self._meant_for.items()
+            if QUESTION_PARTICLE[i] in meant and read != QUESTION_PARTICLE[i]
+        )
         self._unlisted_word_cache: dict[str, tuple[str, float] | None] = {}
         # Ties the page may settle (``_tie_options``), by the token cache's key, and the one the
         # token being decided met.
@@ -778,6 +787,8 @@ class Corrector:
                 edit = None
             if edit is not None and edit[1].startswith("short-word") and not self._no_scrap_beside(tokens[li], ti):
                 edit = None  # воспита ня: a scrap of a word OCR split, no function word
+            if edit is not None and edit[1].startswith("short-word") and _unit_after_count(tokens[li], ti):
+                edit = None  # 3 иад ВВС: a unit's abbreviation after its count, no misread над
             if edit is not None and edit[1].startswith("short-word") and _before_given_name(token, following):
                 edit = None  # Ло Жуй-цин: a Chinese surname before the given name, no По
             if edit is not None and token[:1].isupper() and self._surname_slot(tokens[li], ti, token, edit[0]):
@@ -1080,6 +1091,10 @@ class Corrector:
             INITIALS.match(before) or before.lower() in NAME_TITLES or INITIALS.match(after) or self._given_name(before)
         )
         run = not slot and _name_run(line_tokens, ti)
+        if not slot and _long_name_run(line_tokens, ti):
+            # Генерал Во Нгуен Зиап: a third capitalised word in a row, wherever the row starts,
+            # is a name's; it becomes only a listed name.
+            return self.lexicon.domain_kind.get(_core(replacement)[1].lower()) not in NAME_KINDS
         if not (slot or run):
             return False
         word = _core(replacement)[1].lower()
@@ -1652,10 +1667,8 @@ class Corrector:
         """``сможет пи он`` -> ``ли``: a two-letter word one listed confusion from the particle
         ``ли`` right after a verb, which the particle follows when it asks a question (число пи
         follows no verb)."""
-        if token == QUESTION_PARTICLE or QUESTION_PARTICLE not in self._one_confusion_away(
-            token, QUESTION_PARTICLE.__eq__
-        ):
-            return None
+        if token not in self._particle_misreadings:
+            return None  # the cheap test first: most two-letter words are no such misreading
         if previous[-1:] in ",.;:" or not PLAIN_WORD.fullmatch(previous):
             return None
         if self._likeliest_pos(previous.lower()) not in PREDICATE_POS:
@@ -3821,6 +3834,24 @@ def _name_run(line_tokens: list[tuple[int, int, str]], ti: int) -> bool:
     before_run = line_tokens[k][2]
     initialism = len(before_run) > 1 and before_run.isalpha() and before_run.isupper()
     return (bool(before_run[:1].islower()) or initialism) and before_run[-1:] not in "!?"
+
+
+def _long_name_run(line_tokens: list[tuple[int, int, str]], ti: int) -> bool:
+    """Whether the token at ``ti`` follows ``LONG_NAME_RUN`` capitalised words or more, the last
+    with no mark after it."""
+    k = ti - 1
+    while k >= 0 and _capitalised_word(line_tokens[k][2]):
+        k -= 1
+    return ti - 1 - k >= LONG_NAME_RUN and line_tokens[ti - 1][2][-1:].isalpha()
+
+
+def _unit_after_count(line_tokens: list[tuple[int, int, str]], ti: int) -> bool:
+    """Whether the token at ``ti`` follows a bare number and precedes no number: there a short
+    word in small letters is the count's unit or formation (3 иад, 5 сд), while a preposition
+    stands between two numbers (с 1 ио 20: по)."""
+    if ti == 0 or not PLAIN_NUMBER.match(line_tokens[ti - 1][2]):
+        return False
+    return ti + 1 >= len(line_tokens) or not line_tokens[ti + 1][2][:1].isdigit()
 
 
 def _before_given_name(token: str, following: str | None) -> bool:

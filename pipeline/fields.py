@@ -169,13 +169,16 @@ def _entry_before_entry(entry: str, following: str) -> bool:
 def parenthesised_count(token: str, previous: str) -> str | None:
     """``Сталину 2),`` / ``(2,`` / ``(2.`` -> ``(2),`` / ``(2),`` / ``(2)``: a count in parentheses
     after a word (the copies a recipient gets) that OCR read with one of its parentheses lost or
-    read as a stop. Balanced ones, and numbered points (``2)`` first on a line), stay."""
+    read as a stop. Balanced ones, numbered points (``2)`` first on a line), and an opening one
+    with a bare number (``(32 летчика)``, an aside the words after it close) stay."""
     m = UNBALANCED_COUNT.match(token)
     if m is None or not previous[-1:].isalpha():
         return None
     opening, number, closing, trail = m.groups()
     if bool(opening) == bool(closing):
         return None
+    if opening and not trail:
+        return None  # полк (32 летчика): an aside that closes after the words it opens on
     if not closing and trail[:1] in (".", ";"):
         trail = trail[1:]  # the stop where the closing parenthesis was
     return f"({number}){trail}"
