@@ -1298,21 +1298,38 @@ class Corrector:
         return word.isalpha() and self._likeliest_pos(word) == "NOUN"
 
     def _subject_phrase_after_noun(self, token: str, following: str, after: str | None) -> bool:
-        """``самолетов. китайская сторона просит``: an adjective and a noun agreeing in the
-        nominative after a noun and its stop are the next sentence's subject, its capital misread;
-        inside a sentence a noun is seldom followed by a subject with nothing between them."""
+        """``самолетов. китайская сторона просит``, ``операции. наступление началось``: an adjective
+        and a noun agreeing in the nominative, or a noun in it and its verb, after a noun and its
+        stop open the next sentence, its capital misread; inside a sentence a noun is seldom
+        followed by a subject with nothing between them."""
         if after is None or not LOWER_START.match(following) or not LOWER_START.match(after):
             return False
-        adjective, noun = _core(following)[1].lower(), _core(after)[1].lower()
+        first, second = _core(following)[1].lower(), _core(after)[1].lower()
+        if not (self._adjective_and_noun(first, second) or self._noun_and_verb(first, second)):
+            return False
+        word = _core(token)[1].lower().rsplit("-", 1)[-1]
+        return word.isalpha() and self._likeliest_pos(word) == "NOUN"
+
+    def _adjective_and_noun(self, adjective: str, noun: str) -> bool:
+        """An adjective and a noun agreeing in the nominative (китайская сторона)."""
         if adjective[-2:] not in NOMINATIVE_ADJECTIVE_ENDINGS:
             return False  # the cheap test first: most words after a stop are no such adjective
         if self._likeliest_pos(adjective) != "ADJF" or self._likeliest_pos(noun) != "NOUN":
             return False
         nominative = [t for t in self._noun_tags(noun) if t.case == "nomn"]
-        if not any(_agree(x, y) for x in self._adjective_tags(adjective) if x.case == "nomn" for y in nominative):
+        return any(_agree(x, y) for x in self._adjective_tags(adjective) if x.case == "nomn" for y in nominative)
+
+    def _noun_and_verb(self, noun: str, verb: str) -> bool:
+        """A noun in the nominative and a verb in the past agreeing with it (наступление
+        началось): a subject and its predicate."""
+        if self._likeliest_pos(noun) != "NOUN" or self._likeliest_pos(verb) != "VERB":
             return False
-        word = _core(token)[1].lower().rsplit("-", 1)[-1]
-        return word.isalpha() and self._likeliest_pos(word) == "NOUN"
+        verbs = [t for t in self._tags(verb) if t.POS == "VERB" and "past" in t]
+        return any(
+            t.case == "nomn" and v.number == t.number and (v.number == "plur" or v.gender == t.gender)
+            for t in self._noun_tags(noun)
+            for v in verbs
+        )
 
     def _unknown_abbreviation(self, token: str) -> bool:
         """A short dotted token that is an abbreviation (корр., вр.): then the stop before it ends
