@@ -1649,12 +1649,22 @@ class Corrector:
             after = tokens[li][ti + 2][2] if ti + 2 < len(tokens[li]) else ""
             if self._preposition_before_its_noun(b, after):
                 continue  # Ялуцзян у Аньдуна: у governs the next word, no case ending of the one before
+            if self._short_word_alone(a) or self._short_word_alone(b):
+                continue  # бып бой: был misread beside a word, not halves of былой
             joined = self._join_word_part(self._without_noise(a), self._without_noise(b))
             if joined is not None:
                 replacement, score, candidates = joined
                 edits.append(_edit(li, s1, e2, replacement, "split-word", score, candidates))
                 consumed.update({(li, ti), (li, ti + 1)})
         return edits
+
+    def _short_word_alone(self, token: str) -> bool:
+        """Whether ``token`` is a short non-word in small letters that the short-word rule reads
+        as a word of its own (бып: был)."""
+        core = _core(token)[1]
+        if not (1 < len(core) <= SHORT_COMMON_LENGTH and core.islower()) or self.lexicon.is_word(core):
+            return False
+        return self._short_function_word(core, True, True) is not None
 
     def _governing_preposition(self, token: str, following: str) -> tuple[str, str, float, list[dict[str, Any]]] | None:
         """``вопрос с поставке`` -> ``о поставке``: a one-letter preposition before a noun or
