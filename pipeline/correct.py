@@ -2463,8 +2463,9 @@ class Corrector:
         # A capitalised word may be a name: joined with what follows only into a lexicon entry
         # (Ру джуэй -> Риджуэй), unless the whole line is in capitals.
         name_only = a_core[:1].isupper() and not (a_core.isupper() and b_core.isupper()) and len(a_core) > 1 and a_word
-        if a_core[:1].isupper() and a_core[1:].islower() and not a_word and b_word and self._function(lb):
-            return None  # Нгуен Зиапа на 11.5: a name the lexicon lacks before a preposition, not запада
+        # So is a capitalised non-word before a function word (Нгуен Зиапа на 11.5: a name the
+        # lexicon lacks, not запада; Ялуцзяи у. is Ялуцзяну.).
+        name_only = name_only or a_core[:1].isupper() and a_core[1:].islower() and b_word and self._function(lb)
         # Whether the joined string is near any word is asked first, under the lowest keep score
         # there can be: most joins of two misreadings end here, before each part is scored.
         lowest_keep = 2 * s.unknown_log_prior
