@@ -787,6 +787,13 @@ class Corrector:
                 edit = None
             if edit is not None and edit[1].startswith("short-word") and not self._no_scrap_beside(tokens[li], ti):
                 edit = None  # воспита ня: a scrap of a word OCR split, no function word
+            if (
+                edit is not None
+                and edit[1].startswith("short-word")
+                and following is None
+                and self._pronoun_guess(edit[0])
+            ):
+                edit = None  # носим выс: a line's last scrap may be a word cut short; a pronoun is a weak guess
             if edit is not None and edit[1].startswith("short-word") and _unit_after_count(tokens[li], ti):
                 edit = None  # 3 иад ВВС: a unit's abbreviation after its count, no misread над
             if edit is not None and edit[1].startswith("short-word") and _before_given_name(token, following):
@@ -1657,6 +1664,11 @@ class Corrector:
                 edits.append(_edit(li, s1, e2, replacement, "split-word", score, candidates))
                 consumed.update({(li, ti), (li, ti + 1)})
         return edits
+
+    def _pronoun_guess(self, replacement: str) -> bool:
+        """Whether the short word guessed is a pronoun, which many misread scraps are a letter from."""
+        word = _core(replacement)[1].lower()
+        return len(word) == SHORT_COMMON_LENGTH and self._pronoun(word)
 
     def _short_word_alone(self, token: str) -> bool:
         """Whether ``token`` is a short non-word in small letters that the short-word rule reads
