@@ -280,10 +280,12 @@ def test_digits_only_change_by_known_confusions(text: str) -> None:
     corrector = Corrector.load(CorrectSettings())
     _corrected, changes = corrector.correct_page(text)
     for c in changes:
-        if c.reason == "number":
-            # only letters read for digits become digits; every digit stays where it was
-            assert len(c.original) == len(c.replacement)
-            for a, b in zip(c.original, c.replacement, strict=True):
+        if "number" in c.reason.split("+"):
+            # only letters read for digits become digits; every digit stays where it was (a mark
+            # the punctuation rule takes off the front goes first: .00I -> 001)
+            original = c.original.lstrip(".,:;") if "punctuation" in c.reason else c.original
+            assert len(original) == len(c.replacement)
+            for a, b in zip(original, c.replacement, strict=True):
                 assert a == b or (not a.isdigit() and b.isdigit())
         elif c.reason != "hyphenation":
             assert re.findall(r"\d", c.original) == re.findall(r"\d", c.replacement)
