@@ -703,7 +703,7 @@ class Corrector:
         preposition = before[-1].lower() if before else ""
         governed = GOVERNED_CASES.get(preposition) if len(preposition) > 1 else None
         word = line[start:end].lower()
-        return governed is not None and any(CASE_FAMILY.get(c, c) in governed for c in self._cases(word) if c)
+        return governed is not None and self._governed_case(word, governed)
 
     def _page_edits(
         self,
@@ -1321,10 +1321,7 @@ class Corrector:
         """An adjective and a noun agreeing in the nominative (китайская сторона)."""
         if adjective[-2:] not in NOMINATIVE_ADJECTIVE_ENDINGS:
             return False  # the cheap test first: most words after a stop are no such adjective
-        if self._likeliest_pos(adjective) != "ADJF" or self._likeliest_pos(noun) != "NOUN":
-            return False
-        nominative = [t for t in self._noun_tags(noun) if t.case == "nomn"]
-        return any(_agree(x, y) for x in self._adjective_tags(adjective) if x.case == "nomn" for y in nominative)
+        return self._likeliest_pos(noun) == "NOUN" and self._agrees_with(adjective, noun, "nomn")
 
     def _noun_and_verb(self, noun: str, verb: str) -> bool:
         """A noun in the nominative and a verb in the past agreeing with it (наступление
@@ -1897,11 +1894,9 @@ class Corrector:
         word OCR split, not a word of its own."""
         if len(word) < 3 or not self.lexicon.is_word(word):
             return False
-        cases = self._cases(word)
-        if None in cases:
+        if None in self._cases(word):
             return False
-        governed = GOVERNED_CASES[preposition]
-        return not any(CASE_FAMILY.get(c, c) in governed for c in cases if c is not None)
+        return not self._governed_case(word, GOVERNED_CASES[preposition])
 
     def _join_preposition(
         self, a: str, a_core: str, b: str, b_core: str
@@ -1959,7 +1954,7 @@ class Corrector:
         governed = GOVERNED_CASES.get(preposition)
         if governed is None or is_word:
             return False
-        return any(CASE_FAMILY.get(c, c) in governed for c in self._cases(word) if c)
+        return self._governed_case(word, governed)
 
     def _governed_near(self, preposition: str, word: str, joined: str) -> bool:
         """Whether a listed word one edit from ``word``, likelier than ``joined``, stands in a case
@@ -1970,10 +1965,11 @@ class Corrector:
         if governed is None:
             return False
         floor = self.lexicon.log_prob(joined)
-        return any(
-            lp > floor and any(CASE_FAMILY.get(c, c) in governed for c in self._cases(w) if c)
-            for lp, w, _d in self._listed_candidates(word, 1)
-        )
+        return any(lp > floor and self._governed_case(w, governed) for lp, w, _d in self._listed_candidates(word, 1))
+
+    def _governed_case(self, word: str, governed: frozenset[str]) -> bool:
+        """Whether some reading of ``word`` (a guessed one for a non-word) is in a case of ``governed``."""
+        return any(CASE_FAMILY.get(c, c) in governed for c in self._cases(word) if c)
 
     def _may_be_half(self, la: str, a_word: bool, lb: str, b_word: bool) -> bool:
         """Whether the word of a word/non-word pair may be half of a split word: short (над жда)
@@ -3051,13 +3047,16 @@ class Corrector:
             return False  # в Прокуратуру СССР: an initialism after it, the two an institution's name
         return not nominative or self._likeliest_pos(before) in NOMINATIVE_AFTER_POS or self._agrees_with(before, word)
 
-    def _agrees_with(self, adjective: str, noun: str) -> bool:
-        """Whether ``adjective`` (likeliest an adjective) agrees with ``noun`` in some reading: the
-        two are one phrase (пропускная Способность), so no sentence opens between them."""
+    def _agrees_with(self, adjective: str, noun: str, case: str | None = None) -> bool:
+        """Whether ``adjective`` (likeliest an adjective) agrees with ``noun`` in some reading (in
+        ``case``, if given): the two are one phrase (пропускная Способность), so no sentence opens
+        between them."""
         if self._likeliest_pos(adjective) != "ADJF":
             return False
-        nouns = self._noun_tags(noun)
-        return any(_agree(x, y) for x in self._adjective_tags(adjective) for y in nouns)
+        nouns = [t for t in self._noun_tags(noun) if case is None or t.case == case]
+        return any(
+            _agree(x, y) for x in self._adjective_tags(adjective) if case is None or x.case == case for y in nouns
+        )
 
     def _likeliest_pos(self, word: str) -> str | None:
         """pymorphy3's likeliest part of speech of a lower-case word (memoised)."""
