@@ -333,6 +333,8 @@ SECOND_PASS_SKIPS = frozenset({"punctuation"})
 # The vowels that link the parts of a compound (самолето-вылетов, северо-восточный).
 LINKING_VOWELS = frozenset("оеё")
 QUESTION_PARTICLE = "ли"
+# Short words a colon follows to introduce what they point to (река всегда так: сначала ...).
+COLON_INTRODUCERS = frozenset({"так", "вот"})
 # Capitalised words in a row after which the next is a name's, wherever the row starts.
 LONG_NAME_RUN = 2
 SOFT_SIGNS = frozenset("ьъ")
@@ -794,7 +796,7 @@ class Corrector:
                 and self._pronoun_guess(edit[0])
             ):
                 edit = None  # носим выс: a line's last scrap may be a word cut short; a pronoun is a weak guess
-            if edit is not None and edit[1].startswith("short-word") and _unit_after_count(tokens[li], ti):
+            if edit is not None and edit[1].startswith("short-word") and _unit_after_count(previous_text, following):
                 edit = None  # 3 иад ВВС: a unit's abbreviation after its count, no misread над
             if edit is not None and edit[1].startswith("short-word") and _before_given_name(token, following):
                 edit = None  # Ло Жуй-цин: a Chinese surname before the given name, no По
@@ -1095,7 +1097,11 @@ class Corrector:
             # listed person's (Ли Ли-сань), never a place one or two edits away (ФУШУНЬ).
             return self.lexicon.domain_kind.get(_core(replacement)[1].lower()) != "person"
         slot = (
-            INITIALS.match(before) or before.lower() in NAME_TITLES or INITIALS.match(after) or self._given_name(before)
+            INITIALS.match(before)
+            or before.lower() in NAME_TITLES
+            or INITIALS.match(after)
+            or self._given_name(before)
+            or _coordinated_name(line_tokens, ti)
         )
         run = not slot and _name_run(line_tokens, ti)
         if not slot and _long_name_run(line_tokens, ti):
@@ -2065,6 +2071,8 @@ class Corrector:
                     misread = [start + m for m in self._phrase_misreads(phrase, lowered[start : start + len(phrase)])]
                     if expression and any(self._common_word(lowered[t]) for t in misread):
                         continue  # и течение, там как: a common word read right says its own
+                    if self._small_words_no_name(phrase, cores, span, misread, lowered):
+                        continue  # сообщить нам их мнение: no Нам Ир
                     if not misread or any(
                         (li, t) in consumed
                         or (li, t) in listed  # a word of another listed phrase read right (Ли Сын Мана)
@@ -2088,6 +2096,23 @@ class Corrector:
                     edits += self._phrase_read_right(li, line_tokens, cores, start, phrase, written, consumed)
                     listed.update((li, t) for t in span)
         return edits
+
+    def _small_words_no_name(
+        self,
+        phrase: tuple[str, ...],
+        cores: list[tuple[str, str, str]],
+        span: range,
+        misread: list[int],
+        lowered: list[str],
+    ) -> bool:
+        """Whether a listed name (a phrase with a person's word in it) is read all in small letters
+        with a common word where its misread word stands: common words, not the name."""
+        domain_kind = self.lexicon.domain_kind
+        if not any(domain_kind.get(word) == "person" for word in phrase):
+            return False
+        if not all(cores[t][1].islower() for t in span):
+            return False
+        return any(self._common_word(lowered[t]) for t in misread)
 
     @staticmethod
     def _expression_case(
@@ -2752,6 +2777,7 @@ class Corrector:
                     and after_function_word
                     and (next_lower or not self._may_end_sentence(word))
                     and not (trail.group() == ":" and self._verb_reading(word))  # это значит: над
+                    and not (trail.group() == ":" and word in COLON_INTRODUCERS)  # всегда так: сначала
                 ):
                     return token[: trail.start()]
                 if inside_sentence and pos is not None and not pos[1]:
@@ -3877,6 +3903,15 @@ def _name_run(line_tokens: list[tuple[int, int, str]], ti: int) -> bool:
     return (bool(before_run[:1].islower()) or initialism) and before_run[-1:] not in "!?"
 
 
+def _coordinated_name(line_tokens: list[tuple[int, int, str]], ti: int) -> bool:
+    """Whether the token at ``ti`` follows a conjunction after a capitalised word with no mark
+    (Одера и Нейсе, Чон и Ли): the second of two names joined."""
+    if ti < 2 or line_tokens[ti - 1][2] not in COORDINATION:
+        return False
+    first = line_tokens[ti - 2][2]
+    return _capitalised_word(first) and first[-1:].isalpha()
+
+
 def _long_name_run(line_tokens: list[tuple[int, int, str]], ti: int) -> bool:
     """Whether the token at ``ti`` follows ``LONG_NAME_RUN`` capitalised words or more, the last
     with no mark after it."""
@@ -3886,13 +3921,11 @@ def _long_name_run(line_tokens: list[tuple[int, int, str]], ti: int) -> bool:
     return ti - 1 - k >= LONG_NAME_RUN and line_tokens[ti - 1][2][-1:].isalpha()
 
 
-def _unit_after_count(line_tokens: list[tuple[int, int, str]], ti: int) -> bool:
-    """Whether the token at ``ti`` follows a bare number and precedes no number: there a short
-    word in small letters is the count's unit or formation (3 иад, 5 сд), while a preposition
-    stands between two numbers (с 1 ио 20: по)."""
-    if ti == 0 or not PLAIN_NUMBER.match(line_tokens[ti - 1][2]):
-        return False
-    return ti + 1 >= len(line_tokens) or not line_tokens[ti + 1][2][:1].isdigit()
+def _unit_after_count(previous: str, following: str | None) -> bool:
+    """Whether a token follows a bare number (on its line or ending the line before) and precedes
+    no number: there a short word in small letters is the count's unit or formation (3 иад, 5
+    сд), while a preposition stands between two numbers (с 1 ио 20: по)."""
+    return bool(PLAIN_NUMBER.match(previous)) and not (following or "")[:1].isdigit()
 
 
 def _before_given_name(token: str, following: str | None) -> bool:

@@ -401,15 +401,16 @@ def addressee_line(texts: list[str]) -> dict[int, str]:
     """``Това-ищу ФИЛИППОВУ.`` -> ``Товарищу ФИЛИППОВУ``: the header's address, alone on its line:
     the title in the dative (one letter of it perhaps misread) and a surname in capitals, with no
     stop after it (a transcription that writes the surname in small letters may end it with one:
-    ``Товарищу Филиппову.``). The surname's letters are the recipient rule's
-    (``Corrector._addressee``)."""
+    ``Товарищу Филиппову.``); a title in capitals stays in capitals. The surname's letters are the
+    recipient rule's (``Corrector._addressee``)."""
     title = texts[0].lower() if texts else ""
     if len(texts) != 2 or title in OTHER_TITLE_FORMS or Levenshtein.distance(title, "товарищу", score_cutoff=1) > 1:
         return {}
     surname = texts[1].rstrip(".:;")
     if len(surname) < 3 or not (surname.isalpha() and surname.isupper()):
         return {}
-    written = {0: "Товарищу", 1: surname}
+    # A title typed in capitals, as the surname is, stays so (ТОВАРИЩУ ФИЛИППОВУ).
+    written = {0: "ТОВАРИЩУ" if texts[0].isupper() else "Товарищу", 1: surname}
     return {k: text for k, text in written.items() if text != texts[k]}
 
 
