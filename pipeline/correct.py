@@ -665,20 +665,13 @@ class Corrector:
             edited = {e.line for e in edits}
             near = _lines_around(edited, 1, len(lines_once))
             context = _lines_around(edited, 2, len(lines_once))
-            guessed = _guessed_spans(edits, ("short-word",))
-            respelled = _guessed_spans(edits, ("short-word", "spelling"))
             again = [
                 e
                 for e in self._page_edits(lines_once, carried, context)
-                if e.reason not in SECOND_PASS_SKIPS
-                and e.line in near
-                and not (e.reason == "grammar" and _after_span(lines_once[e.line], e.start, guessed.get(e.line, [])))
-                and not (
-                    e.reason == "grammar"
-                    and _before_span(lines_once[e.line], e.end, respelled.get(e.line, []))
-                    and self._governed_as_read(lines_once[e.line], e.start, e.end)
-                )
+                if e.reason not in SECOND_PASS_SKIPS and e.line in near
             ]
+            if any(e.reason == "grammar" for e in again):
+                again = self._guesses_kept_apart(lines_once, edits, again)
             if again:
                 edits = _compose(lines_once, edits, again)
         corrected = _apply(lines, edits)
@@ -697,6 +690,26 @@ class Corrector:
             for e in sorted(edits, key=lambda e: (e.line, e.start))
         ]
         return corrected, changes
+
+    def _guesses_kept_apart(
+        self, lines_once: list[str], first: list[Correction], again: list[Correction]
+    ) -> list[Correction]:
+        """``again`` without the grammar changes that would build on a word the first pass guessed:
+        after a short word it guessed (``Пс ет словам`` -> ``По от``, not ``слова``), or in an
+        adjective its preposition governs as read, before a noun it respelled (``на серьезных
+        органи`` -> ``органы``, not ``серьезные``)."""
+        guessed = _guessed_spans(first, ("short-word",))
+        respelled = _guessed_spans(first, ("short-word", "spelling"))
+        return [
+            e
+            for e in again
+            if e.reason != "grammar"
+            or not (
+                _after_span(lines_once[e.line], e.start, guessed.get(e.line, []))
+                or _before_span(lines_once[e.line], e.end, respelled.get(e.line, []))
+                and self._governed_as_read(lines_once[e.line], e.start, e.end)
+            )
+        ]
 
     def _governed_as_read(self, line: str, start: int, end: int) -> bool:
         """Whether the word at ``line[start:end]`` stands, as read, in a case the preposition
