@@ -56,7 +56,7 @@ from pipeline.fields import (
     time_units,
     unit_stop,
 )
-from pipeline.lexicon import ABBREVIATION_KINDS, INDEXED_POS, Lexicon, load_lexicon
+from pipeline.lexicon import ABBREVIATION_KINDS, ADVERB_SUFFIX, INDEXED_POS, Lexicon, load_lexicon
 from pipeline.types import Correction
 
 log = logging.getLogger(__name__)
@@ -403,9 +403,9 @@ ADJECTIVE_ENDINGS = frozenset(
 )  # fmt: skip
 # Words that join an adjective to another before one noun (корейская и китайская делегации).
 COORDINATION = frozenset({"и", "или", "а", "либо"})
-# An adverb of nationality or kind (китайски, политически) made of an adjective that lost its last
-# letter (китайски товарищи -> китайские): the letters such an ending may have ended with.
-ADVERB_ENDING = "ски"
+# An adverb of nationality or kind (китайски, политически: ADVERB_SUFFIX) made of an adjective
+# that lost its last letter (китайски товарищи -> китайские): the letters such an ending may have
+# ended with.
 LOST_ADJECTIVE_LETTERS = "йеяюмх"
 # Single letters no Russian word is, nor any abbreviation, that the confusion table reads for a
 # one-letter preposition (з for в, х for к or с): one alone before a word in a case is that
@@ -879,7 +879,7 @@ class Corrector:
                     or a.lower() in GOVERNED_CASES
                     or a in THOUSANDS
                     or a.isdecimal()
-                    or a.endswith(ADVERB_ENDING)
+                    or a.endswith(ADVERB_SUFFIX)
                 ):
                     continue  # the cheap test first: most words are none of these
                 if b_start - a_end > 1 or spans and any(s < b_end and a_start < e for s, e in spans):
@@ -915,7 +915,7 @@ class Corrector:
                 return fix
         if (a in THOUSANDS or a.isdecimal() and _takes_genitive_plural(a)) and b != TONNES:
             return self._memo_grammar(("tonnes", b), lambda: self._misread_tonnes(b))
-        if a.endswith(ADVERB_ENDING) and a.islower() and before != "по":  # по китайски: the adverb
+        if a.endswith(ADVERB_SUFFIX) and a.islower() and before != "по":  # по китайски: the adverb
             return self._memo_grammar(("adverb", a, b), lambda: self._adjective_for_adverb(a, b))
         # The polite pronoun's capital is the writer's (Ваших указании): it agrees as written small.
         adjective = lower if lower in POLITE_WORDS else a
@@ -3368,14 +3368,14 @@ class Corrector:
             # inside a sentence, any (Дайрен, Даррен): a name the lexicon lacks is as likely. A
             # clean page vetoes the change in the page loop, as this result serves every page.
             self._last_name_guess = True
-            if self._name_loses_letter(word, best[0]):
+            if self._soft_sign_variant(word, best[0]):
                 return None  # Кангье: a transliteration of Канге the lexicon lacks, not Канге misread
         best_word, best_score, best_reason = best
         listed = [{"word": w, "score": round(sc, 3)} for w, sc, _ in scored[:5]]
         listed.append({"word": word, "score": round(keep, 3), "keep": True})
         return self._written(core, best_word), best_reason, best_score - keep, listed
 
-    def _name_loses_letter(self, word: str, name: str) -> bool:
+    def _soft_sign_variant(self, word: str, name: str) -> bool:
         """Whether ``name`` is ``word`` with a soft sign taken out: transliterations of one name
         differ so (Кангье, Канге; Андун, Аньдун), while OCR seldom adds one, so such a word is
         another spelling of the name, not a misreading of it."""
