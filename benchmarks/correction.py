@@ -314,6 +314,42 @@ GENERATED_SETS = {
             (2006, "FreeMono", "medium"),
         ),
     ),
+    # Written in round 17 by an eleventh helper that read none of the code, the tests, the README
+    # or the other texts: three more telegrams (Sofia 1950, Ulan Bator 1952, Kaesong 1951), kept
+    # unread until measured once on round 16's final engine.
+    "generated telegram 73401": (
+        ROOT / "benchmarks" / "texts" / "telegram-73401.txt",
+        (
+            (2101, "FreeMono", "medium"),
+            (2102, "LiberationMono", "heavy"),
+            (2103, "FreeMono", "mild"),
+            (2104, "LiberationMono", "mild"),
+            (2105, "FreeMono", "heavy"),
+            (2106, "LiberationMono", "medium"),
+        ),
+    ),
+    "generated telegram 73402": (
+        ROOT / "benchmarks" / "texts" / "telegram-73402.txt",
+        (
+            (2201, "LiberationMono", "heavy"),
+            (2202, "FreeMono", "mild"),
+            (2203, "LiberationMono", "medium"),
+            (2204, "FreeMono", "heavy"),
+            (2205, "LiberationMono", "mild"),
+            (2206, "FreeMono", "medium"),
+        ),
+    ),
+    "generated telegram 73403": (
+        ROOT / "benchmarks" / "texts" / "telegram-73403.txt",
+        (
+            (2301, "FreeMono", "mild"),
+            (2302, "LiberationMono", "medium"),
+            (2303, "FreeMono", "heavy"),
+            (2304, "LiberationMono", "heavy"),
+            (2305, "FreeMono", "medium"),
+            (2306, "LiberationMono", "mild"),
+        ),
+    ),
 }
 SETS = {
     "synthetic": (SHARED / "corpus" / "synthetic", "*.tif"),

@@ -221,6 +221,8 @@ DOUBLE_STOP = re.compile(r"(?<=[а-яёА-ЯЁ])(?:,\.|\.,)$")
 # A colon after a comma or semicolon (следующем;:): one is a speck, and the colon, last, is meant.
 # Before one (меся:,) the colon is a misread letter (месяц,).
 DOUBLE_COLON = re.compile(r"(?<=[а-яёА-ЯЁ])[,;]:$")
+# A list's label: а) б) ... or 1) 2) ...
+LIST_LABEL = re.compile(r"^(?:[а-яё]|\d{1,2})\)$")
 STRAY_TRAIL = re.compile(r"(?<=[а-яёА-ЯЁ])(\.\.|[.:])$")
 # A lower-case word without punctuation (a comma may be a misread stop): the next word is inside its sentence.
 MID_SENTENCE_BEFORE = re.compile(r"^[а-яё]+(?:-[а-яё]+)*$")
@@ -279,10 +281,13 @@ CAPITALISED_LEMMAS = frozenset(
         "революция", "главнокомандующий", "главнокомандование", "председатель", "маршал",
         "советский", "великий", "октябрьский", "отечественный", "верховный", "генеральный",
         "государственный", "соглашение", "договор", "протокол", "конвенция", "указ", "постановление",
-        "кодекс", "дворец", "дом", "наркомат", "комиссариат", "совнарком",
+        "кодекс", "дворец", "дом", "наркомат", "комиссариат", "совнарком", "госплан", "госбанк",
+        "госснаб", "внешторг", "минвнешторг", "совмин", "минфин", "коминформ", "коминтерн",
         "превосходительство", "величество", "высочество", "святейшество", "преосвященство",
     }
 )  # fmt: skip
+# Nouns heading an institution's name whose next word is capitalised too (Совет Министров).
+INSTITUTION_HEADS = frozenset({"совет", "комитет", "министерство", "президиум", "секретариат", "комиссариат"})
 # Parts of speech after which a capitalised nominative continues its sentence (что Строительство,
 # а Штаб, отмечает Сосредоточение); after any other word it may open one whose stop OCR lost.
 NOMINATIVE_AFTER_POS = frozenset({"PREP", "CONJ", "PRCL", "VERB", "INFN", "GRND", "ADVB", "PRED"})
@@ -338,6 +343,9 @@ COLON_INTRODUCERS = frozenset({"так", "вот"})
 # Capitalised words in a row after which the next is a name's, wherever the row starts.
 LONG_NAME_RUN = 2
 SOFT_SIGNS = frozenset("ьъ")
+# Consonants a Korean name's transliteration may mark as aspirated with an х after them (Чхорвон).
+ASPIRATED = frozenset("кптч")
+VOWELS = frozenset("аеёиоуыэюя")
 # A capitalised verb after a name shorter than this is left alone (Ир Сен Ест: too short to tell).
 MIN_VERB_LENGTH = 4
 # The endings of a full adjective in the nominative (китайская, советский, новые).
@@ -354,6 +362,9 @@ LONG_RECIPIENT = 7
 # A domain word this long may be joined from two long parts (_near_long_entry).
 LONG_ENTRY = 12
 COLUMN_GAP = 3  # blanks between two words of a line that stand in different columns
+# A word in small letters this long, two edits from a common word, is a misreading of it
+# rather than a name (_name_within_two_edits).
+NAME_GUARD_LENGTH = 8
 # A surname's neighbours: initials (А. / П.Д.) or a title (тов., тт.) before it, initials after it.
 INITIALS = re.compile(r"^[А-ЯЁ]\.(?:[А-ЯЁ]\.)?[,;:]?$")
 # The cases each one-letter preposition governs (pymorphy3's names; loc2 and gen2 are the
@@ -813,8 +824,14 @@ class Corrector:
                 edit = None  # 3 иад ВВС: a unit's abbreviation after its count, no misread над
             if edit is not None and edit[1].startswith("short-word") and _before_given_name(token, following):
                 edit = None  # Ло Жуй-цин: a Chinese surname before the given name, no По
-            if edit is not None and token[:1].isupper() and self._surname_slot(tokens[li], ti, token, edit[0]):
+            if (
+                edit is not None
+                and token[:1].isupper()
+                and self._surname_slot(tokens[li], ti, token, edit[0], previous_text)
+            ):
                 edit = None  # тов. Ухова П.Д.: a surname the lexicon lacks, not Ухода
+            if edit is not None and edit[1] == "punctuation" and _colon_before_list(token, edit[0], following):
+                edit = None  # согласия на: а) перенос: a colon that opens a list is the writer's
             if edit is not None and self._unknown_initialism(token, edit, tokens[li]):
                 edit = None  # агентство Кореи (ЦТАК): an initialism the lexicon lacks, not ТАК
             if edit is not None and ti and self._verb_after_preposition(tokens[li][ti - 1][2], token, edit[0]):
@@ -921,7 +938,7 @@ class Corrector:
         adjective = lower if lower in POLITE_WORDS else a
         if adjective[-2:] not in ADJECTIVE_ENDINGS or adjective not in self.lexicon.counts:
             return None
-        if not self._disagree(adjective, b):
+        if not self._disagree(adjective, b) or self._substantive(adjective):
             return None
         # After и or a comma the adjective may be one of several before a plural noun
         # (корейская и китайская делегации); after a number it takes the number's case
@@ -942,6 +959,12 @@ class Corrector:
         if fix is not None and fix[1] is not None and adjective != a:
             return None  # the pronoun itself is kept as written
         return fix
+
+    def _substantive(self, adjective: str) -> bool:
+        """Whether an adjective's form is also a noun's (военнопленных, раненых, рабочих): such a
+        word may end its phrase, so a word after it it does not agree with is no sign of a
+        misreading (о военнопленных обмен списками). Asked only of pairs that disagree."""
+        return any(t.POS == "NOUN" for t in self._tags(adjective))
 
     def _adjective_for_adverb(self, a: str, b: str) -> tuple[str | None, str | None, list[dict[str, Any]]] | None:
         """``китайски товарищи`` -> ``китайские``: an adverb in -ски before a noun is an adjective
@@ -1095,15 +1118,18 @@ class Corrector:
                     return False
         return True
 
-    def _surname_slot(self, line_tokens: list[tuple[int, int, str]], ti: int, token: str, replacement: str) -> bool:
+    def _surname_slot(
+        self, line_tokens: list[tuple[int, int, str]], ti: int, token: str, replacement: str, previous_text: str
+    ) -> bool:
         """Whether ``token``, at ``ti``, stands where a surname does (after initials, тов. or a
         given name, or before initials), or a name's second word does (after a capitalised word
         inside a sentence, ``_name_run``), and was made another word, ``replacement``, that is no listed name: a
         name the lexicon lacks, there, is likelier than a misread common word (or a listed name
-        only a plain substitution away from a surname-shaped word, ``_surname_shaped``)."""
+        only a plain substitution away from a surname-shaped word, ``_surname_shaped``). At a
+        line's start the word before is the last of the line above (тов. В. / Коларова)."""
         if _same_letters(token, replacement):
             return False
-        before = line_tokens[ti - 1][2] if ti else ""
+        before = line_tokens[ti - 1][2] if ti else previous_text
         after = line_tokens[ti + 1][2] if ti + 1 < len(line_tokens) else ""
         if "-" in token and self._chinese_surname(before):
             # ЛИ ФУ-ЧУНЬ: a given name after a listed Chinese or Korean surname becomes only a
@@ -1124,10 +1150,11 @@ class Corrector:
         if not (slot or run):
             return False
         word = _core(replacement)[1].lower()
-        if self.lexicon.domain_kind.get(word) in NAME_KINDS:
-            # A listed name is taken, unless the word read is shaped as a surname of its own and
-            # only a plain substitution makes it the listed one (А. Лунина is no Ленина; тов.
-            # Стапину, along a listed confusion, is Сталину).
+        if self.lexicon.domain_kind.get(word) in NAME_KINDS or slot and self._maybe_name(word):
+            # A listed name, or in the slot a name the lexicon lacks (Х. Чойбапсана ->
+            # Чойбалсана), is taken, unless the word read is shaped as a surname of its own and
+            # only a plain substitution makes it the other (А. Лунина is no Ленина, В. Коларова
+            # no Комарова; тов. Стапину, along a listed confusion, is Сталину).
             return bool(slot) and self._surname_made_name(_core(token)[1].lower(), word)
         # After a capitalised word inside a sentence only a noun or verb is vetoed: an adjective
         # or pronoun goes with it (Великой Отечествекной -> Отечественной, Прошу Ватих -> Ваших).
@@ -3076,6 +3103,8 @@ class Corrector:
         nominative = self._common_noun(word)
         if nominative is None or before not in self.lexicon.counts:
             return False  # Социалисти- / ческого Труда: no word before to read the phrase by
+        if self._institution_head(before):
+            return False  # совет Министров: an institution's name, whose first capital OCR lost
         following = _core(after)[1].lower() if after is not None else None
         if following is not None and LOWER_START.match(after or ""):
             if following not in self.lexicon.counts or len(following) < 3 and self._likeliest_pos(following) == "NOUN":
@@ -3085,6 +3114,11 @@ class Corrector:
         elif following is not None and len(following) > 1 and _core(after or "")[1].isupper():
             return False  # в Прокуратуру СССР: an initialism after it, the two an institution's name
         return not nominative or self._likeliest_pos(before) in NOMINATIVE_AFTER_POS or self._agrees_with(before, word)
+
+    def _institution_head(self, word: str) -> bool:
+        """Whether a listed word is a form of a noun that heads an institution's name (Совет
+        Министров, Комитет Обороны), the word after it capitalised as part of that name."""
+        return any(p.normal_form in INSTITUTION_HEADS for p in self.lexicon.morph.parse(word))
 
     def _agrees_with(self, adjective: str, noun: str, case: str | None = None) -> bool:
         """Whether ``adjective`` (likeliest an adjective) agrees with ``noun`` in some reading (in
@@ -3336,7 +3370,11 @@ class Corrector:
         name_risk = (
             best is not None
             and best[2] != "lexicon"
-            and (inside_sentence or self._two_edits(word, best[0]) and not self._two_confusions(word, best[0]))
+            and (
+                inside_sentence
+                or self._two_edits(word, best[0])
+                and self._name_within_two_edits(word, best[0], core[1:].islower())
+            )
         )
         if name_risk and self._maybe_name(word):
             # Asked only now, for a word that would change: pymorphy3's guesser is slow. A
@@ -3358,15 +3396,17 @@ class Corrector:
                 best[2] == "lexicon"
                 and lex.domain_kind.get(best[0]) in NAME_KINDS
                 or inside_sentence
-                and self._names(best[0])
+                and (self._names(best[0]) or len(best[0]) != len(word) and self._likeliest_pos(best[0]) == "NOUN")
             )
             and _name_shaped(core)
             and " " not in best[0]
             and self.channel.cost(word, best[0]) >= s.substitution_cost
         ):
             # A plain substitution or more from a name -- a listed one or, for a word capitalised
-            # inside a sentence, any (Дайрен, Даррен): a name the lexicon lacks is as likely. A
-            # clean page vetoes the change in the page loop, as this result serves every page.
+            # inside a sentence, any (Дайрен, Даррен), or a noun a letter longer or shorter
+            # (Улан-Удэ - Наушки -> Науки; OCR far oftener substitutes a letter than adds or
+            # loses one): a name the lexicon lacks is as likely. A clean page vetoes the change
+            # in the page loop, as this result serves every page.
             self._last_name_guess = True
             if self._soft_sign_variant(word, best[0]):
                 return None  # Кангье: a transliteration of Канге the lexicon lacks, not Канге misread
@@ -3375,13 +3415,26 @@ class Corrector:
         listed.append({"word": word, "score": round(keep, 3), "keep": True})
         return self._written(core, best_word), best_reason, best_score - keep, listed
 
+    def _name_within_two_edits(self, word: str, meant: str, small: bool) -> bool:
+        """Whether a word two edits from ``meant`` may be a name (ваморов, not выборов): not if both
+        edits are confusions OCR makes often (артипперией: л read п twice), nor if it is long and
+        in small letters, a first capital aside (медиканеятов, постаяхи): two edits reach a common
+        word from a name of five or six letters far more often than from one of eight or more,
+        and a surname in capitals (a signature) may be of any length."""
+        return not (small and len(word) >= NAME_GUARD_LENGTH) and not self._two_confusions(word, meant)
+
     def _soft_sign_variant(self, word: str, name: str) -> bool:
-        """Whether ``name`` is ``word`` with a soft sign taken out: transliterations of one name
-        differ so (Кангье, Канге; Андун, Аньдун), while OCR seldom adds one, so such a word is
+        """Whether ``name`` is ``word`` with a soft sign taken out, or the х that marks an
+        aspirated consonant after к, п, т, ч before a vowel: transliterations of one name differ so (Кангье,
+        Канге; Андун, Аньдун; Чхорвон, Чорвон), while OCR seldom adds either, so such a word is
         another spelling of the name, not a misreading of it."""
         if len(word) != len(name) + 1:
             return False
-        return any(word[i] in SOFT_SIGNS and word[:i] + word[i + 1 :] == name for i in range(1, len(word)))
+        return any(
+            (word[i] in SOFT_SIGNS or word[i] == "х" and word[i - 1] in ASPIRATED and word[i + 1 : i + 2] in VOWELS)
+            and word[:i] + word[i + 1 :] == name
+            for i in range(1, len(word))
+        )
 
     def _mended_compound(
         self, core: str, initial: bool, conf: float | None
@@ -3845,6 +3898,17 @@ class Corrector:
             return None
         fixed = "".join(NUMBER_CONFUSIONS.get(c, c) for c in number)
         return fixed + suffix, "number", 0.0, []
+
+
+def _colon_before_list(token: str, replacement: str, following: str | None) -> bool:
+    """Whether ``replacement`` drops the colon of ``token`` before a list's first label (а), 1)):
+    a colon there opens the list, whatever word it follows."""
+    return (
+        token.endswith(":")
+        and not replacement.endswith(":")
+        and following is not None
+        and bool(LIST_LABEL.match(following))
+    )
 
 
 def _stop_for_comma(

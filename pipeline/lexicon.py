@@ -17,6 +17,7 @@ import logging
 import marshal
 import math
 import os
+import re
 import threading
 from array import array
 from collections.abc import Callable
@@ -46,6 +47,8 @@ PREFIX_LENGTH = 7
 MAX_DISTANCE = 2
 # The adverb ending Russian adds to any adjective in -ский (политический -> политически).
 ADVERB_SUFFIX = "ски"
+# An adjective made from a surname: the surname (in -ов, -ев, -ин, -ын), -ск-, an adjective's ending.
+NAME_ADJECTIVE = re.compile(r"^([а-яё]{2,}(?:ов|ев|ин|ын))ск(?:ий|ая|ое|ие|ого|ой|ому|ую|ом|им|ими|их)$")
 # Domain forms missing from (or rare in) the general list get at least this count (per 10^9):
 # in telegrams of this genre the names and formula words are frequent.
 DOMAIN_FLOOR = 20_000
@@ -121,7 +124,7 @@ class Lexicon:
             return True
         known = self._known_cache.get(word)
         if known is None:
-            known = bool(self.morph.word_is_known(word)) or self._derived_adverb(word)
+            known = bool(self.morph.word_is_known(word)) or self._derived_adverb(word) or self._name_adjective(word)
             if not known and "-" in word:
                 # Parts must be listed words: pymorphy3 knows odd fragments (изе), so
                 # "изе-дун" would pass as a compound and Цзе-дун never be restored.
@@ -133,6 +136,19 @@ class Lexicon:
         """An adverb in -ски made from a listed adjective in -ский (бюрократический ->
         бюрократически): Russian makes one of every such adjective, OpenCorpora lists only some."""
         return word.endswith(ADVERB_SUFFIX) and len(word) > 6 and word + "й" in self.counts
+
+    def _name_adjective(self, word: str) -> bool:
+        """An adjective made from a surname in -ов, -ев, -ин (костовской группой, димитровский):
+        Russian makes one of any surname, OpenCorpora lists few. The surname must be a listed
+        person's or one OpenCorpora's own dictionary knows (not its guesser, which makes a
+        surname of most words in -ов)."""
+        match = NAME_ADJECTIVE.match(word)
+        if match is None:
+            return False
+        surname = match.group(1)
+        if self.domain_kind.get(surname) == "person":
+            return True
+        return bool(self.morph.word_is_known(surname)) and any("Surn" in tag for tag in self.morph.tag(surname))
 
     def listed_pos(self, word: str) -> tuple[str | None, bool] | None:
         """(likeliest part of speech if in INDEXED_POS else None, any reading an abbreviation) of a
