@@ -80,6 +80,10 @@ class CorrectSettings:
     # seldom within two edits of one we do, and the longer it is the seldomer (ссобщевию).
     long_word_keep_drop: float = 0.3
     long_word_length: int = 7
+    # ... by this much instead on a page that is not clean (``_page_is_clean``): where OCR misread
+    # many words, a long word no list has is far likelier a misreading than a rare word, which
+    # a clean page (a transcription, a mild scan) keeps.
+    noisy_long_word_keep_drop: float = 1.2
     # Tokens shorter than min_length change only into a function word at least this likely
     # (log P), with a gain over keeping them of at least short_function_gain.
     short_function_log_prob: float = -8.0
@@ -3367,6 +3371,17 @@ class Corrector:
             # At a sentence's start or in capitals a capital is no sign of a name: the bonus goes
             # (the name guard below still asks pymorphy3 about a word that would change).
             best = self._sole_candidate(word, scored, keep - name_bonus)
+        if best is None and len(word) > s.long_word_length and s.noisy_long_word_keep_drop > s.long_word_keep_drop:
+            # A long word is asked to clear a noisy page's lower keep too: a clean page vetoes
+            # that change in the page loop (as a name guess), as this result serves every page.
+            noisy_keep = keep - (s.noisy_long_word_keep_drop - s.long_word_keep_drop) * (len(word) - s.long_word_length)
+            noisy_scored = self._score_candidates(
+                word, False, noisy_keep - name_bonus + s.margin - s.ambiguity, len(word) >= s.min_length_unlisted
+            )
+            best = self._confident_best(noisy_scored, noisy_keep, extra, name_bonus)
+            if best is not None:
+                scored, keep = noisy_scored, noisy_keep
+                self._last_name_guess = True
         name_risk = (
             best is not None
             and best[2] != "lexicon"

@@ -47,6 +47,12 @@ PREFIX_LENGTH = 7
 MAX_DISTANCE = 2
 # The adverb ending Russian adds to any adjective in -ский (политический -> политически).
 ADVERB_SUFFIX = "ски"
+# An adjective's case form: a stem of three letters or more and a standard ending; its
+# dictionary form ends in one of ADJECTIVE_LEMMA_ENDINGS.
+ADJECTIVE_FORM = re.compile(
+    r"^([а-яё]{3,}?)(?:ого|его|ому|ему|ым|им|ом|ем|ая|яя|ую|юю|ое|ее|ые|ие|ых|их|ыми|ими|ой|ей)$"
+)
+ADJECTIVE_LEMMA_ENDINGS = ("ый", "ий", "ой")
 # An adjective made from a surname: the surname (in -ов, -ев, -ин, -ын), -ск-, an adjective's ending.
 NAME_ADJECTIVE = re.compile(r"^([а-яё]{2,}(?:ов|ев|ин|ын))ск(?:ий|ая|ое|ие|ого|ой|ому|ую|ом|им|ими|их)$")
 # Domain forms missing from (or rare in) the general list get at least this count (per 10^9):
@@ -124,7 +130,12 @@ class Lexicon:
             return True
         known = self._known_cache.get(word)
         if known is None:
-            known = bool(self.morph.word_is_known(word)) or self._derived_adverb(word) or self._name_adjective(word)
+            known = (
+                bool(self.morph.word_is_known(word))
+                or self._derived_adverb(word)
+                or self._name_adjective(word)
+                or self._adjective_form(word)
+            )
             if not known and "-" in word:
                 # Parts must be listed words: pymorphy3 knows odd fragments (изе), so
                 # "изе-дун" would pass as a compound and Цзе-дун never be restored.
@@ -136,6 +147,23 @@ class Lexicon:
         """An adverb in -ски made from a listed adjective in -ский (бюрократический ->
         бюрократически): Russian makes one of every such adjective, OpenCorpora lists only some."""
         return word.endswith(ADVERB_SUFFIX) and len(word) > 6 and word + "й" in self.counts
+
+    def _adjective_form(self, word: str) -> bool:
+        """A case form of a listed adjective whose other forms the lists lack (полувековой is
+        listed, полувекового is not): Russian inflects every adjective alike. Only the standard
+        endings count, on a stem whose form in -ый, -ий or -ой is listed and read as an adjective,
+        and only those of that adjective's paradigm."""
+        match = ADJECTIVE_FORM.match(word)
+        if match is None:
+            return False
+        stem = match.group(1)
+        for ending in ADJECTIVE_LEMMA_ENDINGS:
+            if stem + ending in self.counts:
+                parse = self.morph.parse(stem + ending)[0]
+                # The lemma's own paradigm decides the ending (начальних is no form of начальный).
+                if parse.tag.POS == "ADJF" and any(form.word == word for form in parse.lexeme):
+                    return True
+        return False
 
     def _name_adjective(self, word: str) -> bool:
         """An adjective made from a surname in -ов, -ев, -ин (костовской группой, димитровский):

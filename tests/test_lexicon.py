@@ -33,6 +33,26 @@ def test_ocr_errors_are_not_words(lexicon, word: str) -> None:
     assert not lexicon.is_word(word)
 
 
+# Forms Russian makes of every word of their kind, which the lists hold for only some: a case
+# of a listed adjective (полувековой), an adjective made from a surname OpenCorpora knows
+# (Костов) or the lexicon lists (Червенков). Misreadings shaped like them stay non-words: a
+# noun's к read х (начальних) is no form of начальный, шкафов- is no surname.
+@pytest.mark.parametrize(
+    ("word", "known"),
+    [
+        ("полувекового", True),
+        ("полувековыми", True),
+        ("костовской", True),
+        ("червенковской", True),
+        ("начальних", False),
+        ("противних", False),
+        ("шкафовской", False),
+    ],
+)
+def test_forms_made_of_listed_words(lexicon, word: str, known: bool) -> None:
+    assert lexicon.is_word(word) is known
+
+
 def test_candidates_within_distance(lexicon) -> None:
     found = dict(lexicon.candidates("дейсгвий", 2))
     assert found["действий"] == 1
