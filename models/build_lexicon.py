@@ -446,6 +446,16 @@ EAST_BLOC_FIGURES = {
     "Чуйков": "ov",
     "Семенов": "ov",
     "Гречко": "-",
+    # The heads of the other people's democracies: Bulgaria, Hungary, Albania, Mongolia.
+    "Коларов": "ov",
+    "Костов": "ov",
+    "Югов": "ov",
+    "Гере": "-",
+    "Надь": "-",
+    "Шеху": "-",
+    "Чойбалсан": "m",
+    "Цеденбал": "m",
+    "Сухэ-Батор": "m",
 }
 EAST_BLOC_PLACES = {
     "Берлин": "m",
@@ -464,6 +474,41 @@ EAST_BLOC_PLACES = {
     "Бухарест": "m",
     "Белград": "m",
     "Тирана": "a",
+    "София": "ja",
+    "Улан-Удэ": "-",
+}
+# The states of the period that its telegrams name, in the nominative singular.
+COUNTRIES = {
+    "Венгрия": "ja",
+    "Польша": "a",
+    "Чехословакия": "ja",
+    "Румыния": "ja",
+    "Болгария": "ja",
+    "Албания": "ja",
+    "Монголия": "ja",
+    "Югославия": "ja",
+    "Германия": "ja",
+    "Австрия": "ja",
+    "Франция": "ja",
+    "Англия": "ja",
+    "Британия": "ja",
+    "Италия": "ja",
+    "Греция": "ja",
+    "Турция": "ja",
+    "Индия": "ja",
+    "Бирма": "a",
+    "Индонезия": "ja",
+    "Америка": "a",
+    "Канада": "a",
+    "Австралия": "ja",
+    "Финляндия": "ja",
+    "Швеция": "ja",
+    "Норвегия": "ja",
+    "Голландия": "ja",
+    "Бельгия": "ja",
+    "Испания": "ja",
+    "Иран": "m",
+    "Пакистан": "m",
 }
 ORGANISATIONS = [
     "ООН",
@@ -770,6 +815,7 @@ def build() -> list[tuple[str, str, str]]:
         ("place", GAZETTEER),
         ("place", SOVIET_PLACES),
         ("place", EAST_BLOC_PLACES),
+        ("place", COUNTRIES),
         ("word", TELEGRAM_WORDS),
     ):
         for lemma, paradigm in table.items():

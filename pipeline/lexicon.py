@@ -53,8 +53,10 @@ ADJECTIVE_FORM = re.compile(
     r"^([а-яё]{3,}?)(?:ого|его|ому|ему|ым|им|ом|ем|ая|яя|ую|юю|ое|ее|ые|ие|ых|их|ыми|ими|ой|ей)$"
 )
 ADJECTIVE_LEMMA_ENDINGS = ("ый", "ий", "ой")
-# An adjective made from a surname: the surname (in -ов, -ев, -ин, -ын), -ск-, an adjective's ending.
-NAME_ADJECTIVE = re.compile(r"^([а-яё]{2,}(?:ов|ев|ин|ын))ск(?:ий|ая|ое|ие|ого|ой|ому|ую|ом|им|ими|их)$")
+# An adjective made from a name: the name (its nominative, ending in a consonant: not кореи-ская,
+# a misread корейская), -ск-, an adjective's ending.
+NAME_ADJECTIVE = re.compile(r"^([а-яё-]{2,}?[бвгджзклмнпрстфхцчшщ])ск(?:ий|ая|ое|ие|ого|ой|ому|ую|ом|им|ими|их)$")
+SURNAME_SUFFIXES = ("ов", "ев", "ин", "ын")
 # Domain forms missing from (or rare in) the general list get at least this count (per 10^9):
 # in telegrams of this genre the names and formula words are frequent.
 DOMAIN_FLOOR = 20_000
@@ -166,17 +168,21 @@ class Lexicon:
         return False
 
     def _name_adjective(self, word: str) -> bool:
-        """An adjective made from a surname in -ов, -ев, -ин (костовской группой, димитровский):
-        Russian makes one of any surname, OpenCorpora lists few. The surname must be a listed
-        person's or one OpenCorpora's own dictionary knows (not its guesser, which makes a
-        surname of most words in -ов)."""
+        """An adjective made from a name (костовской группой, червенковский, Сухэ-Баторский
+        аймак): Russian makes one of any name, OpenCorpora lists few. The name must be a listed
+        person's or place's, or a surname in -ов, -ев, -ин that OpenCorpora's own dictionary
+        knows (not its guesser, which makes a surname of most words in -ов)."""
         match = NAME_ADJECTIVE.match(word)
         if match is None:
             return False
-        surname = match.group(1)
-        if self.domain_kind.get(surname) == "person":
+        name = match.group(1)
+        if self.domain_kind.get(name) in ("person", "place"):
             return True
-        return bool(self.morph.word_is_known(surname)) and any("Surn" in tag for tag in self.morph.tag(surname))
+        return (
+            name.endswith(SURNAME_SUFFIXES)
+            and bool(self.morph.word_is_known(name))
+            and any("Surn" in tag for tag in self.morph.tag(name))
+        )
 
     def listed_pos(self, word: str) -> tuple[str | None, bool] | None:
         """(likeliest part of speech if in INDEXED_POS else None, any reading an abbreviation) of a
