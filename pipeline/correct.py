@@ -363,7 +363,7 @@ HYPHENED_GIVEN_NAME = re.compile(r"^[А-ЯЁ][а-яё]+-[а-яё]+$")
 # A recipient's name this long one letter from a listed person's is that person, even on a clean
 # page (_recipient).
 LONG_RECIPIENT = 7
-# A domain word this long may be joined from two long parts (_near_long_entry).
+# A listed word this long may be joined from two long parts (_near_long_entry).
 LONG_ENTRY = 12
 COLUMN_GAP = 3  # blanks between two words of a line that stand in different columns
 # A word in small letters this long, two edits from a common word, is a misreading of it
@@ -2574,12 +2574,11 @@ class Corrector:
         return replacement, best_score - keep, listed
 
     def _near_long_entry(self, joined: str) -> bool:
-        """Whether two long parts joined are one edit from a long word of the domain lexicon
-        (ВИФРТЕ ЛЕГРАММА -> ШИФРТЕЛЕГРАММА): split that long, a word of the genre, not two words."""
+        """Whether two long parts joined are one edit from a long listed word (ВИФРТЕ ЛЕГРАММА ->
+        ШИФРТЕЛЕГРАММА, строит льство -> строительство): so long a word that near, not two words."""
         if len(joined) < LONG_ENTRY:
             return False
-        domain = self.lexicon.domain
-        return any(d <= 1 and w in domain for _p, w, d in self._candidates_by_prob(joined, 1))
+        return any(d <= 1 for _p, _w, d in self._candidates_by_prob(joined, 1))
 
     # ---- single tokens ------------------------------------------------------------------
     def _correct_token(
