@@ -160,6 +160,9 @@ class CorrectSettings:
     min_length_any_letter: int = 10
     # A misspelt word split in two has a short half: longer pairs are not tried as one word.
     max_split_part: int = 5
+    # A corrected adjective that disagrees with the noun after it takes another candidate form
+    # of its word that agrees, if that form's score is at most this far below (0 turns it off).
+    agreement_window: float = 3.0
     # Extra margin to join two listed words when only one of them is rare (штаб ом -> штабом).
     fragment_margin: float = 2.0
     # A dotted short token likelier than this is a word of its own (им., ул.), never an abbreviation misread.
@@ -873,6 +876,7 @@ class Corrector:
         if ties:
             edits += self._settle_ties(page_tokens, ties)
         if self.settings.fix_grammar:
+            edits = self._agreeing_forms(tokens, edits)
             edits += self._grammar_edits(tokens, edits)
         if self.settings.fix_case and polite_capitals > len(polite_small):
             edits = _polite_capitals(edits, polite_small)
@@ -921,6 +925,65 @@ class Corrector:
             if line_tokens:
                 last = line_tokens[-1][2]
         return out
+
+    def _agreeing_forms(self, tokens: list[list[tuple[int, int, str]]], edits: list[Correction]) -> list[Correction]:
+        """``корейсхох летчиков`` -> ``корейских``, not ``корейской``: a misread word corrected into
+        an adjective that disagrees with the noun after it takes the one other candidate, a form
+        of the same word nearly as likely (``agreement_window``), that agrees. The misreading
+        hid the ending; the noun shows it."""
+        window = self.settings.agreement_window
+        if window <= 0:
+            return edits
+        read = {(li, start): text for li, line in enumerate(tokens) for start, _end, text in line}
+        made = {(e.line, e.start): e for e in edits}
+        out: list[Correction] = []
+        for e in edits:
+            if "spelling" in e.reason and len(e.candidates) > 2:
+                e = self._agreeing_candidate(e, self._word_after(tokens[e.line], e.end, e.line, read, made)) or e
+            out.append(e)
+        return out
+
+    def _word_after(
+        self,
+        line_tokens: list[tuple[int, int, str]],
+        end: int,
+        li: int,
+        read: dict[tuple[int, int], str],
+        made: dict[tuple[int, int], Correction],
+    ) -> str | None:
+        """The word (lower case, as corrected) of the token right after offset ``end`` on its line."""
+        for start, _e, _text in line_tokens:
+            if start > end:
+                edit = made.get((li, start))
+                text = edit.replacement if edit is not None else read[(li, start)]
+                lead, core, trail = _core(text)
+                return core.lower() if not lead and core.isalpha() else None
+        return None
+
+    def _agreeing_candidate(self, e: Correction, noun: str | None) -> Correction | None:
+        lead, core, trail = _core(e.replacement)
+        word = core.lower()
+        if trail or noun is None or noun not in self.lexicon.counts or self._likeliest_pos(noun) != "NOUN":
+            return None
+        if self._likeliest_pos(word) != "ADJF" or self._agrees_with(word, noun):
+            return None
+        best = e.candidates[0].get("score")
+        if best is None:
+            return None
+        forms = [
+            c["word"]
+            for c in e.candidates[1:]
+            if not c.get("keep")
+            and c.get("score") is not None
+            and c["score"] >= best - self.settings.agreement_window
+            and c["word"] != word
+            and self._lemmas(c["word"]) & self._lemmas(word)
+            and self._agrees_with(c["word"], noun)
+        ]
+        if len(forms) != 1:
+            return None
+        replacement = lead + apply_case(core, forms[0]) + trail
+        return _edit(e.line, e.start, e.end, replacement, e.reason + "+grammar", e.score, e.candidates)
 
     def _misinflected(self, a: str, b: str, before: str) -> tuple[str | None, str | None, list[dict[str, Any]]] | None:
         """(form meant for ``b``, form meant for ``a``, options) when the pair's grammar rules
