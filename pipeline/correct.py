@@ -845,10 +845,11 @@ class Corrector:
                 edit = None  # из Вершни: no verb follows a preposition, so not верни
             if (
                 fix_punct
-                and token[-1:] in ",;"
+                and token[-1:] == ","  # a semicolon is the writer's: OCR reads a stop as a comma
                 and following is not None
                 and self._opens_sentence(following)
                 and not self._listed_name_opens(following, tokens[li], ti + 1)
+                and not _relative_clause(tokens[li], ti + 1)
             ):
                 edit = _stop_for_comma(token, edit, _core(token)[1].lower() in self.lexicon.domain)
             if edit is None and self.settings.fix_case:
@@ -3977,6 +3978,12 @@ class Corrector:
         return fixed + suffix, "number", 0.0, []
 
 
+def _relative_clause(line_tokens: list[tuple[int, int, str]], ti: int) -> bool:
+    """Whether the token at ``ti`` is followed by a form of ``который`` (``специалистов, сроки
+    которых``): a relative clause, which goes on the sentence after its comma."""
+    return ti + 1 < len(line_tokens) and _core(line_tokens[ti + 1][2])[1].lower().startswith("котор")
+
+
 def _colon_before_list(token: str, replacement: str, following: str | None) -> bool:
     """Whether ``replacement`` drops the colon of ``token`` before a list's first label (а), 1)):
     a colon there opens the list, whatever word it follows."""
@@ -3992,11 +3999,11 @@ def _stop_for_comma(
     token: str, edit: tuple[str, str, float, list[dict[str, Any]]] | None, name: bool = False
 ) -> tuple[str, str, float, list[dict[str, Any]]] | None:
     """``потерями, Наша`` -> ``потерями. Наша``: the token (as corrected, if it was) with a stop for
-    its comma or semicolon, when it is a word in small letters, or with ``name`` a lexicon name
-    (``реку Ялуцзян, Противник``)."""
+    its comma, when it is a word in small letters, or with ``name`` a lexicon name (``реку
+    Ялуцзян, Противник``)."""
     text = edit[0] if edit is not None else token
     word = text[:-1]
-    if text[-1:] not in ",;" or not PLAIN_WORD.fullmatch(word) or not (word.islower() or name and _name_shaped(word)):
+    if text[-1:] != "," or not PLAIN_WORD.fullmatch(word) or not (word.islower() or name and _name_shaped(word)):
         return edit
     if edit is None:
         return text[:-1] + ".", "punctuation", 0.0, []
