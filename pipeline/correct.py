@@ -429,6 +429,10 @@ LOST_ADJECTIVE_LETTERS = "йеяюмх"
 # one-letter preposition (з for в, х for к or с): one alone before a word in a case is that
 # preposition misread (х затягиванию -> к). Others alone (ы, ь) are specks as often.
 LONE_NON_WORDS = frozenset("зх")
+# The prepositions о and об as OCR reads them in digits (О as 0, б as 6), and the letters об
+# takes before (об авиации, об итогах).
+DIGIT_PREPOSITIONS = {"0": "о", "06": "об", "0б": "об"}
+PREPOSITION_VOWELS = frozenset("аоуэиы")
 # Words after which a noun is in the genitive plural (тыс. тонн, млн. рублей).
 THOUSANDS = frozenset({"тыс.", "млн.", "млрд."})
 # An amount with a decimal comma or point (11,2 тыс. т), which a count's word may follow too.
@@ -810,6 +814,8 @@ class Corrector:
             edit = self._correct_token(key, token, initial, conf, next_lower)
             if edit is None and (token in PREPOSITION_CASES or token in LONE_NON_WORDS) and following is not None:
                 edit = self._governing_preposition(token, following)
+            elif edit is None and token in DIGIT_PREPOSITIONS and following is not None:
+                edit = self._preposition_read_as_digits(token, following, initial)
             elif edit is None and following is not None and len(token) == 2 and token.islower():
                 edit = self._preposition_for_case(token, following)
                 if edit is None and ti:
@@ -1812,6 +1818,25 @@ class Corrector:
                     result = (meant, "grammar", 0.0, options)
         self._governing_cache[key] = result
         return result
+
+    def _preposition_read_as_digits(
+        self, token: str, following: str, initial: bool
+    ) -> tuple[str, str, float, list[dict[str, Any]]] | None:
+        """``2. 0 положении`` -> ``О положении``, ``06 авиации`` -> ``Об авиации``: the preposition
+        о or об read as digits (О as 0, б as 6) before a word in the prepositional case, which no
+        count takes, and before the sound that form of the preposition goes with (о before a
+        consonant, об before a vowel). Before a number or an abbreviation (0 ч. 40 м.) it stays."""
+        lead, word, trail = _core(following)
+        meant = DIGIT_PREPOSITIONS[token]
+        if lead or not word.isalpha() or len(word) < 3 or word[:1].isupper() and not word[1:].islower():
+            return None
+        word = word.lower()
+        if (word[0] in PREPOSITION_VOWELS) != (meant == "об") or word + "." in self.lexicon.domain:
+            return None
+        if not self._dictionary_word(word) or "loct" not in self._cases(word):
+            return None
+        replacement = meant.capitalize() if initial else meant
+        return replacement, "letters-for-digits", 0.0, [{"word": replacement}, {"word": token, "keep": True}]
 
     def _question_particle(self, token: str, previous: str) -> tuple[str, str, float, list[dict[str, Any]]] | None:
         """``сможет пи он`` -> ``ли``: a two-letter word one listed confusion from the particle

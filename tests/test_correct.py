@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.correct import Corrector, CorrectSettings, _apply, _compose, undo_corrections
+from pipeline.correct import DIGIT_PREPOSITIONS, Corrector, CorrectSettings, _apply, _compose, undo_corrections
 from pipeline.types import Correction
 
 GOLDEN = Path(__file__).parent / "resources" / "corrections"
@@ -307,6 +307,9 @@ def test_digits_only_change_by_known_confusions(text: str) -> None:
             assert len(original) == len(c.replacement)
             for a, b in zip(original, c.replacement, strict=True):
                 assert a == b or (not a.isdigit() and b.isdigit())
+        elif c.reason == "letters-for-digits":
+            # the preposition о or об read in digits, the one way a digit becomes a letter
+            assert c.original in DIGIT_PREPOSITIONS and c.replacement.lower() == DIGIT_PREPOSITIONS[c.original]
         elif c.reason != "hyphenation":
             assert re.findall(r"\d", c.original) == re.findall(r"\d", c.replacement)
 
