@@ -208,6 +208,9 @@ SHORT_DOTTED = re.compile(r"^([а-яё]{1,5})\.[,;:]?$")
 # с.г. (of this year) read with a capital, or its inner stop read as a comma (С.г., С,г., с,г,);
 # never a sentence's first word. In capitals (С.Г.) a text typed so.
 THIS_YEAR_MISREAD_INSIDE = re.compile(r"^[Сс][.,]г[.,]([,;:]?)$")
+# т.е., т.к., т.ч., т.п., т.д. with a letter, a mark or the case misread (т.х., т,е., Т.Ч,).
+DOTTED_PAIR_MISREAD = re.compile(r"^([Тт])[.,]([а-яёА-ЯЁ])[.,]([,;:]?)$")
+DOTTED_PAIR_SECONDS = frozenset("кечпд")
 # A number in Roman numerals (a century: XIX в.), Latin or Cyrillic letters alike.
 ROMAN_NUMERAL = re.compile(r"[IVXLCХ]+")
 # A date with its month in Roman numerals (3.III.1958, 11.II), year optional.
@@ -1592,6 +1595,11 @@ class Corrector:
             # 15 июля С.г., С,г., с,г,: the abbreviation is small, with its two stops (the last
             # mark read is its stop, which it always has).
             return "с.г." + this_year.group(1), "case" if token[0] == "С" else "punctuation"
+        pair = DOTTED_PAIR_MISREAD.match(token) if token[:1] in "Тт" else None
+        if pair is not None:
+            fixed = self._dotted_pair(pair, previous_text, following)
+            if fixed is not None and fixed != token:
+                return fixed, "abbreviation"
         if fix_punct and token == "в." and ti > 0 and following and self._preposition_stop(previous_text, following):
             return "в", "punctuation"
         spaced = self._space_number(token, following) if fix_punct and DIGIT.search(token) else None
@@ -1818,6 +1826,28 @@ class Corrector:
                     result = (meant, "grammar", 0.0, options)
         self._governing_cache[key] = result
         return result
+
+    def _dotted_pair(self, pair: re.Match[str], previous: str, following: str | None) -> str | None:
+        """``т.х.`` -> ``т.к.``, ``т,е.`` -> ``т.е.``, ``в Т.Ч,`` -> ``в т.ч.``: the genre's
+        abbreviations of two letters (т.е., т.к., т.ч., т.п., т.д.) with a letter misread along a
+        listed confusion, a mark read for a stop, or a capital inside a sentence (kept at a
+        sentence's start, and after a word in capitals: a text typed so)."""
+        second = pair.group(2).lower()
+        fits = (
+            {second}
+            if second in DOTTED_PAIR_SECONDS
+            else self._one_confusion_away(second, DOTTED_PAIR_SECONDS.__contains__)
+        )
+        if len(fits) != 1:
+            return None
+        initial = not previous or previous[-1] in SENTENCE_END_MARKS
+        in_capitals = any(len(w) > 1 and w.isupper() for w in (_core(previous)[1], _core(following or "")[1]))
+        capitals = pair.group(1) == "Т" and (initial or in_capitals)
+        first = "Т" if capitals else "т"
+        meant = fits.pop()
+        if capitals and pair.group(2).isupper() and not initial:
+            meant = meant.upper()
+        return first + "." + meant + "." + pair.group(3)
 
     def _preposition_read_as_digits(
         self, token: str, following: str, initial: bool
