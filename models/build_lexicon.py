@@ -556,6 +556,25 @@ ORGANISATIONS = [
     "СКК",
     "СВАГ",
     "ГСОВГ",
+    # The people's democracies' state and party initialisms (Hungary, Poland, Czechoslovakia,
+    # Romania, Bulgaria, Albania, Mongolia, Vietnam, Yugoslavia) and the Soviet party's and Komsomol's.
+    "ВНР",
+    "ПНР",
+    "ЧСР",
+    "РНР",
+    "НРБ",
+    "НРА",
+    "МНР",
+    "ДРВ",
+    "ФНРЮ",
+    "БКП",
+    "РРП",
+    "АПТ",
+    "МНРП",
+    "ПТВ",
+    "КПЮ",
+    "КПСС",
+    "ВЛКСМ",
 ]
 # Genre vocabulary that general dictionaries lack or rank low.
 TELEGRAM_WORDS = {

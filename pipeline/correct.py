@@ -209,7 +209,15 @@ SHORT_DOTTED = re.compile(r"^([а-яё]{1,5})\.[,;:]?$")
 # never a sentence's first word. In capitals (С.Г.) a text typed so.
 THIS_YEAR_MISREAD_INSIDE = re.compile(r"^[Сс][.,]г[.,]([,;:]?)$")
 # т.е., т.к., т.ч., т.п., т.д. with a letter, a mark or the case misread (т.х., т,е., Т.Ч,).
-DOTTED_PAIR_MISREAD = re.compile(r"^([Тт])[.,]([а-яёА-ЯЁ])[.,]([,;:]?)$")
+DOTTED_PAIR_MISREAD = re.compile(r"^([вВ]?)([Тт])[.,]([а-яёА-ЯЁ])[.,]([,;:]?)$")
+# A Roman numeral typed with I's, read as Т by Tesseract's Russian model (в ТТТ квартале), before
+# a noun such numerals number.
+ROMAN_READ_AS_TE = frozenset({"Т", "ТТ", "ТТТ"})
+ROMAN_NUMBERED = frozenset(
+    {"квартал", "полугодие", "съезд", "пленум", "созыв", "сессия", "конференция", "конгресс", "век", "интернационал"}
+)
+# A party's Central Committee, which OCR may read with a letter misread before the party's initialism.
+CENTRAL_COMMITTEE = frozenset({"цк"})
 DOTTED_PAIR_SECONDS = frozenset("кечпд")
 # A number in Roman numerals (a century: XIX в.), Latin or Cyrillic letters alike.
 ROMAN_NUMERAL = re.compile(r"[IVXLCХ]+")
@@ -1595,11 +1603,16 @@ class Corrector:
             # 15 июля С.г., С,г., с,г,: the abbreviation is small, with its two stops (the last
             # mark read is its stop, which it always has).
             return "с.г." + this_year.group(1), "case" if token[0] == "С" else "punctuation"
-        pair = DOTTED_PAIR_MISREAD.match(token) if token[:1] in "Тт" else None
+        pair = DOTTED_PAIR_MISREAD.match(token) if token[:1] in "ТтвВ" else None
         if pair is not None:
             fixed = self._dotted_pair(pair, previous_text, following)
             if fixed is not None and fixed != token:
-                return fixed, "abbreviation"
+                return fixed, "abbreviation" if not pair.group(1) else "spacing+abbreviation"
+        if following is not None and token in ROMAN_READ_AS_TE and self._numbered_noun(following):
+            return "I" * len(token), "roman-numeral"  # в ТТ квартале: a numeral's I read as Т
+        if following is not None and len(token) == 2 and token.isupper() and self._party(following):
+            if token != "ЦК" and self._one_confusion_away(token.lower(), CENTRAL_COMMITTEE.__contains__):
+                return "ЦК", "lexicon"  # ИК МНРП: Ц read as И before a party's initialism
         if fix_punct and token == "в." and ti > 0 and following and self._preposition_stop(previous_text, following):
             return "в", "punctuation"
         spaced = self._space_number(token, following) if fix_punct and DIGIT.search(token) else None
@@ -1827,12 +1840,30 @@ class Corrector:
         self._governing_cache[key] = result
         return result
 
+    def _numbered_noun(self, token: str) -> bool:
+        """Whether ``token`` is a form of a noun Roman numerals number (квартал, съезд, век)."""
+        _lead, core, _trail = _core(token)
+        return (
+            core.isalpha()
+            and core.islower()
+            and any(p.normal_form in ROMAN_NUMBERED for p in self.lexicon.morph.parse(core))
+        )
+
+    def _party(self, token: str) -> bool:
+        """Whether ``token`` is a listed organisation's initialism in capitals (КПК, ВКП(б), МНРП)."""
+        core = token.rstrip(".,;:")
+        return len(core) > 1 and core.upper() == core and self.lexicon.domain_kind.get(core.lower()) == "organisation"
+
     def _dotted_pair(self, pair: re.Match[str], previous: str, following: str | None) -> str | None:
-        """``т.х.`` -> ``т.к.``, ``т,е.`` -> ``т.е.``, ``в Т.Ч,`` -> ``в т.ч.``: the genre's
-        abbreviations of two letters (т.е., т.к., т.ч., т.п., т.д.) with a letter misread along a
-        listed confusion, a mark read for a stop, or a capital inside a sentence (kept at a
-        sentence's start, and after a word in capitals: a text typed so)."""
-        second = pair.group(2).lower()
+        """``т.х.`` -> ``т.к.``, ``т,е.`` -> ``т.е.``, ``в Т.Ч,`` -> ``в т.ч.``, ``вт.ч.`` -> ``в
+        т.ч.``: the genre's abbreviations of two letters (т.е., т.к., т.ч., т.п., т.д.) with a letter
+        misread along a listed confusion, a mark read for a stop, a capital inside a sentence
+        (kept at a sentence's start, and beside a word in capitals: a text typed so), or the
+        preposition в glued to them."""
+        glued = pair.group(1)
+        if glued:
+            previous = glued  # вт.ч.: the abbreviation follows the preposition inside a sentence
+        second = pair.group(3).lower()
         fits = (
             {second}
             if second in DOTTED_PAIR_SECONDS
@@ -1842,12 +1873,12 @@ class Corrector:
             return None
         initial = not previous or previous[-1] in SENTENCE_END_MARKS
         in_capitals = any(len(w) > 1 and w.isupper() for w in (_core(previous)[1], _core(following or "")[1]))
-        capitals = pair.group(1) == "Т" and (initial or in_capitals)
+        capitals = pair.group(2) == "Т" and (initial or in_capitals)
         first = "Т" if capitals else "т"
         meant = fits.pop()
-        if capitals and pair.group(2).isupper() and not initial:
+        if capitals and pair.group(3).isupper() and not initial:
             meant = meant.upper()
-        return first + "." + meant + "." + pair.group(3)
+        return (glued + " " if glued else "") + first + "." + meant + "." + pair.group(4)
 
     def _preposition_read_as_digits(
         self, token: str, following: str, initial: bool
