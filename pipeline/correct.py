@@ -1610,9 +1610,8 @@ class Corrector:
                 return fixed, "abbreviation" if not pair.group(1) else "spacing+abbreviation"
         if following is not None and token in ROMAN_READ_AS_TE and self._numbered_noun(following):
             return "I" * len(token), "roman-numeral"  # в ТТ квартале: a numeral's I read as Т
-        if following is not None and len(token) == 2 and token.isupper() and self._party(following):
-            if token != "ЦК" and self._one_confusion_away(token.lower(), CENTRAL_COMMITTEE.__contains__):
-                return "ЦК", "lexicon"  # ИК МНРП: Ц read as И before a party's initialism
+        if following is not None and self._central_committee_misread(token, following):
+            return "ЦК", "lexicon"  # ИК МНРП: Ц read as И before a party's initialism
         if fix_punct and token == "в." and ti > 0 and following and self._preposition_stop(previous_text, following):
             return "в", "punctuation"
         spaced = self._space_number(token, following) if fix_punct and DIGIT.search(token) else None
@@ -1848,6 +1847,12 @@ class Corrector:
             and core.islower()
             and any(p.normal_form in ROMAN_NUMBERED for p in self.lexicon.morph.parse(core))
         )
+
+    def _central_committee_misread(self, token: str, following: str) -> bool:
+        """Whether ``token`` is ЦК with a letter misread along a listed confusion, before a party."""
+        if len(token) != 2 or not token.isupper() or token == "ЦК" or not self._party(following):
+            return False
+        return bool(self._one_confusion_away(token.lower(), CENTRAL_COMMITTEE.__contains__))
 
     def _party(self, token: str) -> bool:
         """Whether ``token`` is a listed organisation's initialism in capitals (КПК, ВКП(б), МНРП)."""
