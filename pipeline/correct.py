@@ -80,9 +80,9 @@ class CorrectSettings:
     # seldom within two edits of one we do, and the longer it is the seldomer (ссобщевию).
     long_word_keep_drop: float = 0.3
     long_word_length: int = 7
-    # ... by this much instead on a page that is not clean (``_page_is_clean``): where OCR misread
-    # many words, a long word no list has is far likelier a misreading than a rare word, which
-    # a clean page (a transcription, a mild scan) keeps.
+    # ... by this much instead on a noisy page (``_is_noisy_page``): where OCR misread many words,
+    # a long word no list has is far likelier a misreading than a rare word, which a clean page
+    # (a transcription, a mild scan) or one too short to tell keeps.
     noisy_long_word_keep_drop: float = 1.2
     # Tokens shorter than min_length change only into a function word at least this likely
     # (log P), with a gain over keeping them of at least short_function_gain.
@@ -619,8 +619,12 @@ class Corrector:
         # decided is one.
         self._page_tokens: list[list[tuple[int, int, str]]] = []
         self._page_clean: bool | None = None
+        self._page_noisy: bool | None = None
         self._name_guesses: set[TokenKey] = set()
         self._last_name_guess = False
+        # Tokens whose change only a noisy page's lower keep for long words allows (_correct_core).
+        self._long_guesses: set[TokenKey] = set()
+        self._last_long_guess = False
         # Units the lexicon lists without a stop (км, мм): what a short token after a number may be.
         self._units = frozenset(
             w for w, kind in lexicon.domain_kind.items() if kind == "abbreviation" and "." not in w and w.isalpha()
@@ -764,7 +768,7 @@ class Corrector:
         it is clean, which of its words back a tie)."""
         page_tokens = [_tokens(line) for line in lines]
         tokens = page_tokens if only is None else [t if li in only else [] for li, t in enumerate(page_tokens)]
-        self._page_tokens, self._page_clean = page_tokens, None
+        self._page_tokens, self._page_clean, self._page_noisy = page_tokens, None, None
         edits: list[Correction] = []
         consumed: set[tuple[int, int]] = set()
         if self.settings.join_hyphenation:
@@ -833,6 +837,8 @@ class Corrector:
                     edit = self._question_particle(token, tokens[li][ti - 1][2])
             if edit is not None and self._name_guesses and key in self._name_guesses and self._is_clean_page():
                 edit = None  # a name the lexicon lacks: see _correct_core
+            if edit is not None and self._long_guesses and key in self._long_guesses and not self._is_noisy_page():
+                edit = None  # a rare long word, unless the page shows OCR misread much: see _correct_core
             if edit is not None and ti == 0 and self._lost_head(token, edit[0]):
                 edit = None
             if edit is not None and edit[1].startswith("short-word") and not self._no_scrap_beside(tokens[li], ti):
@@ -1316,10 +1322,26 @@ class Corrector:
             self._page_clean = self._page_is_clean(self._page_tokens)
         return self._page_clean
 
+    def _is_noisy_page(self) -> bool:
+        """Whether the page being corrected has enough small-letter words to tell
+        (``clean_page_words``) and fewer than ``clean_page_share`` of them are dictionary words:
+        OCR misread much of it. A page too short to tell is neither clean nor noisy."""
+        if self._page_noisy is None:
+            words, known = self._page_known_words(self._page_tokens)
+            self._page_noisy = (
+                words >= self.settings.clean_page_words and known < self.settings.clean_page_share * words
+            )
+        return self._page_noisy
+
     def _page_is_clean(self, tokens: list[list[tuple[int, int, str]]]) -> bool:
         """Whether at least ``clean_page_share`` of the page's small-letter words of three letters
         or more are dictionary words (names and abbreviations aside, what OCR misread is rare),
         and there are enough of them (``clean_page_words``) to tell: a line is no page."""
+        words, known = self._page_known_words(tokens)
+        return words >= self.settings.clean_page_words and known >= self.settings.clean_page_share * words
+
+    def _page_known_words(self, tokens: list[list[tuple[int, int, str]]]) -> tuple[int, int]:
+        """(small-letter words of three letters or more, of them dictionary words) of a page."""
         lex = self.lexicon
         words = known = 0
         for line in tokens:
@@ -1328,7 +1350,7 @@ class Corrector:
                 if len(word) >= 3 and word[0].islower() and word.isalpha():
                     words += 1
                     known += lex.is_word(word)
-        return words >= self.settings.clean_page_words and known >= self.settings.clean_page_share * words
+        return words, known
 
     def _settle_ties(
         self, tokens: list[list[tuple[int, int, str]]], ties: list[tuple[int, int, list[TieOption]]]
@@ -2752,6 +2774,8 @@ class Corrector:
                 self._tie_cache[key] = self._last_tie
             if result is not None and self._last_name_guess:
                 self._name_guesses.add(key)
+            if result is not None and self._last_long_guess:
+                self._long_guesses.add(key)
         return result
 
     def _forget_token_notes(self) -> None:
@@ -2760,6 +2784,7 @@ class Corrector:
         # may set them.
         self._last_tie = None
         self._last_name_guess = False
+        self._last_long_guess = False
 
     def _decide_token(
         self, token: str, initial: bool, conf: float | None, next_lower: bool
@@ -3526,8 +3551,9 @@ class Corrector:
             # (the name guard below still asks pymorphy3 about a word that would change).
             best = self._sole_candidate(word, scored, keep - name_bonus)
         if best is None and len(word) > s.long_word_length and s.noisy_long_word_keep_drop > s.long_word_keep_drop:
-            # A long word is asked to clear a noisy page's lower keep too: a clean page vetoes
-            # that change in the page loop (as a name guess), as this result serves every page.
+            # A long word is asked to clear a noisy page's lower keep too: any other page (clean,
+            # or too short to tell) vetoes that change in the page loop, as this result serves
+            # every page.
             noisy_keep = keep - (s.noisy_long_word_keep_drop - s.long_word_keep_drop) * (len(word) - s.long_word_length)
             noisy_scored = self._score_candidates(
                 word, False, noisy_keep - name_bonus + s.margin - s.ambiguity, len(word) >= s.min_length_unlisted
@@ -3535,7 +3561,7 @@ class Corrector:
             best = self._confident_best(noisy_scored, noisy_keep, extra, name_bonus)
             if best is not None:
                 scored, keep = noisy_scored, noisy_keep
-                self._last_name_guess = True
+                self._last_long_guess = True
         name_risk = (
             best is not None
             and best[2] != "lexicon"

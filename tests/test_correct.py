@@ -141,29 +141,31 @@ def test_page_ties_can_be_turned_off() -> None:
 
 
 def test_sole_candidates_can_be_turned_off() -> None:
-    gentle = CorrectSettings().long_word_keep_drop  # the noisy page's lower keep would take it too
-    corrector = Corrector.load(CorrectSettings(sole_candidate_length=0, noisy_long_word_keep_drop=gentle))
+    corrector = Corrector.load(CorrectSettings(sole_candidate_length=0))
     text = "Прибыла китвйстая делегация."
     assert corrector.correct_page(text) == (text, [])
 
 
 def test_long_misreading_is_corrected_on_a_noisy_page_and_kept_on_a_clean_one(corrector: Corrector) -> None:
     # Two plain substitutions in eleven letters: a misreading where OCR misread much, a rare
-    # word the lists lack where it did not.
-    line = "Испытываем трудности с перазозками грузов"
-    corrected, changes = corrector.correct_page(line)
-    assert corrected == "Испытываем трудности с перевозками грузов"
-    assert [c.reason for c in changes] == ["spelling"]
-    clean = (
-        "Испытываем большие трудности с перазозками грузов по железной дороге.\n"
-        "Составы стоят на станциях по несколько суток, руководители дороги\n"
-        "ссылаются на нехватку паровозов и вагонов, которые заняты военными перевозками."
+    # word the lists lack where it did not, or where too few words tell which.
+    noisy = (
+        "Испытываем большие трудностм с перазозками грузов по железной дорсге.\n"
+        "Составы стоят на станциях по несксльку суток, руководители дороги\n"
+        "ссылаются на нехзатку паровозов и вагснов, которые заняты военными перевозками."
     )
+    corrected, changes = corrector.correct_page(noisy)
+    assert "с перевозками грузов" in corrected
+    assert {c.original: c.replacement for c in changes}["перазозками"] == "перевозками"
+    clean = noisy.replace("трудностм", "трудности").replace("дорсге", "дороге").replace("несксльку", "несколько")
+    clean = clean.replace("нехзатку", "нехватку").replace("вагснов", "вагонов")
     assert corrector.correct_page(clean) == (clean, [])
+    line = "Испытываем трудности с перазозками грузов"
+    assert corrector.correct_page(line) == (line, [])
     gentle = Corrector(
         CorrectSettings(noisy_long_word_keep_drop=CorrectSettings().long_word_keep_drop), corrector.lexicon
     )
-    assert gentle.correct_page(line) == (line, [])
+    assert "перазозками" in gentle.correct_page(noisy)[0]
 
 
 def test_second_pass_folds_into_records_of_the_page_as_read(corrector: Corrector) -> None:
