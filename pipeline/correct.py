@@ -3592,6 +3592,8 @@ class Corrector:
                 and lex.domain_kind.get(best[0]) in NAME_KINDS
                 or inside_sentence
                 and (self._names(best[0]) or len(best[0]) != len(word) and self._likeliest_pos(best[0]) == "NOUN")
+                or self._two_edits(word, best[0])
+                and self._names(best[0])
             )
             and _name_shaped(core)
             and " " not in best[0]
@@ -3600,8 +3602,9 @@ class Corrector:
             # A plain substitution or more from a name -- a listed one or, for a word capitalised
             # inside a sentence, any (Дайрен, Даррен), or a noun a letter longer or shorter
             # (Улан-Удэ - Наушки -> Науки; OCR far oftener substitutes a letter than adds or
-            # loses one): a name the lexicon lacks is as likely. A clean page vetoes the change
-            # in the page loop, as this result serves every page.
+            # loses one), or for any name-shaped word a name two edits away (a sentence's first
+            # «Самотлор», an oil field, is no Самойлов): a name the lexicon lacks is as likely. A
+            # clean page vetoes the change in the page loop, as this result serves every page.
             self._last_name_guess = True
             if self._soft_sign_variant(word, best[0]):
                 return None  # Кангье: a transliteration of Канге the lexicon lacks, not Канге misread
