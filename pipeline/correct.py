@@ -210,6 +210,7 @@ SHORT_DOTTED = re.compile(r"^([а-яё]{1,5})\.[,;:]?$")
 THIS_YEAR_MISREAD_INSIDE = re.compile(r"^[Сс][.,]г[.,]([,;:]?)$")
 # т.е., т.к., т.ч., т.п., т.д. with a letter, a mark or the case misread (т.х., т,е., Т.Ч,).
 DOTTED_PAIR_MISREAD = re.compile(r"^([вВ]?)([Тт])[.,]([а-яёА-ЯЁ])[.,]([,;:]?)$")
+DOTTED_PAIR_SECONDS = frozenset("кечпд")
 # A Roman numeral typed with I's, read as Т by Tesseract's Russian model (в ТТТ квартале), before
 # a noun such numerals number.
 ROMAN_READ_AS_TE = frozenset({"Т", "ТТ", "ТТТ"})
@@ -218,7 +219,6 @@ ROMAN_NUMBERED = frozenset(
 )
 # A party's Central Committee, which OCR may read with a letter misread before the party's initialism.
 CENTRAL_COMMITTEE = frozenset({"цк"})
-DOTTED_PAIR_SECONDS = frozenset("кечпд")
 # A number in Roman numerals (a century: XIX в.), Latin or Cyrillic letters alike.
 ROMAN_NUMERAL = re.compile(r"[IVXLCХ]+")
 # A date with its month in Roman numerals (3.III.1958, 11.II), year optional.
@@ -985,6 +985,8 @@ class Corrector:
         return None
 
     def _agreeing_candidate(self, e: Correction, noun: str | None) -> Correction | None:
+        """``e`` with its replacement made the one other candidate form that agrees with ``noun``,
+        when the adjective it made, standing right before the noun, agrees with no reading of it."""
         lead, core, trail = _core(e.replacement)
         word = core.lower()
         if trail or noun is None or noun not in self.lexicon.counts or self._likeliest_pos(noun) != "NOUN":
@@ -3623,9 +3625,9 @@ class Corrector:
 
     def _soft_sign_variant(self, word: str, name: str) -> bool:
         """Whether ``name`` is ``word`` with a soft sign taken out, or the х that marks an
-        aspirated consonant after к, п, т, ч before a vowel: transliterations of one name differ so (Кангье,
-        Канге; Андун, Аньдун; Чхорвон, Чорвон), while OCR seldom adds either, so such a word is
-        another spelling of the name, not a misreading of it."""
+        aspirated consonant after к, п, т, ч before a vowel: transliterations of one name differ
+        so (Кангье, Канге; Андун, Аньдун; Чхорвон, Чорвон), while OCR seldom adds either, so such
+        a word is another spelling of the name, not a misreading of it."""
         if len(word) != len(name) + 1:
             return False
         return any(
