@@ -451,6 +451,9 @@ DECIMAL_NUMBER = re.compile(r"^\d+[.,]\d+$")
 # A number of one or two digits, perhaps with a brace or bracket read for its parenthesis: a list's
 # point when an infinitive follows (``_list_point``).
 LIST_POINT = re.compile(r"^(\d{1,2})[}\]]?$")
+# A list's letter with a brace or bracket read for its parenthesis (а}, б]), after a colon or a
+# semicolon or at a line's start.
+LETTER_POINT = re.compile(r"^[а-ж][}\]]$")
 # Conjunctions a comma may stand before, after an abbreviation as after any word.
 CLAUSE_CONJUNCTIONS = frozenset({"и", "а", "но", "или", "что", "чтобы", "как", "если", "когда", "где", "который"})
 # The unit of the genre's supply counts, in the genitive plural a count takes (_misread_tonnes).
@@ -829,6 +832,10 @@ class Corrector:
             edit = self._correct_token(key, token, initial, conf, next_lower)
             if edit is None and (token in PREPOSITION_CASES or token in LONE_NON_WORDS) and following is not None:
                 edit = self._governing_preposition(token, following)
+            elif edit is None and initial and following is not None and token.lower() in PREPOSITION_CASES:
+                # 1. С заготовках зерна: a sentence's first word, the preposition's capital its place's
+                small = self._governing_preposition(token.lower(), following)
+                edit = None if small is None else (small[0].upper(), small[1], small[2], small[3])
             elif edit is None and token in DIGIT_PREPOSITIONS and following is not None:
                 edit = self._preposition_read_as_digits(token, following, initial)
             elif edit is None and following is not None and len(token) == 2 and token.islower():
@@ -1656,6 +1663,8 @@ class Corrector:
         point = LIST_POINT.match(token) if fix_punct and following and token[:1].isdigit() else None
         if point is not None and following is not None and self._list_point(token, previous_text, following):
             return point.group(1) + ")", "punctuation"  # ...; 3 направить, 3} направить: a list's point
+        if fix_punct and following and LETTER_POINT.match(token) and (ti == 0 or previous_text[-1:] in ";:"):
+            return token[0] + ")", "punctuation"  # указаний: а} допустимо ли: a list's letter, its brace read
         if fix_punct and token[-1:] == "," and following and self._abbreviation_comma(token, previous_text, following):
             return token[:-1] + ".", "punctuation"  # 6,2 тыс, тонн; т.е, не более: the stop read as a comma
         after_thousands = ti > 0 and token[:1].isupper() and previous_text.lower() in THOUSANDS
