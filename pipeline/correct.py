@@ -835,7 +835,7 @@ class Corrector:
             elif edit is None and initial and following is not None and token.lower() in PREPOSITION_CASES:
                 # 1. С заготовках зерна: a sentence's first word, the preposition's capital its place's
                 small = self._governing_preposition(token.lower(), following)
-                edit = None if small is None else (small[0].upper(), small[1], small[2], small[3])
+                edit = None if small is None else (small[0].capitalize(), small[1], small[2], small[3])
             elif edit is None and token in DIGIT_PREPOSITIONS and following is not None:
                 edit = self._preposition_read_as_digits(token, following, initial)
             elif edit is None and following is not None and len(token) == 2 and token.islower():
