@@ -621,8 +621,7 @@ class Corrector:
         # word made a listed name by a plain substitution), and whether the token being
         # decided is one.
         self._page_tokens: list[list[tuple[int, int, str]]] = []
-        self._page_clean: bool | None = None
-        self._page_noisy: bool | None = None
+        self._page_counts: tuple[int, int] | None = None  # (small words, of them dictionary words)
         self._name_guesses: set[TokenKey] = set()
         self._last_name_guess = False
         # Tokens whose change only a noisy page's lower keep for long words allows (_correct_core).
@@ -771,7 +770,7 @@ class Corrector:
         it is clean, which of its words back a tie)."""
         page_tokens = [_tokens(line) for line in lines]
         tokens = page_tokens if only is None else [t if li in only else [] for li, t in enumerate(page_tokens)]
-        self._page_tokens, self._page_clean, self._page_noisy = page_tokens, None, None
+        self._page_tokens, self._page_counts = page_tokens, None
         edits: list[Correction] = []
         consumed: set[tuple[int, int]] = set()
         if self.settings.join_hyphenation:
@@ -962,34 +961,15 @@ class Corrector:
         an adjective that disagrees with the noun after it takes the one other candidate, a form
         of the same word nearly as likely (``agreement_window``), that agrees. The misreading
         hid the ending; the noun shows it."""
-        window = self.settings.agreement_window
-        if window <= 0:
+        if self.settings.agreement_window <= 0 or not any("spelling" in e.reason for e in edits):
             return edits
-        read = {(li, start): text for li, line in enumerate(tokens) for start, _end, text in line}
         made = {(e.line, e.start): e for e in edits}
         out: list[Correction] = []
         for e in edits:
             if "spelling" in e.reason and len(e.candidates) > 2:
-                e = self._agreeing_candidate(e, self._word_after(tokens[e.line], e.end, e.line, read, made)) or e
+                e = self._agreeing_candidate(e, _word_after(tokens[e.line], e.end, e.line, made)) or e
             out.append(e)
         return out
-
-    def _word_after(
-        self,
-        line_tokens: list[tuple[int, int, str]],
-        end: int,
-        li: int,
-        read: dict[tuple[int, int], str],
-        made: dict[tuple[int, int], Correction],
-    ) -> str | None:
-        """The word (lower case, as corrected) of the token right after offset ``end`` on its line."""
-        for start, _e, _text in line_tokens:
-            if start > end:
-                edit = made.get((li, start))
-                text = edit.replacement if edit is not None else read[(li, start)]
-                lead, core, trail = _core(text)
-                return core.lower() if not lead and core.isalpha() else None
-        return None
 
     def _agreeing_candidate(self, e: Correction, noun: str | None) -> Correction | None:
         """``e`` with its replacement made the one other candidate form that agrees with ``noun``,
@@ -1325,29 +1305,26 @@ class Corrector:
         return any(NAME_TAGS & p.tag.grammemes for p in self.lexicon.morph.parse(word)[:2])
 
     def _is_clean_page(self) -> bool:
-        """``_page_is_clean`` for the page being corrected, worked out when first asked: only a
-        page with a name guess (``_name_guesses``) or a name before a word asks."""
-        if self._page_clean is None:
-            self._page_clean = self._page_is_clean(self._page_tokens)
-        return self._page_clean
+        """Whether at least ``clean_page_share`` of the page's small-letter words of three letters
+        or more are dictionary words (names and abbreviations aside, what OCR misread is rare),
+        and there are enough of them (``clean_page_words``) to tell: a line is no page. Counted
+        when first asked: only a page with a guess a clean page vetoes, or a name before a
+        word, asks."""
+        words, known = self._current_page_counts()
+        return words >= self.settings.clean_page_words and known >= self.settings.clean_page_share * words
 
     def _is_noisy_page(self) -> bool:
         """Whether the page being corrected has enough small-letter words to tell
         (``clean_page_words``) and fewer than ``clean_page_share`` of them are dictionary words:
         OCR misread much of it. A page too short to tell is neither clean nor noisy."""
-        if self._page_noisy is None:
-            words, known = self._page_known_words(self._page_tokens)
-            self._page_noisy = (
-                words >= self.settings.clean_page_words and known < self.settings.clean_page_share * words
-            )
-        return self._page_noisy
+        words, known = self._current_page_counts()
+        return words >= self.settings.clean_page_words and known < self.settings.clean_page_share * words
 
-    def _page_is_clean(self, tokens: list[list[tuple[int, int, str]]]) -> bool:
-        """Whether at least ``clean_page_share`` of the page's small-letter words of three letters
-        or more are dictionary words (names and abbreviations aside, what OCR misread is rare),
-        and there are enough of them (``clean_page_words``) to tell: a line is no page."""
-        words, known = self._page_known_words(tokens)
-        return words >= self.settings.clean_page_words and known >= self.settings.clean_page_share * words
+    def _current_page_counts(self) -> tuple[int, int]:
+        """``_page_known_words`` of the page being corrected, counted once when first asked."""
+        if self._page_counts is None:
+            self._page_counts = self._page_known_words(self._page_tokens)
+        return self._page_counts
 
     def _page_known_words(self, tokens: list[list[tuple[int, int, str]]]) -> tuple[int, int]:
         """(small-letter words of three letters or more, of them dictionary words) of a page."""
@@ -4107,6 +4084,18 @@ class Corrector:
             return None
         fixed = "".join(NUMBER_CONFUSIONS.get(c, c) for c in number)
         return fixed + suffix, "number", 0.0, []
+
+
+def _word_after(
+    line_tokens: list[tuple[int, int, str]], end: int, li: int, made: dict[tuple[int, int], Correction]
+) -> str | None:
+    """The word (lower case, as corrected) of the token right after offset ``end`` on line ``li``."""
+    for start, _end, text in line_tokens:
+        if start > end:
+            edit = made.get((li, start))
+            lead, core, _trail = _core(edit.replacement if edit is not None else text)
+            return core.lower() if not lead and core.isalpha() else None
+    return None
 
 
 def _relative_clause(line_tokens: list[tuple[int, int, str]], ti: int) -> bool:
