@@ -350,6 +350,42 @@ GENERATED_SETS = {
             (2306, "LiberationMono", "mild"),
         ),
     ),
+    # Written in round 18 by a twelfth helper that read none of the code, the tests, the README
+    # or the other texts: three more telegrams (Prague 1952, Peking 1953, Berlin 1953), kept
+    # unread until measured once on round 17's final engine.
+    "generated telegram 75601": (
+        ROOT / "benchmarks" / "texts" / "telegram-75601.txt",
+        (
+            (2401, "LiberationMono", "medium"),
+            (2402, "FreeMono", "heavy"),
+            (2403, "LiberationMono", "mild"),
+            (2404, "FreeMono", "mild"),
+            (2405, "LiberationMono", "heavy"),
+            (2406, "FreeMono", "medium"),
+        ),
+    ),
+    "generated telegram 75602": (
+        ROOT / "benchmarks" / "texts" / "telegram-75602.txt",
+        (
+            (2501, "FreeMono", "heavy"),
+            (2502, "LiberationMono", "mild"),
+            (2503, "FreeMono", "medium"),
+            (2504, "LiberationMono", "heavy"),
+            (2505, "FreeMono", "mild"),
+            (2506, "LiberationMono", "medium"),
+        ),
+    ),
+    "generated telegram 75603": (
+        ROOT / "benchmarks" / "texts" / "telegram-75603.txt",
+        (
+            (2601, "LiberationMono", "mild"),
+            (2602, "FreeMono", "medium"),
+            (2603, "LiberationMono", "heavy"),
+            (2604, "FreeMono", "heavy"),
+            (2605, "LiberationMono", "medium"),
+            (2606, "FreeMono", "mild"),
+        ),
+    ),
 }
 SETS = {
     "synthetic": (SHARED / "corpus" / "synthetic", "*.tif"),

@@ -16,6 +16,7 @@ import logging
 import math
 import re
 import threading
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -1352,9 +1353,12 @@ class Corrector:
             for _s, _e, text in line
             if text.lstrip(LEAD_CHARS)[:3].lower() in heads and (w := _core(text)[1].lower()) in counts
         ]
+        read = Counter(_core(text)[1].lower() for line in tokens for _s, _e, text in line if text[:1].isupper())
         edits: list[Correction] = []
         for li, ti, options in ties:
             start, end, token = tokens[li][ti]
+            if token[:1].isupper() and read[_core(token)[1].lower()] > 1:
+                continue  # Доланский ... Доланский: a name the page spells so again is as written
             reason = "page-context"
             chosen = self._settle_tie(options, page_words)
             if chosen is None:
@@ -1523,7 +1527,8 @@ class Corrector:
                 or self._formula_after_stop(token, previous_out)
             )
         )
-        edit = self._sentence_case(token, previous_out, neighbours, opens_text)
+        beyond = line_tokens[ti + 2][2] if neighbours[1] is not None and ti + 2 < len(line_tokens) else None
+        edit = self._sentence_case(token, previous_out, neighbours, opens_text, beyond)
         if edit is None and "-" in token and token[:1].islower():
             edit = self._hyphened_case(token, neighbours[1])
         if edit is None and token[:1] in self._case_confusable:
@@ -1773,13 +1778,21 @@ class Corrector:
                         self._pair_cache[(a, b)] = joined
                 if joined is WORD_PART:
                     word_parts.append((li, ti))
-                elif joined is not None:
+                elif joined is not None and not self._function_beside_short_word(a, b):
                     replacement, score, candidates = joined
                     edits.append(_edit(li, s1, e2, replacement, "split-word", score, candidates))
                     consumed.update({(li, ti), (li, ti + 1)})
                     ti += 1
                 ti += 1
         return edits
+
+    def _function_beside_short_word(self, a: str, b: str) -> bool:
+        """``гле на`` is где на, not глена: a function word beside a short non-word the short-word
+        rule reads as a word of its own."""
+        core_a, core_b = _core(a)[1].lower(), _core(b)[1].lower()
+        return (
+            self._function(core_b) and self._short_word_alone(a) or self._function(core_a) and self._short_word_alone(b)
+        )
 
     def _join_word_parts(
         self,
@@ -2506,12 +2519,21 @@ class Corrector:
         """
         fixes: dict[tuple[int, int], str] = {}
         small_labels: bool | None = None  # asked only of a page with a footer field
+        copies_go_on = False  # the line before is a copies list that ends with a comma
         for li, line_tokens in enumerate(tokens):
             texts = [t[2] for t in line_tokens]
-            if texts and copies_label(texts):
-                for k, fixed in copies_line(texts).items():
-                    fixes[(li, k)] = (self._recipient(fixed) if k else None) or fixed
+            if texts and (copies_label(texts) or copies_go_on and self._copies_continued(texts)):
+                label = copies_label(texts)
+                listed = copies_line(texts if label else ["Копии:", *texts])
+                for k, fixed in listed.items():
+                    k -= 0 if label else 1
+                    if not label and k == len(texts) - 1 and fixed.rstrip(".,;:") == texts[k].rstrip(".,;:"):
+                        fixed = texts[k]  # Громыко, / Зорину.: the list's stop on its last line stays
+                    if k >= 0:
+                        fixes[(li, k)] = (self._recipient(fixed) if k or not label else None) or fixed
+                copies_go_on = texts[-1].endswith(",")
                 continue
+            copies_go_on = False
             if self.settings.fix_punctuation:
                 fixes.update({(li, k): fixed for k, fixed in header_marks(texts).items()})
             fixes.update({(li, k): fixed for k, fixed in series_line(texts).items()})
@@ -2550,6 +2572,16 @@ class Corrector:
                 edits.append(_edit(li, start, end, fixed, "record-field", 0.0, []))
                 consumed.add((li, ti))
         return edits
+
+    def _copies_continued(self, texts: list[str]) -> bool:
+        """Whether a line after a copies line that ends with a comma goes on with its list
+        (``Булганину, Вышинсксму, Громыко``): names and counts only, the first a listed person's or
+        one within reach of one."""
+        counts = [t for t in texts if t[:1] == "("]  # (2), or (2} with a brace copies_line mends
+        entries = all(t.lower() in NAME_TITLES or t[:1] == "(" or t[:1].isupper() for t in texts)
+        return entries and not DIGIT.search(" ".join(t for t in texts if t not in counts)) and (
+            self.lexicon.domain_kind.get(_core(texts[0])[1].lower()) == "person" or self._recipient(texts[0]) is not None
+        )
 
     def _recipient(self, token: str, header: bool = True) -> str | None:
         """``Стапону`` -> ``Сталину``: a word of the copies line, or the one after ``Товарищу``, is a
@@ -3089,7 +3121,12 @@ class Corrector:
         return f"{first} {second}"
 
     def _sentence_case(
-        self, token: str, previous: str, neighbours: tuple[str | None, str | None], opens_text: bool = False
+        self,
+        token: str,
+        previous: str,
+        neighbours: tuple[str | None, str | None],
+        opens_text: bool = False,
+        beyond: str | None = None,
     ) -> tuple[str, str, float, list[dict[str, Any]]] | None:
         """The case the sentence asks of a word whose first letter OCR reads as capital or small.
 
@@ -3142,7 +3179,7 @@ class Corrector:
                 (between or after_conjunction)
                 and self._never_capital(word)
                 or (between or self._preposition(before))
-                and self._common_capital(word, before, after)
+                and self._common_capital(word, before, after, beyond)
             ):
                 return None
             if self._person(before) and not (between and self._likeliest_pos(word) in PREDICATE_POS):
@@ -3262,7 +3299,7 @@ class Corrector:
             return False
         return self._common_noun(token.lower()) is not None
 
-    def _common_capital(self, word: str, before: str, after: str | None) -> bool:
+    def _common_capital(self, word: str, before: str, after: str | None, beyond: str | None = None) -> bool:
         """``на Фронте и``, ``что Строительство аэродрома``: a common noun capitalised between two
         small words of a line by a misread case (a monospace font's П, У, С are its п, у, с grown).
 
@@ -3277,6 +3314,8 @@ class Corrector:
         if self._institution_head(before):
             return False  # совет Министров: an institution's name, whose first capital OCR lost
         following = _core(after)[1].lower() if after is not None else None
+        if following in COORDINATION and beyond is not None and _name_shaped(_core(beyond)[1]):
+            return False  # через Отпор и Гродеково: the first of two names a conjunction joins
         if following is not None and LOWER_START.match(after or ""):
             if following not in self.lexicon.counts or len(following) < 3 and self._likeliest_pos(following) == "NOUN":
                 return False  # Коммунистической партин, Всесоюзного п: a misread word or a scrap
@@ -3579,7 +3618,7 @@ class Corrector:
                 best[2] == "lexicon"
                 and lex.domain_kind.get(best[0]) in NAME_KINDS
                 or inside_sentence
-                and (self._names(best[0]) or len(best[0]) != len(word) and self._likeliest_pos(best[0]) == "NOUN")
+                and (self._names(best[0]) or len(best[0]) != len(word))
                 or self._two_edits(word, best[0])
                 and self._names(best[0])
             )
@@ -3588,9 +3627,9 @@ class Corrector:
             and self.channel.cost(word, best[0]) >= s.substitution_cost
         ):
             # A plain substitution or more from a name -- a listed one or, for a word capitalised
-            # inside a sentence, any (Дайрен, Даррен), or a noun a letter longer or shorter
-            # (Улан-Удэ - Наушки -> Науки; OCR far oftener substitutes a letter than adds or
-            # loses one), or for any name-shaped word a name two edits away (a sentence's first
+            # inside a sentence, any (Дайрен, Даррен), or any word a letter longer or shorter
+            # (Улан-Удэ - Наушки -> Науки, в Праге Кладно -> Ладно; OCR far oftener substitutes a
+            # letter than adds or loses one), or for any name-shaped word a name two edits away (a sentence's first
             # «Самотлор», an oil field, is no Самойлов): a name the lexicon lacks is as likely. A
             # clean page vetoes the change in the page loop, as this result serves every page.
             self._last_name_guess = True

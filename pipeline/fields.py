@@ -44,7 +44,7 @@ UNIT_WITH_COMMA = frozenset({"г,", "ч,", "м,"})
 # A year (1951): a plain number the unit г. (год) follows, not grams.
 YEAR = re.compile(r"^(?:1[89]\d\d|20\d\d)$")
 # Titles before a surname, with their stops (тов. Сталину, тт. Маленкову и Берия).
-NAME_TITLES = frozenset({"тов.", "тт."})
+NAME_TITLES = frozenset({"тов.", "тт.", "т.т."})
 # A telegram's number (three to five digits), and a plain number (which a unit may follow).
 TELEGRAM_NUMBER = re.compile(r"^\d{3,5}$")
 PLAIN_NUMBER = re.compile(r"^\d+$")
