@@ -2578,10 +2578,12 @@ class Corrector:
         (``Булганину, Вышинсксму, Громыко``): names and counts only, the first a listed person's or
         one within reach of one."""
         counts = [t for t in texts if t[:1] == "("]  # (2), or (2} with a brace copies_line mends
-        entries = all(t.lower() in NAME_TITLES or t[:1] == "(" or t[:1].isupper() for t in texts)
-        return entries and not DIGIT.search(" ".join(t for t in texts if t not in counts)) and (
-            self.lexicon.domain_kind.get(_core(texts[0])[1].lower()) == "person" or self._recipient(texts[0]) is not None
-        )
+        if not all(t.lower() in NAME_TITLES or t[:1] == "(" or t[:1].isupper() for t in texts):
+            return False
+        if DIGIT.search(" ".join(t for t in texts if t not in counts)):
+            return False
+        first = texts[0]
+        return self.lexicon.domain_kind.get(_core(first)[1].lower()) == "person" or self._recipient(first) is not None
 
     def _recipient(self, token: str, header: bool = True) -> str | None:
         """``Стапону`` -> ``Сталину``: a word of the copies line, or the one after ``Товарищу``, is a
