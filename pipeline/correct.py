@@ -284,6 +284,10 @@ MONTH_ORDER = (
     "январь", "февраль", "март", "апрель", "май", "июнь", "июль", "август", "сентябрь", "октябрь", "ноябрь", "декабрь",
 )  # fmt: skip
 MONTHS = frozenset(MONTH_ORDER)
+MONTH_GENITIVES = (
+    "января", "февраля", "марта", "апреля", "мая", "июня",
+    "июля", "августа", "сентября", "октября", "ноября", "декабря",
+)  # fmt: skip
 # A date in digits (15.7.52, 15.7.1952 г.), its month in the first group.
 NUMERIC_DATE = re.compile(r"^\d{1,2}\.(\d{1,2})\.(?:\d{2}|\d{4})(?:\D|$)")
 MONTH_STEMS = frozenset({m[:3] for m in MONTHS} | {"мая", "мае", "маю"})
@@ -1634,6 +1638,9 @@ class Corrector:
         unit = self._misread_unit(token, previous_text) if after_number else None
         if unit is not None:
             return unit, "unit"
+        month = self._misread_month(token, previous_text) if after_number else None
+        if month is not None:
+            return month, "date"
         if (
             token[:1].isupper()
             and token.lower() in THOUSANDS
@@ -2947,6 +2954,25 @@ class Corrector:
         found = self._one_confusion_away(core, self._units.__contains__)
         return found.pop() + trail if len(found) == 1 and not _lead else None
 
+    @staticmethod
+    def _word_before_stop(core: str, lead: str) -> bool:
+        """Whether a short non-word before a dot is a word ending its sentence, not an
+        abbreviation: it ends in a vowel, as a word cut short to an abbreviation does not
+        (``быйо.``, ``икня.``; ``тов.``, ``расш.``), in small letters or with a capital only."""
+        return core[-1:] in VOWELS and core[1:].islower() and "." not in lead
+
+    def _misread_month(self, token: str, number: str) -> str | None:
+        """``23 икня.`` -> ``23 июня.``: after a day's number, a token that is no word and one
+        letter from exactly one month's genitive (added, lost or read as any other) is that
+        month, its punctuation kept. A date's layout says what the word must be."""
+        lead, core, trail = _core(token)
+        if lead or not (4 <= len(core) <= 9 and core.isalpha() and core.islower()) or not 0 < int(number) <= 31:
+            return None
+        if self.lexicon.is_word(core):
+            return None
+        found = [m for m in MONTH_GENITIVES if Levenshtein.distance(core, m, score_cutoff=1) <= 1]
+        return found[0] + trail if len(found) == 1 else None
+
     def _seldom_ends_sentence(self, token: str) -> bool:
         """A word before a stop whose likeliest reading is a full adjective or an infinitive."""
         if token[-1:] != ".":
@@ -3510,7 +3536,7 @@ class Corrector:
             abbreviation = self._fix_abbreviation(core)
             if abbreviation is not None:
                 return abbreviation
-            if not lex.is_word(core.lower()):
+            if not lex.is_word(core.lower()) and not self._word_before_stop(core, token[:i0]):
                 return None
         hyphen_end = core.endswith("-")
         word = core.lower().rstrip("-")
