@@ -753,6 +753,27 @@ COMMON_ABBREVIATIONS = [
     "вв.",
     "пр.",
     "ок.",
+    # shortened with a hyphen, declined after it: в р-не Сегеда (районе), о-в (остров), з-д (завод)
+    "р-н",
+    "р-на",
+    "р-не",
+    "р-ну",
+    "р-ном",
+    "р-ны",
+    "р-нов",
+    "р-нах",
+    "о-в",
+    "о-ва",
+    "о-ве",
+    "о-вов",
+    "п-ов",
+    "п-ова",
+    "г-н",
+    "г-на",
+    "г-ну",
+    "з-д",
+    "з-да",
+    "з-де",
 ]
 
 # Fixed multi-word names and formulas of the genre: a word of one misread into another word

@@ -284,6 +284,8 @@ MONTH_ORDER = (
     "январь", "февраль", "март", "апрель", "май", "июнь", "июль", "август", "сентябрь", "октябрь", "ноябрь", "декабрь",
 )  # fmt: skip
 MONTHS = frozenset(MONTH_ORDER)
+# A name the page spells alike at least twice mends a one-letter misreading of it this long or longer.
+PAGE_NAME_LENGTH = 6
 MONTH_GENITIVES = (
     "января", "февраля", "марта", "апреля", "мая", "июня",
     "июля", "августа", "сентября", "октября", "ноября", "декабря",
@@ -384,6 +386,10 @@ HYPHENED_GIVEN_NAME = re.compile(r"^[А-ЯЁ][а-яё]+-[а-яё]+$")
 LONG_RECIPIENT = 7
 # A listed word this long may be joined from two long parts (_near_long_entry).
 LONG_ENTRY = 12
+# How long an unknown word, and how sure pymorphy3's guesser of its reading by its ending, for
+# that reading to be as likely as a misread ending (``_other_inflection``).
+INFLECTION_GUESS_LENGTH = 12
+GUESSED_INFLECTION_SCORE = 0.9
 COLUMN_GAP = 3  # blanks between two words of a line that stand in different columns
 # A word in small letters this long, two edits from a common word, is a misreading of it
 # rather than a name (_name_within_two_edits).
@@ -627,6 +633,7 @@ class Corrector:
         # decided is one.
         self._page_tokens: list[list[tuple[int, int, str]]] = []
         self._page_counts: tuple[int, int] | None = None  # (small words, of them dictionary words)
+        self._page_capitalised: Counter[str] | None = None  # capitalised words as read, lower-cased
         self._name_guesses: set[TokenKey] = set()
         self._last_name_guess = False
         # Tokens whose change only a noisy page's lower keep for long words allows (_correct_core).
@@ -775,7 +782,7 @@ class Corrector:
         it is clean, which of its words back a tie)."""
         page_tokens = [_tokens(line) for line in lines]
         tokens = page_tokens if only is None else [t if li in only else [] for li, t in enumerate(page_tokens)]
-        self._page_tokens, self._page_counts = page_tokens, None
+        self._page_tokens, self._page_counts, self._page_capitalised = page_tokens, None, None
         edits: list[Correction] = []
         consumed: set[tuple[int, int]] = set()
         if self.settings.join_hyphenation:
@@ -850,6 +857,8 @@ class Corrector:
                 edit = None  # a name the lexicon lacks: see _correct_core
             if edit is not None and self._long_guesses and key in self._long_guesses and not self._is_noisy_page():
                 edit = None  # a rare long word, unless the page shows OCR misread much: see _correct_core
+            if edit is not None and edit[1].startswith("spelling") and self._read_alike_again(token):
+                edit = None  # Оттлик ... Оттлик: a name the page spells so twice, not Отклик
             if edit is not None and ti == 0 and self._lost_head(token, edit[0]):
                 edit = None
             if edit is not None and edit[1].startswith("short-word") and not self._no_scrap_beside(tokens[li], ti):
@@ -910,12 +919,56 @@ class Corrector:
                     polite_small.append((li, start, end, previous_out))
         if ties:
             edits += self._settle_ties(page_tokens, ties)
+        edits += self._names_read_alike(page_tokens, tokens, edits)
         if self.settings.fix_grammar:
             edits = self._agreeing_forms(tokens, edits)
             edits += self._grammar_edits(tokens, edits)
         if self.settings.fix_case and polite_capitals > len(polite_small):
             edits = _polite_capitals(edits, polite_small)
         return edits
+
+    def _names_read_alike(
+        self,
+        page_tokens: list[list[tuple[int, int, str]]],
+        tokens: list[list[tuple[int, int, str]]],
+        edits: list[Correction],
+    ) -> list[Correction]:
+        """``Долазский`` -> ``Доланский`` where the page reads ``Доланский`` twice or more: a
+        capitalised non-word read once, one listed confusion from exactly one name the page
+        spells the same way at least twice (a name the lexicon lacks, which OCR read right
+        elsewhere on the page). The page is its own lexicon for its people and places."""
+        forms: Counter[str] = Counter()
+        for line in page_tokens:
+            for _s, _e, text in line:
+                core = _core(text)[1]
+                if len(core) >= PAGE_NAME_LENGTH and _name_shaped(core) and core[1:].islower():
+                    forms[core] += 1
+        established = [f for f, n in forms.items() if n > 1]
+        if not established:
+            return []
+        touched: dict[int, list[tuple[int, int]]] = {}
+        for e in edits:
+            touched.setdefault(e.line, []).append((e.start, e.end))
+        out: list[Correction] = []
+        for li, line in enumerate(tokens):
+            for start, end, text in line:
+                lead, core, trail = _core(text)
+                if forms.get(core) != 1 or any(s < end and start < e for s, e in touched.get(li, [])):
+                    continue
+                if self.lexicon.is_word(core.lower()) or core.lower() in self.lexicon.domain:
+                    continue
+                alike = [f for f in established if self._one_letter_misread(core, f)]
+                if len(alike) == 1:
+                    out.append(_edit(li, start, end, lead + alike[0] + trail, "page-name", 0.0, []))
+        return out
+
+    def _one_letter_misread(self, read: str, meant: str) -> bool:
+        """Whether ``read`` is ``meant`` with one letter before its ending read as another, along
+        a listed confusion (Готвальде is Готвальда's case, no misreading)."""
+        if len(read) != len(meant):
+            return False
+        diff = [(i, r, m) for i, (r, m) in enumerate(zip(read.lower(), meant.lower(), strict=True)) if r != m]
+        return len(diff) == 1 and diff[0][0] < len(read) - 2 and diff[0][2] in self._meant_for.get(diff[0][1], ())
 
     def _grammar_edits(self, tokens: list[list[tuple[int, int, str]]], edits: list[Correction]) -> list[Correction]:
         """Inflections the phrase rules out, in words the passes left alone: a noun after a
@@ -1309,6 +1362,28 @@ class Corrector:
         """Whether one of pymorphy3's two likeliest readings of ``word`` is a name (даррен)."""
         return any(NAME_TAGS & p.tag.grammemes for p in self.lexicon.morph.parse(word)[:2])
 
+    def _other_inflection(self, word: str, best: str) -> bool:
+        """Whether ``word`` differs from ``best`` only in its ending, and pymorphy3's guesser reads
+        it, by its ending, confidently as a form of another part of speech (разъяснителей, a
+        noun's genitive, not разъяснителен, an adjective's short form): a word OpenCorpora lacks
+        as likely as a misread ending. A clean page vetoes the change."""
+        if len(word) != len(best) or word[:-2] != best[:-2] or len(word) < INFLECTION_GUESS_LENGTH:
+            return False
+        guess = self.lexicon.morph.parse(word)[0]
+        return guess.score >= GUESSED_INFLECTION_SCORE and self._likeliest_pos(best) != guess.tag.POS
+
+    def _read_alike_again(self, token: str) -> bool:
+        """Whether a capitalised token is read the same way elsewhere on the page: a name the page
+        spells so twice is as written (OCR seldom misreads a word alike twice), unless the
+        lexicon lists what it would become. Counted when first asked."""
+        if not token[:1].isupper():
+            return False
+        if self._page_capitalised is None:
+            self._page_capitalised = Counter(
+                _core(text)[1].lower() for line in self._page_tokens for _s, _e, text in line if text[:1].isupper()
+            )
+        return self._page_capitalised[_core(token)[1].lower()] > 1
+
     def _is_clean_page(self) -> bool:
         """Whether at least ``clean_page_share`` of the page's small-letter words of three letters
         or more are dictionary words (names and abbreviations aside, what OCR misread is rare),
@@ -1357,11 +1432,10 @@ class Corrector:
             for _s, _e, text in line
             if text.lstrip(LEAD_CHARS)[:3].lower() in heads and (w := _core(text)[1].lower()) in counts
         ]
-        read = Counter(_core(text)[1].lower() for line in tokens for _s, _e, text in line if text[:1].isupper())
         edits: list[Correction] = []
         for li, ti, options in ties:
             start, end, token = tokens[li][ti]
-            if token[:1].isupper() and read[_core(token)[1].lower()] > 1:
+            if self._read_alike_again(token):
                 continue  # Доланский ... Доланский: a name the page spells so again is as written
             reason = "page-context"
             chosen = self._settle_tie(options, page_words)
@@ -3325,6 +3399,9 @@ class Corrector:
             return False
         if following is None or not LOWER_START.match(following):
             return False
+        word = _core(token)[1].lower()
+        if not any(_case(t) == "gent" for t in self._noun_tags(word)):
+            return False  # 28 тыс. Работа была: no count's genitive, a sentence the stop ended
         return self._common_noun(token.lower()) is not None
 
     def _common_capital(self, word: str, before: str, after: str | None, beyond: str | None = None) -> bool:
@@ -3663,6 +3740,8 @@ class Corrector:
             self._last_name_guess = True
             if self._soft_sign_variant(word, best[0]):
                 return None  # Кангье: a transliteration of Канге the lexicon lacks, not Канге misread
+        if core.islower() and self._other_inflection(word, best[0]):
+            self._last_name_guess = True
         best_word, best_score, best_reason = best
         listed = [{"word": w, "score": round(sc, 3)} for w, sc, _ in scored[:5]]
         listed.append({"word": word, "score": round(keep, 3), "keep": True})
