@@ -131,6 +131,28 @@ def test_orientation_restores_upright_page(turns: int) -> None:
     assert applied == (90 * turns) % 360
 
 
+def dense_page(size: int = 24, copies: int = 10) -> np.ndarray:
+    """A long page of single-spaced typing, lines of some 70 characters: about 4,700
+    characters, four times more than the quarter-turn test asks about."""
+    font = ImageFont.truetype(str(FONT), size)
+    lines = [f"{a} {b}" for a, b in zip(LINES, LINES[1:] + LINES[:1], strict=True)] * copies
+    pitch = int(size * 1.45)
+    img = Image.new("L", (int(size * 46), pitch * len(lines) + 3 * size), PAPER)
+    draw = ImageDraw.Draw(img)
+    for i, line in enumerate(lines):
+        draw.text((size * 1.5, size * 1.5 + i * pitch), line, font=font, fill=INK)
+    return np.array(img)
+
+
+@pytest.mark.parametrize("turns", [0, 1])
+def test_quarter_turn_is_found_on_a_dense_long_page(turns: int) -> None:
+    gray = np.ascontiguousarray(np.rot90(dense_page(), turns))
+    char_h = pp.measure_char_height(gray)
+    _out, meta = pp.orient_quarter(gray, char_h)
+    assert meta["horizontal_neighbours"] + meta["vertical_neighbours"] >= 1100
+    assert meta["rotation"] == 90 * turns
+
+
 # --- border, illumination, speckle -------------------------------------------------------------
 
 
