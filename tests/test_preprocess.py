@@ -30,15 +30,20 @@ OFF = NO_PREPROCESSING
 pytestmark = pytest.mark.skipif(not FONT.exists(), reason="FreeMono font not installed")
 
 
-@lru_cache(maxsize=4)
-def _page(size: int = 30) -> np.ndarray:
+def typed(lines: list[str], size: int, spacing: float, width: int) -> np.ndarray:
+    """``lines`` typed in FreeMono at ``size``, ``spacing`` sizes apart, on a page ``width`` sizes wide."""
     font = ImageFont.truetype(str(FONT), size)
-    pitch = int(size * 2.1)
-    img = Image.new("L", (int(size * 26), pitch * len(LINES) + 3 * size), PAPER)
+    pitch = int(size * spacing)
+    img = Image.new("L", (int(size * width), pitch * len(lines) + 3 * size), PAPER)
     draw = ImageDraw.Draw(img)
-    for i, line in enumerate(LINES):
+    for i, line in enumerate(lines):
         draw.text((size * 1.5, size * 1.5 + i * pitch), line, font=font, fill=INK)
     return np.array(img)
+
+
+@lru_cache(maxsize=4)
+def _page(size: int = 30) -> np.ndarray:
+    return typed(LINES, size, 2.1, 26)
 
 
 def page(size: int = 30) -> np.ndarray:
@@ -134,14 +139,8 @@ def test_orientation_restores_upright_page(turns: int) -> None:
 def dense_page(size: int = 24, copies: int = 10) -> np.ndarray:
     """A long page of single-spaced typing, lines of some 70 characters: about 4,700
     characters, four times more than the quarter-turn test asks about."""
-    font = ImageFont.truetype(str(FONT), size)
     lines = [f"{a} {b}" for a, b in zip(LINES, LINES[1:] + LINES[:1], strict=True)] * copies
-    pitch = int(size * 1.45)
-    img = Image.new("L", (int(size * 46), pitch * len(lines) + 3 * size), PAPER)
-    draw = ImageDraw.Draw(img)
-    for i, line in enumerate(lines):
-        draw.text((size * 1.5, size * 1.5 + i * pitch), line, font=font, fill=INK)
-    return np.array(img)
+    return typed(lines, size, 1.45, 46)
 
 
 @pytest.mark.parametrize("turns", [0, 1])
