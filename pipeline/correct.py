@@ -326,6 +326,7 @@ LOWER_START = re.compile(r"^[^\w]*[а-яё]")
 BRACKETS_OPENING = "(/["
 PLAIN_WORD = re.compile(r"[а-яёА-ЯЁ]+")
 LEAD_CHARS = "\"'«([“„‚‘`|_*/"
+TRAIL_CHARS = "\"'»)].,;:!?…“”’`|_*/"  # the marks TRAIL strips from a token's end
 # A line-end hyphen, perhaps with a speck read after it (коммунис-.).
 HYPHEN_END = re.compile(r"[а-яёА-ЯЁ]-[.,:;'`]?$")
 # A date with "с.г." (this year) whose closing stop OCR lost, doubled or blurred: 23.6.с.г / 12.3.с.г.. / 28.6.с.г-.
@@ -940,8 +941,10 @@ class Corrector:
         forms: Counter[str] = Counter()
         for line in page_tokens:
             for _s, _e, text in line:
-                core = _core(text)[1]
-                if len(core) >= PAGE_NAME_LENGTH and _name_shaped(core) and core[1:].islower():
+                if len(text) < PAGE_NAME_LENGTH or not text[0].isupper():
+                    continue  # the cheap test first: most tokens are short or small
+                core = text.rstrip(TRAIL_CHARS)  # (a capital first: no leading mark)
+                if len(core) >= PAGE_NAME_LENGTH and core[1:].islower() and _name_shaped(core):
                     forms[core] += 1
         established = [f for f, n in forms.items() if n > 1]
         if not established:
@@ -952,14 +955,16 @@ class Corrector:
         out: list[Correction] = []
         for li, line in enumerate(tokens):
             for start, end, text in line:
-                lead, core, trail = _core(text)
+                if len(text) < PAGE_NAME_LENGTH or not text[0].isupper():
+                    continue
+                core = text.rstrip(TRAIL_CHARS)
                 if forms.get(core) != 1 or any(s < end and start < e for s, e in touched.get(li, [])):
                     continue
                 if self.lexicon.is_word(core.lower()) or core.lower() in self.lexicon.domain:
                     continue
                 alike = [f for f in established if self._one_letter_misread(core, f)]
                 if len(alike) == 1:
-                    out.append(_edit(li, start, end, lead + alike[0] + trail, "page-name", 0.0, []))
+                    out.append(_edit(li, start, end, alike[0] + text[len(core) :], "page-name", 0.0, []))
         return out
 
     def _one_letter_misread(self, read: str, meant: str) -> bool:
@@ -1373,9 +1378,9 @@ class Corrector:
         return guess.score >= GUESSED_INFLECTION_SCORE and self._likeliest_pos(best) != guess.tag.POS
 
     def _read_alike_again(self, token: str) -> bool:
-        """Whether a capitalised token is read the same way elsewhere on the page: a name the page
-        spells so twice is as written (OCR seldom misreads a word alike twice), unless the
-        lexicon lists what it would become. Counted when first asked."""
+        """Whether a capitalised token is read the same way elsewhere on the page (counted when
+        first asked): a name the page spells so twice is as written, for OCR seldom misreads a
+        word alike twice."""
         if not token[:1].isupper():
             return False
         if self._page_capitalised is None:
@@ -3734,9 +3739,10 @@ class Corrector:
             # A plain substitution or more from a name -- a listed one or, for a word capitalised
             # inside a sentence, any (Дайрен, Даррен), or any word a letter longer or shorter
             # (Улан-Удэ - Наушки -> Науки, в Праге Кладно -> Ладно; OCR far oftener substitutes a
-            # letter than adds or loses one), or for any name-shaped word a name two edits away (a sentence's first
-            # «Самотлор», an oil field, is no Самойлов): a name the lexicon lacks is as likely. A
-            # clean page vetoes the change in the page loop, as this result serves every page.
+            # letter than adds or loses one), or for any name-shaped word a name two edits away
+            # (a sentence's first «Самотлор», an oil field, is no Самойлов): a name the lexicon
+            # lacks is as likely. A clean page vetoes the change in the page loop, as this result
+            # serves every page.
             self._last_name_guess = True
             if self._soft_sign_variant(word, best[0]):
                 return None  # Кангье: a transliteration of Канге the lexicon lacks, not Канге misread
