@@ -189,7 +189,8 @@ DIGIT = re.compile(r"\d")
 TOKEN = re.compile(r"\S+")
 # Leading/trailing punctuation kept as it is around the word core.
 LEAD = re.compile(r"^[\"'«(\[“„‚‘`|_*/]+")
-TRAIL = re.compile(r"[\"'»)\].,;:!?…“”’`|_*/]+$")
+TRAIL_CHARS = "\"'»)].,;:!?…“”’`|_*/"
+TRAIL = re.compile("[" + re.escape(TRAIL_CHARS) + "]+$")
 WORD_CORE = re.compile(r"^[а-яёА-ЯЁ]+(?:-[а-яёА-ЯЁ]+)*-?$")
 NUMBER_CORE = re.compile(r"^[0-9IlО Oоo|Зб.,:/-]+$")
 NUMBER_SUFFIX = re.compile(r"^(.*?\d.*?)(-[а-яё]{1,3})?$")
@@ -326,7 +327,6 @@ LOWER_START = re.compile(r"^[^\w]*[а-яё]")
 BRACKETS_OPENING = "(/["
 PLAIN_WORD = re.compile(r"[а-яёА-ЯЁ]+")
 LEAD_CHARS = "\"'«([“„‚‘`|_*/"
-TRAIL_CHARS = "\"'»)].,;:!?…“”’`|_*/"  # the marks TRAIL strips from a token's end
 # A line-end hyphen, perhaps with a speck read after it (коммунис-.).
 HYPHEN_END = re.compile(r"[а-яёА-ЯЁ]-[.,:;'`]?$")
 # A date with "с.г." (this year) whose closing stop OCR lost, doubled or blurred: 23.6.с.г / 12.3.с.г.. / 28.6.с.г-.
@@ -946,7 +946,7 @@ class Corrector:
                 core = text.rstrip(TRAIL_CHARS)  # (a capital first: no leading mark)
                 if len(core) >= PAGE_NAME_LENGTH and core[1:].islower() and _name_shaped(core):
                     forms[core] += 1
-        established = [f for f, n in forms.items() if n > 1]
+        established = {f.lower(): f for f, n in forms.items() if n > 1}
         if not established:
             return []
         touched: dict[int, list[tuple[int, int]]] = {}
@@ -962,18 +962,18 @@ class Corrector:
                     continue
                 if self.lexicon.is_word(core.lower()) or core.lower() in self.lexicon.domain:
                     continue
-                alike = [f for f in established if self._one_letter_misread(core, f)]
+                # One listed confusion before the ending (Готвальде is Готвальда's case, no misreading).
+                word = core.lower()
+                head, ending = word[:-2], word[-2:]
+                heads = {f[:-2] for f in established if f.endswith(ending)}
+                alike = self._one_confusion_away(head, heads.__contains__)
                 if len(alike) == 1:
-                    out.append(_edit(li, start, end, alike[0] + text[len(core) :], "page-name", 0.0, []))
+                    out.append(
+                        _edit(
+                            li, start, end, established[alike.pop() + ending] + text[len(core) :], "page-name", 0.0, []
+                        )
+                    )
         return out
-
-    def _one_letter_misread(self, read: str, meant: str) -> bool:
-        """Whether ``read`` is ``meant`` with one letter before its ending read as another, along
-        a listed confusion (Готвальде is Готвальда's case, no misreading)."""
-        if len(read) != len(meant):
-            return False
-        diff = [(i, r, m) for i, (r, m) in enumerate(zip(read.lower(), meant.lower(), strict=True)) if r != m]
-        return len(diff) == 1 and diff[0][0] < len(read) - 2 and diff[0][2] in self._meant_for.get(diff[0][1], ())
 
     def _grammar_edits(self, tokens: list[list[tuple[int, int, str]]], edits: list[Correction]) -> list[Correction]:
         """Inflections the phrase rules out, in words the passes left alone: a noun after a
