@@ -1,4 +1,5 @@
-/* The delete-index lookup of ``Lexicon._candidate_ids`` in C: the corrector's hottest loop.
+/* The delete-index lookup of ``Lexicon._candidate_ids`` in C: the corrector's hottest loop; and
+   the same lookup and verification for keys made in Python (``Lexicon._far_ids``).
 
    Same result as the Python in lexicon.py (tests/test_native_lookup.py compares them): the ids
    of the listed words within ``max_distance`` (Levenshtein) of ``word``, found through the
@@ -252,6 +253,43 @@ gather_entries(PyObject *keys, PyObject *deletes, Py_ssize_t *entries, size_t *i
     return found;
 }
 
+/* The (id, distance) pairs of the words ``keys`` find in ``index`` within ``max_distance`` of
+   word[0:n]; NULL with an error set on failure. */
+static PyObject *
+ids_within(PyObject *keys, PyObject *index, PyObject *words, const unsigned char *lengths, const Py_UCS4 *word,
+           Py_ssize_t n, int max_distance)
+{
+    PyObject *found = PyList_New(0);
+    if (found == NULL) {
+        return NULL;
+    }
+    Py_ssize_t entries = 0;
+    size_t ids = 0;
+    PyObject **entry = gather_entries(keys, index, &entries, &ids);
+    IdSet taken = {NULL, 0};
+    int failed = entry == NULL || id_set_init(&taken, ids) < 0;
+    for (Py_ssize_t k = 0; !failed && k < entries; k++) {
+        failed = take_entry(entry[k], &taken, words, lengths, word, n, max_distance, found) < 0;
+    }
+    PyMem_Free(taken.slots);
+    PyMem_Free(entry);
+    if (failed) {
+        Py_DECREF(found);
+        return NULL;
+    }
+    return found;
+}
+
+static int
+same_size(const char *lengths, Py_ssize_t lengths_size, PyObject *words)
+{
+    if (lengths_size != PyList_GET_SIZE(words)) {
+        PyErr_SetString(PyExc_ValueError, "lengths and words differ in size");
+        return 0;
+    }
+    return 1;
+}
+
 static PyObject *
 candidate_ids(PyObject *module, PyObject *args)
 {
@@ -260,11 +298,8 @@ candidate_ids(PyObject *module, PyObject *args)
     const char *lengths;
     Py_ssize_t lengths_size;
     if (!PyArg_ParseTuple(args, "UiiO!O!y#:candidate_ids", &word_obj, &max_distance, &prefix_length, &PyDict_Type,
-                          &deletes, &PyList_Type, &words, &lengths, &lengths_size)) {
-        return NULL;
-    }
-    if (lengths_size != PyList_GET_SIZE(words)) {
-        PyErr_SetString(PyExc_ValueError, "lengths and words differ in size");
+                          &deletes, &PyList_Type, &words, &lengths, &lengths_size) ||
+        !same_size(lengths, lengths_size, words)) {
         return NULL;
     }
     Py_ssize_t n = PyUnicode_GET_LENGTH(word_obj);
@@ -277,34 +312,51 @@ candidate_ids(PyObject *module, PyObject *args)
     if (word == NULL) {
         return NULL;
     }
-    PyObject *found = PyList_New(0);
+    PyObject *found = NULL;
     PyObject *keys = PySet_New(NULL);
     PyObject *prefix = PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, word, head);
-    int failed = found == NULL || keys == NULL || prefix == NULL || PySet_Add(keys, prefix) < 0 ||
-                 add_deletes(keys, word, head, max_distance) < 0;
-    Py_ssize_t entries = 0;
-    size_t ids = 0;
-    PyObject **entry = failed ? NULL : gather_entries(keys, deletes, &entries, &ids);
-    IdSet taken = {NULL, 0};
-    failed = entry == NULL || id_set_init(&taken, ids) < 0;
-    for (Py_ssize_t k = 0; !failed && k < entries; k++) {
-        failed = take_entry(entry[k], &taken, words, (const unsigned char *)lengths, word, n, max_distance, found) < 0;
+    if (keys != NULL && prefix != NULL && PySet_Add(keys, prefix) == 0 &&
+        add_deletes(keys, word, head, max_distance) == 0) {
+        found = ids_within(keys, deletes, words, (const unsigned char *)lengths, word, n, max_distance);
     }
-    PyMem_Free(taken.slots);
-    PyMem_Free(entry);
     PyMem_Free(word);
     Py_XDECREF(prefix);
     Py_XDECREF(keys);
-    if (failed) {
-        Py_XDECREF(found);
+    return found;
+}
+
+/* ``Lexicon.far_candidates_by_prob``'s lookup: the keys come made from Python. */
+static PyObject *
+ids_of_keys(PyObject *module, PyObject *args)
+{
+    PyObject *word_obj, *keys, *index, *words;
+    int max_distance;
+    const char *lengths;
+    Py_ssize_t lengths_size;
+    if (!PyArg_ParseTuple(args, "UO!iO!O!y#:ids_of_keys", &word_obj, &PySet_Type, &keys, &max_distance,
+                          &PyDict_Type, &index, &PyList_Type, &words, &lengths, &lengths_size) ||
+        !same_size(lengths, lengths_size, words)) {
         return NULL;
     }
+    if (max_distance < 0) {
+        PyErr_SetString(PyExc_ValueError, "negative distance");
+        return NULL;
+    }
+    Py_UCS4 *word = PyUnicode_AsUCS4Copy(word_obj);
+    if (word == NULL) {
+        return NULL;
+    }
+    PyObject *found =
+        ids_within(keys, index, words, (const unsigned char *)lengths, word, PyUnicode_GET_LENGTH(word_obj), max_distance);
+    PyMem_Free(word);
     return found;
 }
 
 static PyMethodDef methods[] = {
     {"candidate_ids", candidate_ids, METH_VARARGS,
      "candidate_ids(word, max_distance, prefix_length, deletes, words, lengths) -> [(id, distance)]"},
+    {"ids_of_keys", ids_of_keys, METH_VARARGS,
+     "ids_of_keys(word, keys, max_distance, index, words, lengths) -> [(id, distance)]"},
     {NULL, NULL, 0, NULL},
 };
 

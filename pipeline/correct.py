@@ -159,6 +159,9 @@ class CorrectSettings:
     # ... and from this length on any letter may stand for any other there (жизженности ->
     # жизненности): so long a string one letter from a form is seldom anything else.
     min_length_any_letter: int = 10
+    # A word of this length or more with no candidate within two edits, on a noisy page, may
+    # take a listed word three edits away (``_distant_best``; 0 turns it off).
+    min_length_distant: int = 10
     # A misspelt word split in two has a short half: longer pairs are not tried as one word.
     max_split_part: int = 5
     # A corrected adjective that disagrees with the noun after it takes another candidate form
@@ -747,10 +750,11 @@ class Corrector:
         self, lines_once: list[str], first: list[Correction], again: list[Correction]
     ) -> list[Correction]:
         """``again`` without the grammar changes that would build on a word the first pass guessed:
-        after a short word it guessed (``Пс ет словам`` -> ``По от``, not ``слова``), or in an
+        after a short word or a word three edits away it guessed (``Пс ет словам`` -> ``По от``,
+        not ``слова``; ``зреваощего выход`` -> ``решающего``, not ``выхода``), or in an
         adjective its preposition governs as read, before a noun it respelled (``на серьезных
         органи`` -> ``органы``, not ``серьезные``)."""
-        guessed = _guessed_spans(first, ("short-word",))
+        guessed = _guessed_spans(first, ("short-word", "spelling-distant"))
         respelled = _guessed_spans(first, ("short-word", "spelling"))
         return [
             e
@@ -3699,6 +3703,11 @@ class Corrector:
             if best is not None:
                 scored, keep = noisy_scored, noisy_keep
                 self._last_long_guess = True
+        if best is None and s.min_length_distant and len(word) >= s.min_length_distant:
+            distant = self._distant_best(word, keep, extra, name_bonus)
+            if distant is not None:
+                best, scored, keep = distant
+                self._last_long_guess = True
         name_risk = (
             best is not None
             and best[2] != "lexicon"
@@ -3752,6 +3761,28 @@ class Corrector:
         listed = [{"word": w, "score": round(sc, 3)} for w, sc, _ in scored[:5]]
         listed.append({"word": word, "score": round(keep, 3), "keep": True})
         return self._written(core, best_word), best_reason, best_score - keep, listed
+
+    def _distant_best(
+        self, word: str, keep: float, extra: float, name_bonus: float
+    ) -> tuple[tuple[str, float, str], list[tuple[str, float, str]], float] | None:
+        """(best, scored candidates, keep) for a long word no candidate within two edits fixes,
+        from the listed words within three (``Lexicon.far_candidates_by_prob``), against a noisy
+        page's keep: a heavy scan misreads a long word in three places (``прозивовоздукиой`` ->
+        ``противовоздушной``), and so long a string three edits from a listed word and no other
+        is seldom a word of its own. The caller marks it a long guess: only a noisy page takes
+        it. A word that is no lexicon entry is recorded as ``spelling-distant``."""
+        s = self.settings
+        if s.noisy_long_word_keep_drop <= s.long_word_keep_drop:
+            return None
+        noisy_keep = keep - (s.noisy_long_word_keep_drop - s.long_word_keep_drop) * (len(word) - s.long_word_length)
+        found = self.lexicon.far_candidates_by_prob(word)
+        scored = [
+            (cand, score, "spelling-distant" if reason == "spelling" else reason)
+            for cand, score, reason in self._scored(word, found, noisy_keep - name_bonus + s.margin - s.ambiguity)
+        ]
+        scored.sort(key=lambda t: -t[1])
+        best = self._confident_best(scored, noisy_keep, extra, name_bonus)
+        return None if best is None else (best, scored, noisy_keep)
 
     def _name_within_two_edits(self, word: str, meant: str, small: bool) -> bool:
         """Whether a word two edits from ``meant`` may be a name (ваморов, not выборов): not if both
@@ -4133,27 +4164,15 @@ class Corrector:
     ) -> list[tuple[str, float, str]]:
         """Candidates with noisy-channel scores, best first (``unlisted``: see ``_candidates_by_prob``).
 
-        Those that cannot reach ``floor`` (even at the cheapest confusion per edit) or come
-        within the ambiguity margin of the best so far are skipped without the costly channel.
+        Those that cannot reach ``floor`` are skipped uncosted (``_scored``).
         """
         s = self.settings
         lex = self.lexicon
-        channel = self.channel
         max_d = s.max_edit_distance if len(word) >= s.min_length_distance2 else 1
-        out: list[tuple[str, float, str]] = []
         found = self._candidates_by_prob(word, max_d, unlisted)
         if domain_only:
             found = [f for f in found if f[1] in lex.domain]
-        best = -math.inf
-        for lp, cand, distance in found:
-            if lp < floor or lp < best - s.ambiguity:
-                break  # ``found`` is likeliest first, and no edit costs less than nothing
-            bound = lp - channel.lower_bound(distance, word)
-            if bound < floor or bound < best - s.ambiguity:
-                continue
-            score = lp - channel.cost(word, cand)
-            best = max(best, score)
-            out.append((cand, score, "lexicon" if cand in lex.domain else "spelling"))
+        out = self._scored(word, found, floor)
         if not domain_only and len(word) >= s.min_length_merged:
             for i in range(1, len(word)):
                 left, right = word[:i], word[i:]
@@ -4166,6 +4185,28 @@ class Corrector:
                     score = lex.log_prob(left) + lex.log_prob(right) - s.split_cost
                     out.append((left + " " + right, score, "merged-words"))
         out.sort(key=lambda t: -t[1])
+        return out
+
+    def _scored(
+        self, word: str, found: list[tuple[float, str, int]], floor: float
+    ) -> list[tuple[str, float, str]]:
+        """``found`` (log P, candidate, distance; likeliest first) scored through the channel,
+        unsorted; a candidate that cannot reach ``floor``, or come within the ambiguity margin of
+        the best so far, even at the cheapest confusion per edit, is skipped uncosted."""
+        s = self.settings
+        lex = self.lexicon
+        channel = self.channel
+        out: list[tuple[str, float, str]] = []
+        best = -math.inf
+        for lp, cand, distance in found:
+            if lp < floor or lp < best - s.ambiguity:
+                break  # ``found`` is likeliest first, and no edit costs less than nothing
+            bound = lp - channel.lower_bound(distance, word)
+            if bound < floor or bound < best - s.ambiguity:
+                continue
+            score = lp - channel.cost(word, cand)
+            best = max(best, score)
+            out.append((cand, score, "lexicon" if cand in lex.domain else "spelling"))
         return out
 
     def _fix_real_word(self, core: str, word: str) -> tuple[str, str, float, list[dict[str, Any]]] | None:

@@ -30,21 +30,26 @@ from rapidfuzz.distance import Levenshtein
 
 import pipeline
 
-try:  # the same lookup in C, from the compiled build (pipeline/native.py); absent, the Python runs
+try:  # the same lookups in C, from the compiled build (pipeline/native.py); absent, the Python runs
     from pipeline._lookup import candidate_ids as _native_candidate_ids
+    from pipeline._lookup import ids_of_keys as _native_ids_of_keys
 except ImportError:
-    _native_candidate_ids = None
+    _native_candidate_ids = _native_ids_of_keys = None
 
 log = logging.getLogger(__name__)
 
 # From the package, not this file: compiled, this module lives under pipeline/_native/.
 DEFAULT_MODELS_DIR = Path(pipeline.__file__).resolve().parents[1] / "models"
 SOURCES = ("ru_frequency.txt", "lexicon.txt", "confusions.tsv")
-INDEX_VERSION = "7"
+INDEX_VERSION = "8"
 # The length of the short words the real-word map also takes when OpenCorpora lacks them (еше).
 SHORT_REALWORD_LENGTH = 3
 PREFIX_LENGTH = 7
 MAX_DISTANCE = 2
+# The distant search (``far_candidates``): listed words of FAR_MIN_LENGTH letters or more within
+# FAR_DISTANCE edits of a long word, through an index of each word's halves (``far_index``).
+FAR_DISTANCE = 3
+FAR_MIN_LENGTH = 7
 # The adverb ending Russian adds to any adjective in -ский (политический -> политически).
 ADVERB_SUFFIX = "ски"
 # An adjective's case form: a stem of three letters or more and a standard ending; its
@@ -100,6 +105,9 @@ class Lexicon:
     abbreviations: frozenset[str] | None = None
     # Listed words spelt backwards, sorted: which words a string ends (``ends_word``).
     backwards: list[str] = field(default_factory=list, repr=False)
+    # Each long listed word's halves, one letter deleted or none (``far_index``); empty when not
+    # built, and then the distant search finds nothing.
+    far: dict[str, Any] = field(default_factory=dict, repr=False)
     sources_hash: str = ""
     _morph: Any = field(default=None, repr=False)
     _known_cache: dict[str, bool] = field(default_factory=dict, repr=False)
@@ -230,16 +238,21 @@ class Lexicon:
 
     def _candidate_ids_python(self, word: str, max_distance: int) -> list[tuple[int, int]]:
         """``_candidate_ids`` in Python: the C lookup (``pipeline/_lookup.c``) returns the same."""
-        deletes = self.deletes
+        return self._ids_of_keys_python(word, _deletes(word[:PREFIX_LENGTH], max_distance), self.deletes, max_distance)
+
+    def _ids_of_keys_python(
+        self, word: str, keys: set[str], index: dict[str, Any], max_distance: int
+    ) -> list[tuple[int, int]]:
+        """(id, distance) of the words ``keys`` list in ``index`` within ``max_distance`` of ``word``."""
         words = self.words
         size = len(word)
-        # A word's delete keys list a few hundred ids, mostly duplicates: a set takes them
-        # straight from the packed int32 bytes (a memoryview, no copy), and the length test
-        # and verification then run once per distinct id. For these small lists this beats
-        # merging and filtering them in numpy, whose per-call overhead dominates.
+        # A word's keys list a few hundred ids, mostly duplicates: a set takes them straight
+        # from the packed int32 bytes (a memoryview, no copy), and the length test and
+        # verification then run once per distinct id. For these small lists this beats merging
+        # and filtering them in numpy, whose per-call overhead dominates.
         unique: set[int] = set()
-        for key in _deletes(word[:PREFIX_LENGTH], max_distance):
-            hit = deletes.get(key)
+        for key in keys:
+            hit = index.get(key)
             if hit is None:
                 continue
             if hit.__class__ is int:
@@ -255,6 +268,68 @@ class Lexicon:
                 if distance <= max_distance:
                     found.append((i, distance))
         return found
+
+    def far_candidates_by_prob(self, word: str) -> list[tuple[float, str, int]]:
+        """Listed words of ``FAR_MIN_LENGTH`` letters or more within ``FAR_DISTANCE`` edits of
+        ``word``, as ``candidates_by_prob`` gives them (log P, word, distance; likeliest first).
+
+        The delete index reaches two edits; a long word OCR misread in three places (the heavy
+        scan's ``прозивовоздукиой``) needs a third. Three edits leave one half of the word meant
+        (``far_index``) at most one edit from the part of ``word`` it aligns with, which starts
+        or ends at most a letter away from where the half would. So, for each length the word
+        meant may have, as many of ``word``'s first letters as its first half has, and of its
+        last as its second, are looked up among the halves (each with one letter deleted or
+        none), and what they find is verified. A part shifted by a letter differs from the half
+        by a letter added at one end and one lost at the other: a deletion on each side meets.
+        """
+        words, log_probs = self.words, self._log_probs
+        found = [(log_probs[i], words[i], distance) for i, distance in self._far_ids(word, far_keys(word))]
+        found.sort(reverse=True)
+        return found
+
+    def _far_ids(self, word: str, keys: set[str]) -> list[tuple[int, int]]:
+        """(id, distance) of the words ``keys`` find in the far index, in C when it is built."""
+        if _native_ids_of_keys is not None:
+            found: list[tuple[int, int]] = _native_ids_of_keys(
+                word, keys, FAR_DISTANCE, self.far, self.words, self._lengths
+            )
+            return found
+        return self._ids_of_keys_python(word, keys, self.far, FAR_DISTANCE)
+
+
+def far_index(words: list[str]) -> dict[str, Any]:
+    """Each listed word of ``FAR_MIN_LENGTH`` letters or more by its halves (the first
+    ``len // 2`` letters, and the rest), each as written and with any one letter deleted, keyed
+    with the word's length and the side (``_far_keys``): ``Lexicon.far_candidates_by_prob``."""
+    index: dict[str, list[int]] = {}
+    for i, word in enumerate(words):
+        length = len(word)
+        if length < FAR_MIN_LENGTH:
+            continue
+        head = length // 2
+        for key in _far_keys(length, "<", word[:head]) | _far_keys(length, ">", word[head:]):
+            index.setdefault(key, []).append(i)
+    return {k: v[0] if len(v) == 1 else array("i", v).tobytes() for k, v in index.items()}
+
+
+def far_keys(word: str) -> set[str]:
+    """What ``Lexicon.far_candidates_by_prob`` looks up in the far index for ``word``."""
+    n = len(word)
+    keys: set[str] = set()
+    for length in range(max(FAR_MIN_LENGTH, n - FAR_DISTANCE), n + FAR_DISTANCE + 1):
+        head = length // 2
+        keys |= _far_keys(length, "<", word[:head])
+        keys |= _far_keys(length, ">", word[max(0, n - (length - head)) :])
+    return keys
+
+
+def _far_keys(length: int, side: str, part: str) -> set[str]:
+    """The far index's keys for ``part`` of a word of ``length`` letters: as written and with any
+    one letter deleted (one edit of a part leaves one of these in common with the part read)."""
+    prefix = chr(0x30 + length) + side
+    keys = {prefix + part}
+    keys.update(prefix + part[:i] + part[i + 1 :] for i in range(len(part)))
+    return keys
 
 
 def delete_index(words: list[str]) -> dict[str, Any]:
@@ -413,6 +488,7 @@ def build_lexicon(models_dir: Path) -> Lexicon:
             counts[lower] = max(counts.get(lower, 0), floor)
     words = list(counts)
     compact = delete_index(words)
+    far = far_index(words)
     import pymorphy3
 
     morph = pymorphy3.MorphAnalyzer()
@@ -429,6 +505,7 @@ def build_lexicon(models_dir: Path) -> Lexicon:
         domain_kind={k: v[1] for k, v in domain_rows.items()},
         confusions=confusions,
         deletes=compact,
+        far=far,
         realword=realword,
         function_pos=function_pos,
         abbreviations=abbreviations,
@@ -459,6 +536,7 @@ def _load_cached(models_dir: Path) -> Lexicon:
         "domain_kind": lexicon.domain_kind,
         "confusions": [],
         "deletes": lexicon.deletes,
+        "far": lexicon.far,
         "realword": lexicon.realword,
         "function_pos": lexicon.function_pos,
         "abbreviations": lexicon.abbreviations,

@@ -168,6 +168,38 @@ def test_long_misreading_is_corrected_on_a_noisy_page_and_kept_on_a_clean_one(co
     assert "перазозками" in gentle.correct_page(noisy)[0]
 
 
+def test_word_three_edits_away_is_corrected_on_a_noisy_page_only(corrector: Corrector) -> None:
+    noisy = (
+        "Испытываем большие трудностм с перазозками грузов по железной дорсге.\n"
+        "Составы стоят на станциях по несксльку суток, части прозивовоздукиой\n"
+        "обороны ссылаются на нехзатку паровозов и вагснов для перевозки орудий."
+    )
+    corrected, changes = corrector.correct_page(noisy)
+    assert "части противовоздушной\nобороны" in corrected
+    change = next(c for c in changes if c.original == "прозивовоздукиой")
+    assert (change.replacement, change.reason) == ("противовоздушной", "spelling-distant")
+    assert corrector.lexicon.is_word("противовоздушной") and not corrector.lexicon.candidates("прозивовоздукиой", 2)
+    clean = "Составы стоят на станциях по несколько суток, части прозивовоздукиой\nобороны ссылаются на нехватку."
+    assert corrector.correct_page(clean) == (clean, [])
+    near_only = Corrector(CorrectSettings(min_length_distant=0), corrector.lexicon)
+    assert "прозивовоздукиой" in near_only.correct_page(noisy)[0]
+
+
+def test_no_grammar_change_builds_on_a_word_three_edits_away(corrector: Corrector) -> None:
+    # The second pass reads решающего, the first pass's guess, as written: its ending is no
+    # ground to change the noun after it (the scan has разрешающего выход).
+    noisy = (
+        "Испытываем большие трудностм с перазозками грузов по железной дорсге.\n"
+        "Составы стоят на станциях по несксльку суток, руководители дороги\n"
+        "ссылаются на нехзатку паровозов и вагснов, которые заняты военными перевозками.\n"
+        "опубликования постановления, ра зреваощего выход из кооперати 08 0 окончании года,\n"
+        "крестьяне ссылаются на нехзатку зерна."
+    )
+    corrected, changes = corrector.correct_page(noisy)
+    assert "решающего выход из" in corrected
+    assert [c.reason for c in changes if c.original == "зреваощего"] == ["spelling-distant"]
+
+
 def test_second_pass_folds_into_records_of_the_page_as_read(corrector: Corrector) -> None:
     text = "ВТОРОЕ ГИАВНОЕ УПРАВЛЕНИЕ ГЕНШТАБА `ОВЕТСКОЙ АРМИИ\nИз КАЭСОНА Попучена 7 ч. 15 и: 3.8.1951 г."
     once = Corrector(CorrectSettings(second_pass=False), corrector.lexicon)

@@ -6,9 +6,18 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from rapidfuzz.distance import Levenshtein
 
-from pipeline.lexicon import DEFAULT_MODELS_DIR, build_lexicon, load_lexicon, read_confusions
+from pipeline.lexicon import (
+    DEFAULT_MODELS_DIR,
+    FAR_DISTANCE,
+    FAR_MIN_LENGTH,
+    build_lexicon,
+    load_lexicon,
+    read_confusions,
+)
 
 
 @pytest.fixture(scope="module")
@@ -114,3 +123,50 @@ def test_candidate_index_agrees_with_symspellpy(lexicon) -> None:
         )
         assert ours == theirs, read
         assert ours, read
+
+
+@given(data=st.data())
+@settings(max_examples=200, deadline=None)
+def test_distant_candidates_are_every_long_word_within_three_edits(lexicon, long_words, data) -> None:
+    """The halves index finds exactly what a scan of every long listed word finds, for a listed
+    word of ten letters or more misread by two to four random edits."""
+    word = list(data.draw(st.sampled_from(long_words)))
+    for _ in range(data.draw(st.integers(2, 4))):
+        at = data.draw(st.integers(0, len(word) - 1))
+        letter = data.draw(st.sampled_from("абвгдежзиклмнопрстуфхцчшщыьэюя"))
+        edit = data.draw(st.sampled_from(["substitute", "delete", "insert"]))
+        if edit == "substitute":
+            word[at] = letter
+        elif edit == "delete" and len(word) > 1:
+            del word[at]
+        else:
+            word.insert(at, letter)
+    read = "".join(word)
+    found = {(w, d) for _p, w, d in lexicon.far_candidates_by_prob(read)}
+    expected = {
+        (w, d)
+        for w in lexicon.words
+        if len(w) >= FAR_MIN_LENGTH and (d := Levenshtein.distance(read, w, score_cutoff=FAR_DISTANCE)) <= FAR_DISTANCE
+    }
+    assert found == expected
+
+
+@pytest.mark.parametrize(
+    "read",
+    [
+        "прозивовоздукиой",  # three substitutions
+        # A letter inserted before the first half shifts where it ends in the word read; the
+        # second half has the two other edits: found only by cutting the word a letter later.
+        "хпротивовозжушнсй",
+        "протвовоздушнсйй",  # a letter lost in the first half, one substitution and one added in the second
+    ],
+)
+def test_distant_candidates_likeliest_first(lexicon, read: str) -> None:
+    found = lexicon.far_candidates_by_prob(read)
+    assert ("противовоздушной", 3) in {(w, d) for _p, w, d in found}
+    assert [p for p, _w, _d in found] == sorted((p for p, _w, _d in found), reverse=True)
+
+
+@pytest.fixture(scope="module")
+def long_words(lexicon) -> list[str]:
+    return [w for w in lexicon.words if len(w) >= 10 and w.isalpha()]

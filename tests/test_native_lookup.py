@@ -6,6 +6,7 @@ import importlib.util
 import os
 import subprocess
 import sys
+from functools import lru_cache
 from types import ModuleType
 
 import pytest
@@ -13,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline import native
-from pipeline.lexicon import PREFIX_LENGTH, Lexicon, delete_index, load_lexicon
+from pipeline.lexicon import FAR_DISTANCE, PREFIX_LENGTH, Lexicon, delete_index, far_keys, load_lexicon
 
 # Cyrillic (two bytes a letter in CPython), Latin (one), and a sign outside the BMP (four).
 LETTERS = "абвгдеёжзийклмнопрстуфхцчшщъыьэюя" + "АЦЮ" + "aeo" + "-1" + "\U0001d400"
@@ -71,6 +72,25 @@ def test_same_candidates_near_listed_words(lookup: ModuleType, data: st.DataObje
     assert in_c == in_python
 
 
+@settings(max_examples=200, deadline=None)
+@given(data=st.data())
+def test_same_distant_candidates_near_long_listed_words(lookup: ModuleType, data: st.DataObject) -> None:
+    lex = load_lexicon()
+    word = list(data.draw(st.sampled_from(long_words())))
+    for _ in range(data.draw(st.integers(1, 4))):
+        at = min(data.draw(st.integers(0, len(word))), len(word) - 1)
+        word[at] = data.draw(st.sampled_from(LETTERS))
+    read = "".join(word)
+    keys = far_keys(read)
+    in_c = lookup.ids_of_keys(read, keys, FAR_DISTANCE, lex.far, lex.words, lex._lengths)
+    assert sorted(in_c) == sorted(lex._ids_of_keys_python(read, keys, lex.far, FAR_DISTANCE))
+
+
+@lru_cache(maxsize=1)
+def long_words() -> list[str]:
+    return [w for w in load_lexicon().words if len(w) >= 10]
+
+
 def test_finds_what_the_index_holds(lookup: ModuleType) -> None:
     found = dict(both(lookup, small_lexicon(), "отправкa", 2)[0])  # a Latin a at the end
     assert found == {0: 1, 1: 1}  # not правка: three edits away
@@ -85,6 +105,10 @@ def test_a_corrupt_index_is_an_error_not_a_crash(lookup: ModuleType) -> None:
         lookup.candidate_ids("рота", 1, PREFIX_LENGTH, {"рота": "x"}, ["рота"], b"\x04")
     with pytest.raises(ValueError):
         lookup.candidate_ids("рота", 1, PREFIX_LENGTH, {}, ["рота"], b"")
+    with pytest.raises(IndexError):
+        lookup.ids_of_keys("рота", {"к"}, 1, {"к": 5}, ["рота"], b"\x04")
+    with pytest.raises(ValueError):
+        lookup.ids_of_keys("рота", {"к"}, 1, {}, ["рота"], b"")
 
 
 def test_the_compiled_lexicon_uses_it() -> None:
