@@ -4187,9 +4187,7 @@ class Corrector:
         out.sort(key=lambda t: -t[1])
         return out
 
-    def _scored(
-        self, word: str, found: list[tuple[float, str, int]], floor: float
-    ) -> list[tuple[str, float, str]]:
+    def _scored(self, word: str, found: list[tuple[float, str, int]], floor: float) -> list[tuple[str, float, str]]:
         """``found`` (log P, candidate, distance; likeliest first) scored through the channel,
         unsorted; a candidate that cannot reach ``floor``, or come within the ambiguity margin of
         the best so far, even at the cheapest confusion per edit, is skipped uncosted."""
