@@ -4055,35 +4055,49 @@ class Corrector:
         word in OpenCorpora's word graph (pymorphy3's DAWG), trying the confusion table's
         substitutions at each letter, and stops at the first prefix no word has.
         """
-        graph = self.lexicon.morph.dictionary.words
         prior = self.settings.unlisted_log_prob
         found: dict[str, tuple[float, str, int]] = {}
-        # DAWG2 (pymorphy3[fast]) answers prefix questions; DAWG-Python cannot, and then every
-        # substitution is looked up whole (the same forms, found more slowly).
-        prefix_known = getattr(graph, "has_keys_with_prefix", lambda _prefix: True)
+        prefix_known, known = self._opencorpora_prefix, self._opencorpora_form
         for pos, ch in enumerate(word):
             head = word[:pos]
             if pos and not prefix_known(head):
                 break  # no word starts so: no substitution further on can make one
             rest = word[pos + 1 :]
-            if pos and rest and ch != UNREAD_LETTER and (head + rest) in graph:
+            if pos and rest and ch not in (UNREAD_LETTER, "-") and known(head + rest):
                 found.setdefault(head + rest, (prior, head + rest, 1))
             for meant in CYRILLIC_LETTERS if ch == UNREAD_LETTER else self._meant_for.get(ch, ()):
                 spelled = head + meant
-                if prefix_known(spelled) and (spelled + rest) in graph:
+                if prefix_known(spelled) and known(spelled + rest):
                     found.setdefault(spelled + rest, (prior, spelled + rest, 1))
         if not found and len(word) >= self.settings.min_length_any_letter:
-            found = self._any_letter_forms(word, prefix_known)
+            found = self._any_letter_forms(word)
         return list(found.values())
 
-    def _any_letter_forms(self, word: str, prefix_known: Callable[[str], bool]) -> dict[str, tuple[float, str, int]]:
+    def _opencorpora_prefix(self, prefix: str) -> bool:
+        """Whether some form in OpenCorpora starts with ``prefix``, any one ``е`` of it read for
+        ``ё``: OpenCorpora spells ``пролётные``, the telegrams (and the frequency list) ``пролетные``.
+        DAWG2 (pymorphy3[fast]) answers prefix questions; DAWG-Python cannot, and then this is
+        True and every substitution is looked up whole (the same forms, found more slowly)."""
+        graph = self.lexicon.morph.dictionary.words
+        has_prefix = getattr(graph, "has_keys_with_prefix", None)
+        if has_prefix is None or has_prefix(prefix):
+            return True
+        return any(has_prefix(prefix[:i] + "ё" + prefix[i + 1 :]) for i, ch in enumerate(prefix) if ch == "е")
+
+    def _opencorpora_form(self, form: str) -> bool:
+        """Whether ``form`` is a form in OpenCorpora, with ``е`` for its ``ё`` or not (as pymorphy3 reads it)."""
+        morph = self.lexicon.morph
+        graph = morph.dictionary.words
+        return form in graph or "е" in form and bool(graph.similar_keys(form, morph.char_substitutes))
+
+    def _any_letter_forms(self, word: str) -> dict[str, tuple[float, str, int]]:
         """OpenCorpora's forms with one letter of ``word`` read as any other or one letter lost,
         tried where the word stops being the start of any form and at the letter before: the
         misread letter is there,
         as the letters before it still begin a word. A form a listed confusion reaches is never
         tied by one found so: this runs only when those found none."""
-        graph = self.lexicon.morph.dictionary.words
         prior = self.settings.unlisted_log_prob
+        prefix_known, known = self._opencorpora_prefix, self._opencorpora_form
         dead = next((i for i in range(1, len(word) + 1) if not prefix_known(word[:i])), len(word)) - 1
         found: dict[str, tuple[float, str, int]] = {}
         for pos in (dead - 1, dead):
@@ -4092,7 +4106,7 @@ class Corrector:
             head, rest = word[:pos], word[pos + 1 :]
             for meant in CYRILLIC_LETTERS:
                 spelled = head + meant
-                if meant != word[pos] and prefix_known(spelled) and (spelled + rest) in graph:
+                if meant != word[pos] and prefix_known(spelled) and known(spelled + rest):
                     found.setdefault(spelled + rest, (prior, spelled + rest, 1))
         if found:
             return found
@@ -4101,7 +4115,7 @@ class Corrector:
         for pos in (dead,) if dead > 0 else ():
             for meant in CYRILLIC_LETTERS:
                 spelled = word[:pos] + meant
-                if prefix_known(spelled) and (spelled + word[pos:]) in graph:
+                if prefix_known(spelled) and known(spelled + word[pos:]):
                     found.setdefault(spelled + word[pos:], (prior, spelled + word[pos:], 1))
         return found
 
