@@ -2867,7 +2867,7 @@ class Corrector:
         ШИФРТЕЛЕГРАММА, строит льство -> строительство): so long a word that near, not two words."""
         if len(joined) < LONG_ENTRY:
             return False
-        return any(d <= 1 for _p, _w, d in self._candidates_by_prob(joined, 1))
+        return any(d <= 1 for _p, _w, d in self._listed_candidates(joined, 1))
 
     # ---- single tokens ------------------------------------------------------------------
     def _correct_token(
@@ -4053,42 +4053,26 @@ class Corrector:
 
         Tried only for a long word with no listed candidate one edit away. The walk goes along the
         word in OpenCorpora's word graph (pymorphy3's DAWG), trying the confusion table's
-        substitutions at each letter, and stops at the first prefix no word has.
+        substitutions at each letter, and stops at the first prefix no word has; a form
+        OpenCorpora spells with ``ё`` is found spelt with ``е`` (``Lexicon.opencorpora_form``).
         """
         prior = self.settings.unlisted_log_prob
         found: dict[str, tuple[float, str, int]] = {}
-        prefix_known, known = self._opencorpora_prefix, self._opencorpora_form
+        lex = self.lexicon
         for pos, ch in enumerate(word):
             head = word[:pos]
-            if pos and not prefix_known(head):
+            if pos and not lex.opencorpora_prefix(head):
                 break  # no word starts so: no substitution further on can make one
             rest = word[pos + 1 :]
-            if pos and rest and ch not in (UNREAD_LETTER, "-") and known(head + rest):
+            if pos and rest and ch not in (UNREAD_LETTER, "-") and lex.opencorpora_form(head + rest):
                 found.setdefault(head + rest, (prior, head + rest, 1))
             for meant in CYRILLIC_LETTERS if ch == UNREAD_LETTER else self._meant_for.get(ch, ()):
                 spelled = head + meant
-                if prefix_known(spelled) and known(spelled + rest):
+                if lex.opencorpora_prefix(spelled) and lex.opencorpora_form(spelled + rest):
                     found.setdefault(spelled + rest, (prior, spelled + rest, 1))
         if not found and len(word) >= self.settings.min_length_any_letter:
             found = self._any_letter_forms(word)
         return list(found.values())
-
-    def _opencorpora_prefix(self, prefix: str) -> bool:
-        """Whether some form in OpenCorpora starts with ``prefix``, any one ``е`` of it read for
-        ``ё``: OpenCorpora spells ``пролётные``, the telegrams (and the frequency list) ``пролетные``.
-        DAWG2 (pymorphy3[fast]) answers prefix questions; DAWG-Python cannot, and then this is
-        True and every substitution is looked up whole (the same forms, found more slowly)."""
-        graph = self.lexicon.morph.dictionary.words
-        has_prefix = getattr(graph, "has_keys_with_prefix", None)
-        if has_prefix is None or has_prefix(prefix):
-            return True
-        return any(has_prefix(prefix[:i] + "ё" + prefix[i + 1 :]) for i, ch in enumerate(prefix) if ch == "е")
-
-    def _opencorpora_form(self, form: str) -> bool:
-        """Whether ``form`` is a form in OpenCorpora, with ``е`` for its ``ё`` or not (as pymorphy3 reads it)."""
-        morph = self.lexicon.morph
-        graph = morph.dictionary.words
-        return form in graph or "е" in form and bool(graph.similar_keys(form, morph.char_substitutes))
 
     def _any_letter_forms(self, word: str) -> dict[str, tuple[float, str, int]]:
         """OpenCorpora's forms with one letter of ``word`` read as any other or one letter lost,
@@ -4097,8 +4081,8 @@ class Corrector:
         as the letters before it still begin a word. A form a listed confusion reaches is never
         tied by one found so: this runs only when those found none."""
         prior = self.settings.unlisted_log_prob
-        prefix_known, known = self._opencorpora_prefix, self._opencorpora_form
-        dead = next((i for i in range(1, len(word) + 1) if not prefix_known(word[:i])), len(word)) - 1
+        lex = self.lexicon
+        dead = next((i for i in range(1, len(word) + 1) if not lex.opencorpora_prefix(word[:i])), len(word)) - 1
         found: dict[str, tuple[float, str, int]] = {}
         for pos in (dead - 1, dead):
             if pos < 0 or word[pos] == UNREAD_LETTER:
@@ -4106,7 +4090,7 @@ class Corrector:
             head, rest = word[:pos], word[pos + 1 :]
             for meant in CYRILLIC_LETTERS:
                 spelled = head + meant
-                if meant != word[pos] and prefix_known(spelled) and known(spelled + rest):
+                if meant != word[pos] and lex.opencorpora_prefix(spelled) and lex.opencorpora_form(spelled + rest):
                     found.setdefault(spelled + rest, (prior, spelled + rest, 1))
         if found:
             return found
@@ -4115,7 +4099,7 @@ class Corrector:
         for pos in (dead,) if dead > 0 else ():
             for meant in CYRILLIC_LETTERS:
                 spelled = word[:pos] + meant
-                if prefix_known(spelled) and known(spelled + word[pos:]):
+                if lex.opencorpora_prefix(spelled) and lex.opencorpora_form(spelled + word[pos:]):
                     found.setdefault(spelled + word[pos:], (prior, spelled + word[pos:], 1))
         return found
 

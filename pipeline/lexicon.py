@@ -41,7 +41,7 @@ log = logging.getLogger(__name__)
 # From the package, not this file: compiled, this module lives under pipeline/_native/.
 DEFAULT_MODELS_DIR = Path(pipeline.__file__).resolve().parents[1] / "models"
 SOURCES = ("ru_frequency.txt", "lexicon.txt", "confusions.tsv")
-INDEX_VERSION = "8"
+INDEX_VERSION = "9"
 # The length of the short words the real-word map also takes when OpenCorpora lacks them (еше).
 SHORT_REALWORD_LENGTH = 3
 PREFIX_LENGTH = 7
@@ -49,7 +49,7 @@ MAX_DISTANCE = 2
 # The distant search (``far_candidates``): listed words of FAR_MIN_LENGTH letters or more within
 # FAR_DISTANCE edits of a long word, through an index of each word's halves (``far_index``).
 FAR_DISTANCE = 3
-FAR_MIN_LENGTH = 7
+FAR_MIN_LENGTH = 9
 # The adverb ending Russian adds to any adjective in -ский (политический -> политически).
 ADVERB_SUFFIX = "ски"
 # An adjective's case form: a stem of three letters or more and a standard ending; its
@@ -105,11 +105,17 @@ class Lexicon:
     abbreviations: frozenset[str] | None = None
     # Listed words spelt backwards, sorted: which words a string ends (``ends_word``).
     backwards: list[str] = field(default_factory=list, repr=False)
+    # OpenCorpora's forms spelt with ё, spelt with е instead and cut after their first ё at every
+    # length (``yo_prefixes``): what ``opencorpora_prefix`` and ``opencorpora_form`` also accept.
+    yo_prefixes: frozenset[str] = frozenset()
     # Each long listed word's halves, one letter deleted or none (``far_index``); empty when not
     # built, and then the distant search finds nothing.
     far: dict[str, Any] = field(default_factory=dict, repr=False)
     sources_hash: str = ""
     _morph: Any = field(default=None, repr=False)
+    # OpenCorpora's word graph and its prefix test (None under DAWG-Python), set with ``_morph``.
+    _graph: Any = field(default=None, repr=False)
+    _has_prefix: Any = field(default=None, repr=False)
     _known_cache: dict[str, bool] = field(default_factory=dict, repr=False)
     _log_probs: list[float] = field(default_factory=list, repr=False)
     # Each listed word's length (255: that or longer), for the C lookup.
@@ -132,6 +138,8 @@ class Lexicon:
             import pymorphy3
 
             self._morph = pymorphy3.MorphAnalyzer()
+            self._graph = self._morph.dictionary.words
+            self._has_prefix = getattr(self._graph, "has_keys_with_prefix", None)
         return self._morph
 
     def is_word(self, word: str) -> bool:
@@ -152,6 +160,27 @@ class Lexicon:
                 known = all(len(part) > 1 and part in self.counts for part in word.split("-"))
             self._known_cache[word] = known
         return known
+
+    def opencorpora_prefix(self, prefix: str) -> bool:
+        """Whether some form in OpenCorpora starts with ``prefix`` (lower case), as spelt or with
+        its ``ё`` written ``е``, as the telegrams and the frequency list write it (OpenCorpora
+        spells ``пролётные``). DAWG2 (pymorphy3[fast]) answers prefix questions; DAWG-Python
+        cannot, and then this is True and every form is looked up whole."""
+        if self._morph is None:
+            self.morph  # noqa: B018 - loads the graph
+        has_prefix = self._has_prefix
+        return has_prefix is None or has_prefix(prefix) or prefix in self.yo_prefixes
+
+    def opencorpora_form(self, form: str) -> bool:
+        """Whether ``form`` (lower case) is a form in OpenCorpora, as spelt or with its ``ё``
+        written ``е``; cheaper than ``is_word`` (no guesses, no cache), for the many strings the
+        corrector's walks try."""
+        if self._morph is None:
+            self.morph  # noqa: B018 - loads the graph
+        if form in self._graph:
+            return True
+        # Only a string that starts some е-spelt ё-form is looked up the slow way.
+        return form in self.yo_prefixes and bool(self._graph.similar_keys(form, self._morph.char_substitutes))
 
     def _derived_adverb(self, word: str) -> bool:
         """An adverb in -ски made from a listed adjective in -ский (бюрократический ->
@@ -295,6 +324,19 @@ class Lexicon:
             )
             return found
         return self._ids_of_keys_python(word, keys, self.far, FAR_DISTANCE)
+
+
+def yo_prefixes(morph: Any) -> frozenset[str]:
+    """Every OpenCorpora form with ``ё``, spelt with ``е``, cut after its first ``ё`` at each
+    length: a string that starts such a form only so (a shorter one starts it as spelt too).
+    About 200,000 strings from 127,000 forms; a second or so to gather, once, at build time."""
+    out: set[str] = set()
+    for form in morph.dictionary.words.keys():
+        first = form.find("ё")
+        if first >= 0:
+            spelt = form.replace("ё", "е")
+            out.update(spelt[:end] for end in range(first + 1, len(spelt) + 1))
+    return frozenset(out)
 
 
 def far_index(words: list[str]) -> dict[str, Any]:
@@ -497,6 +539,7 @@ def build_lexicon(models_dir: Path) -> Lexicon:
         counts, lower_confusions(confusions), lambda w: w in domain_rows or bool(morph.word_is_known(w))
     )
     function_pos, abbreviations = _pos_tables(words, morph)
+    yo = yo_prefixes(morph)
     return Lexicon(
         words=words,
         counts=counts,
@@ -509,6 +552,7 @@ def build_lexicon(models_dir: Path) -> Lexicon:
         realword=realword,
         function_pos=function_pos,
         abbreviations=abbreviations,
+        yo_prefixes=yo,
         backwards=sorted(w[::-1] for w in words),
     )
 
@@ -540,6 +584,7 @@ def _load_cached(models_dir: Path) -> Lexicon:
         "realword": lexicon.realword,
         "function_pos": lexicon.function_pos,
         "abbreviations": lexicon.abbreviations,
+        "yo_prefixes": lexicon.yo_prefixes,
         "backwards": lexicon.backwards,
     }
     try:

@@ -170,3 +170,13 @@ def test_distant_candidates_likeliest_first(lexicon, read: str) -> None:
 @pytest.fixture(scope="module")
 def long_words(lexicon) -> list[str]:
     return [w for w in lexicon.words if len(w) >= 10 and w.isalpha()]
+
+
+def test_opencorpora_forms_spelt_with_e_for_yo(lexicon) -> None:
+    """OpenCorpora spells пролётные, the telegrams пролетные: both are its forms, and its prefixes."""
+    graph = lexicon.morph.dictionary.words
+    assert "пролетные" not in graph and "пролётные" in graph
+    assert lexicon.opencorpora_form("пролетные") and lexicon.opencorpora_form("пролётные")
+    assert lexicon.opencorpora_prefix("пролетн") and lexicon.opencorpora_prefix("скороподъемн")
+    assert not lexicon.opencorpora_form("пролетнае") and not lexicon.opencorpora_prefix("пролетнх")
+    assert lexicon.opencorpora_form("правительства")
