@@ -331,7 +331,7 @@ def yo_prefixes(morph: Any) -> frozenset[str]:
     length: a string that starts such a form only so (a shorter one starts it as spelt too).
     About 200,000 strings from 127,000 forms; a second or so to gather, once, at build time."""
     out: set[str] = set()
-    for form in morph.dictionary.words.keys():
+    for form in morph.dictionary.words.iterkeys():  # a DAWG: no iteration of its own
         first = form.find("ё")
         if first >= 0:
             spelt = form.replace("ё", "е")
