@@ -3695,7 +3695,7 @@ class Corrector:
             # A long word is asked to clear a noisy page's lower keep too: any other page (clean,
             # or too short to tell) vetoes that change in the page loop, as this result serves
             # every page.
-            noisy_keep = keep - (s.noisy_long_word_keep_drop - s.long_word_keep_drop) * (len(word) - s.long_word_length)
+            noisy_keep = self._noisy_keep(word, keep)
             noisy_scored = self._score_candidates(
                 word, False, noisy_keep - name_bonus + s.margin - s.ambiguity, len(word) >= s.min_length_unlisted
             )
@@ -3774,7 +3774,7 @@ class Corrector:
         s = self.settings
         if s.noisy_long_word_keep_drop <= s.long_word_keep_drop:
             return None
-        noisy_keep = keep - (s.noisy_long_word_keep_drop - s.long_word_keep_drop) * (len(word) - s.long_word_length)
+        noisy_keep = self._noisy_keep(word, keep)
         found = self.lexicon.far_candidates_by_prob(word)
         scored = [
             (cand, score, "spelling-distant" if reason == "spelling" else reason)
@@ -3783,6 +3783,12 @@ class Corrector:
         scored.sort(key=lambda t: -t[1])
         best = self._confident_best(scored, noisy_keep, extra, name_bonus)
         return None if best is None else (best, scored, noisy_keep)
+
+    def _noisy_keep(self, word: str, keep: float) -> float:
+        """``keep`` lowered for a long word as a noisy page lowers it (``noisy_long_word_keep_drop``
+        a letter beyond ``long_word_length``, instead of ``long_word_keep_drop``)."""
+        s = self.settings
+        return keep - (s.noisy_long_word_keep_drop - s.long_word_keep_drop) * (len(word) - s.long_word_length)
 
     def _name_within_two_edits(self, word: str, meant: str, small: bool) -> bool:
         """Whether a word two edits from ``meant`` may be a name (ваморов, not выборов): not if both

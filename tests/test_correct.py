@@ -146,14 +146,18 @@ def test_sole_candidates_can_be_turned_off() -> None:
     assert corrector.correct_page(text) == (text, [])
 
 
+# A page OCR misread much: fewer than 95% of its small-letter words are dictionary words.
+NOISY_PAGE = (
+    "Испытываем большие трудностм с перазозками грузов по железной дорсге.\n"
+    "Составы стоят на станциях по несксльку суток, руководители дороги\n"
+    "ссылаются на нехзатку паровозов и вагснов, которые заняты военными перевозками."
+)
+
+
 def test_long_misreading_is_corrected_on_a_noisy_page_and_kept_on_a_clean_one(corrector: Corrector) -> None:
     # Two plain substitutions in eleven letters: a misreading where OCR misread much, a rare
     # word the lists lack where it did not, or where too few words tell which.
-    noisy = (
-        "Испытываем большие трудностм с перазозками грузов по железной дорсге.\n"
-        "Составы стоят на станциях по несксльку суток, руководители дороги\n"
-        "ссылаются на нехзатку паровозов и вагснов, которые заняты военными перевозками."
-    )
+    noisy = NOISY_PAGE
     corrected, changes = corrector.correct_page(noisy)
     assert "с перевозками грузов" in corrected
     assert {c.original: c.replacement for c in changes}["перазозками"] == "перевозками"
@@ -169,13 +173,9 @@ def test_long_misreading_is_corrected_on_a_noisy_page_and_kept_on_a_clean_one(co
 
 
 def test_word_three_edits_away_is_corrected_on_a_noisy_page_only(corrector: Corrector) -> None:
-    noisy = (
-        "Испытываем большие трудностм с перазозками грузов по железной дорсге.\n"
-        "Составы стоят на станциях по несксльку суток, части прозивовоздукиой\n"
-        "обороны ссылаются на нехзатку паровозов и вагснов для перевозки орудий."
-    )
+    noisy = NOISY_PAGE + "\nЧасти прозивовоздукиой\nобороны просят орудий."
     corrected, changes = corrector.correct_page(noisy)
-    assert "части противовоздушной\nобороны" in corrected
+    assert "Части противовоздушной\nобороны" in corrected
     change = next(c for c in changes if c.original == "прозивовоздукиой")
     assert (change.replacement, change.reason) == ("противовоздушной", "spelling-distant")
     assert corrector.lexicon.is_word("противовоздушной") and not corrector.lexicon.candidates("прозивовоздукиой", 2)
@@ -189,10 +189,7 @@ def test_no_grammar_change_builds_on_a_word_three_edits_away(corrector: Correcto
     # The second pass reads решающего, the first pass's guess, as written: its ending is no
     # ground to change the noun after it (the scan has разрешающего выход).
     noisy = (
-        "Испытываем большие трудностм с перазозками грузов по железной дорсге.\n"
-        "Составы стоят на станциях по несксльку суток, руководители дороги\n"
-        "ссылаются на нехзатку паровозов и вагснов, которые заняты военными перевозками.\n"
-        "опубликования постановления, ра зреваощего выход из кооперати 08 0 окончании года,\n"
+        NOISY_PAGE + "\nопубликования постановления, ра зреваощего выход из кооперати 08 0 окончании года,\n"
         "крестьяне ссылаются на нехзатку зерна."
     )
     corrected, changes = corrector.correct_page(noisy)
