@@ -3038,7 +3038,7 @@ class Corrector:
         return found.pop() + trail if len(found) == 1 and not _lead else None
 
     @staticmethod
-    def _word_before_stop(core: str, lead: str) -> bool:
+    def _sentence_end_word(core: str, lead: str) -> bool:
         """Whether a short non-word before a dot is a word ending its sentence, not an
         abbreviation: it ends in a vowel, as a word cut short to an abbreviation does not
         (``быйо.``, ``икня.``; ``тов.``, ``расш.``), in small letters or with a capital only."""
@@ -3622,7 +3622,7 @@ class Corrector:
             abbreviation = self._fix_abbreviation(core)
             if abbreviation is not None:
                 return abbreviation
-            if not lex.is_word(core.lower()) and not self._word_before_stop(core, token[:i0]):
+            if not lex.is_word(core.lower()) and not self._sentence_end_word(core, token[:i0]):
                 return None
         hyphen_end = core.endswith("-")
         word = core.lower().rstrip("-")

@@ -46,7 +46,7 @@ INDEX_VERSION = "9"
 SHORT_REALWORD_LENGTH = 3
 PREFIX_LENGTH = 7
 MAX_DISTANCE = 2
-# The distant search (``far_candidates``): listed words of FAR_MIN_LENGTH letters or more within
+# The distant search (``Lexicon.far_candidates_by_prob``): listed words of FAR_MIN_LENGTH letters or more within
 # FAR_DISTANCE edits of a long word, through an index of each word's halves (``far_index``).
 FAR_DISTANCE = 3
 FAR_MIN_LENGTH = 9
@@ -454,6 +454,8 @@ def lower_confusions(confusions: list[Confusion]) -> dict[tuple[str, str], float
 
 def _hash_sources(models_dir: Path) -> str:
     digest = hashlib.sha256(INDEX_VERSION.encode())
+    # The indexes' shapes: a cache built with other ones is stale too.
+    digest.update(f"{PREFIX_LENGTH},{MAX_DISTANCE},{FAR_MIN_LENGTH}".encode())
     # The part-of-speech tables come from pymorphy3's dictionary: a new one rebuilds them.
     with contextlib.suppress(importlib.metadata.PackageNotFoundError):
         digest.update(importlib.metadata.version("pymorphy3-dicts-ru").encode())
