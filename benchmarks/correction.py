@@ -386,6 +386,42 @@ GENERATED_SETS = {
             (2606, "FreeMono", "mild"),
         ),
     ),
+    # Written in round 20 by a thirteenth helper that read none of the code, the tests, the README
+    # or the other texts: three more telegrams (Warsaw 1952, Vienna 1954, Tehran 1951), kept
+    # unread until measured once on round 19's final engine.
+    "generated telegram 76701": (
+        ROOT / "benchmarks" / "texts" / "telegram-76701.txt",
+        (
+            (2701, "FreeMono", "medium"),
+            (2702, "LiberationMono", "heavy"),
+            (2703, "FreeMono", "mild"),
+            (2704, "LiberationMono", "mild"),
+            (2705, "FreeMono", "heavy"),
+            (2706, "LiberationMono", "medium"),
+        ),
+    ),
+    "generated telegram 76702": (
+        ROOT / "benchmarks" / "texts" / "telegram-76702.txt",
+        (
+            (2801, "FreeMono", "mild"),
+            (2802, "LiberationMono", "mild"),
+            (2803, "FreeMono", "heavy"),
+            (2804, "LiberationMono", "medium"),
+            (2805, "FreeMono", "medium"),
+            (2806, "LiberationMono", "heavy"),
+        ),
+    ),
+    "generated telegram 76703": (
+        ROOT / "benchmarks" / "texts" / "telegram-76703.txt",
+        (
+            (2901, "FreeMono", "heavy"),
+            (2902, "LiberationMono", "medium"),
+            (2903, "FreeMono", "medium"),
+            (2904, "LiberationMono", "heavy"),
+            (2905, "FreeMono", "mild"),
+            (2906, "LiberationMono", "mild"),
+        ),
+    ),
 }
 SETS = {
     "synthetic": (SHARED / "corpus" / "synthetic", "*.tif"),

@@ -20,7 +20,9 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 
 # lemma: paradigm. Paradigms: m = hard consonant stem, ov = surname in -ов/-ев/-ин/-ын,
-# sky = adjectival surname in -ский, j = stem in -й, soft = stem in -ь, a = in -а, ja = in -я,
+# sky = adjectival surname in -ский, j = stem in -й, soft = stem in -ь, fsoft = feminine stem in
+# -ь (Лодзь, в Лодзи), soft-either = a stem in -ь of either gender (в Пльзене, в Пльзени), a = in
+# -а, ja = in -я,
 # "-" = indeclinable. A Chinese or Korean given name ending in a consonant declines like a
 # Russian noun (Не Жун-чжэня, Ли Сын Мана); a surname before the given name does not (Мао, Не).
 PEOPLE = {
@@ -477,6 +479,151 @@ EAST_BLOC_PLACES = {
     "София": "ja",
     "Улан-Удэ": "-",
 }
+# The people's democracies' other leaders, and the best-known statesmen, diplomats and party
+# leaders of the states beyond the bloc that the period's embassies reported on (1945-1956),
+# with their capitals, ports and provinces: a telegram from Warsaw, Vienna, Helsinki, Tehran or
+# Cairo names them as one from Peking names China's. Added in round 20, after three generated
+# telegrams (Warsaw, Vienna, Tehran) were measured once and most of their misses were names of
+# those states; written as each state's list from general knowledge, not from those telegrams.
+# Left out as before: names one letter from a common word, of the genre or of any prose (Иден:
+# идея, идет; Шуман: туман; Кадар, Каир: кадр; Краков: каков; Триест: триста; Турку: турки;
+# Бейрут: Берут; Пине: спине; Баяр: бар; Брно; Рим: рима; Кирк: кирка; Райк: рай; Пик), names
+# that are words (Гусак, Гроза, Болен, Франко, Широкий), and those the three telegrams' pages
+# showed to draw misreadings: Грац (ряде read Раце), Охаб (в декабре read ехабре tied with
+# Охабе), Бевин (бывших), Размара (размере), Линц, Насер, Торез (Сорета, Совета misread, came out
+# Тореза), Ориоль (Ориоля made a line's first иоля the tail of a word), Лейно (an
+# audit text's Лейне), and Анкара, Париж and
+# Женева, which the frequency list has (железной read жепе вой joined into Женевой). Added after
+# those pages showed them: Каземи, the older transliterations Хузестан and Исфаган, and two places'
+# adjectives, which the paradigm gives in the masculine (Абаданском заводе).
+WORLD_FIGURES = {
+    # Poland, Czechoslovakia, Hungary, Romania
+    "Минц": "m",
+    "Берман": "m",
+    "Замбровский": "sky",
+    "Завадский": "sky",
+    "Ендрыховский": "sky",
+    "Радкевич": "m",
+    "Спыхальский": "sky",
+    "Модзелевский": "sky",
+    "Скшешевский": "sky",
+    "Копецкий": "sky",
+    "Чепичка": "a",
+    "Бацилек": "m",
+    "Фирлингер": "m",
+    "Клементис": "m",
+    "Фаркаш": "m",
+    "Реваи": "-",
+    "Паукер": "m",
+    # the United States, Britain, France, Italy, West Germany
+    "Гарриман": "m",
+    "Кеннан": "m",
+    "Стассен": "m",
+    "Тафт": "m",
+    "Джессеп": "m",
+    "Маккарти": "-",
+    "Черчилль": "soft",
+    "Эттли": "-",
+    "Моррисон": "m",
+    "Макмиллан": "m",
+    "Плевен": "m",
+    "Бидо": "-",
+    "Ланьель": "soft",
+    "Мендес-Франс": "m",
+    "Дюкло": "-",
+    "Гаспери": "-",
+    "Тольятти": "-",
+    "Ненни": "-",
+    "Аденауэр": "m",
+    "Шумахер": "m",
+    "Олленхауэр": "m",
+    # Austria, Finland, Yugoslavia, Greece, Turkey
+    "Фигль": "soft",
+    "Рааб": "m",
+    "Шерф": "m",
+    "Реннер": "m",
+    "Кернер": "m",
+    "Грубер": "m",
+    "Копленинг": "m",
+    "Хоннер": "m",
+    "Гельмер": "m",
+    "Паасикиви": "-",
+    "Кекконен": "m",
+    "Пеккала": "a",
+    "Куусинен": "m",
+    "Фагерхольм": "m",
+    "Джилас": "m",
+    "Пияде": "-",
+    "Папагос": "m",
+    "Пластирас": "m",
+    "Захариадис": "m",
+    "Мендерес": "m",
+    # Iran, Egypt, India, Indonesia, Japan, Israel, the United Nations
+    "Моссадык": "m",
+    "Мосаддык": "m",
+    "Моссадег": "m",
+    "Захеди": "-",
+    "Кашани": "-",
+    "Кавам": "m",
+    "Фатеми": "-",
+    "Каземи": "-",
+    "Пехлеви": "-",
+    "Фарук": "m",
+    "Наххас": "m",
+    "Нагиб": "m",
+    "Неджиб": "m",
+    "Ганди": "-",
+    "Менон": "m",
+    "Сукарно": "-",
+    "Хатта": "-",
+    "Иосида": "-",
+    "Хатояма": "-",
+    "Бен-Гурион": "m",
+    "Трюгве": "-",
+    "Хаммаршельд": "m",
+}
+WORLD_PLACES = {
+    "Лодзь": "fsoft",
+    "Вроцлав": "m",
+    "Вроцлавский": "sky",
+    "Щецин": "m",
+    "Гданьск": "m",
+    "Катовице": "-",
+    "Познань": "fsoft",
+    "Люблин": "m",
+    "Силезия": "ja",
+    "Пльзень": "soft-either",
+    "Братислава": "a",
+    "Кошице": "-",
+    "Зальцбург": "m",
+    "Инсбрук": "m",
+    "Цистерсдорф": "m",
+    "Хельсинки": "-",
+    "Порккала": "a",
+    "Афины": "-",
+    "Стамбул": "m",
+    "Тегеран": "m",
+    "Абадан": "m",
+    "Абаданский": "sky",
+    "Тебриз": "m",
+    "Исфахан": "m",
+    "Исфаган": "m",
+    "Мешхед": "m",
+    "Хузистан": "m",
+    "Хузестан": "m",
+    "Суэц": "m",
+    "Порт-Саид": "m",
+    "Багдад": "m",
+    "Дамаск": "m",
+    "Тель-Авив": "m",
+    "Карачи": "-",
+    "Бомбей": "j",
+    "Калькутта": "a",
+    "Джакарта": "a",
+    "Рангун": "m",
+    "Сайгон": "m",
+    "Ханой": "j",
+}
 # The states of the period that its telegrams name, in the nominative singular.
 COUNTRIES = {
     "Венгрия": "ja",
@@ -829,6 +976,8 @@ ENDINGS = {
     "ov": ["", "а", "у", "ым", "е"],
     "j": ["й", "я", "ю", "ем", "е"],
     "soft": ["ь", "я", "ю", "ем", "е"],
+    "fsoft": ["ь", "и", "ью"],
+    "soft-either": ["ь", "я", "ю", "ем", "е", "и", "ью"],
     "sky": ["ий", "ого", "ому", "им", "ом"],
     "a": ["а", "ы", "е", "у", "ой"],
     "ja": ["я", "и", "е", "ю", "ей"],
@@ -838,7 +987,13 @@ ENDINGS = {
 
 def inflect(lemma: str, paradigm: str) -> list[str]:
     """Singular case forms of a name by its paradigm (enough for names in telegrams)."""
-    stem = lemma[:-2] if paradigm == "sky" else lemma[:-1] if paradigm in {"j", "soft", "a", "ja"} else lemma
+    stem = (
+        lemma[:-2]
+        if paradigm == "sky"
+        else lemma[:-1]
+        if paradigm in {"j", "soft", "fsoft", "soft-either", "a", "ja"}
+        else lemma
+    )
     forms = [stem + ending for ending in ENDINGS[paradigm]]
     if paradigm == "ja" and lemma.endswith("ия"):
         forms = [f[:-1] + "и" if f.endswith("ие") else f for f in forms]
@@ -851,10 +1006,12 @@ def build() -> list[tuple[str, str, str]]:
         ("person", PEOPLE),
         ("person", SOVIET_FIGURES),
         ("person", EAST_BLOC_FIGURES),
+        ("person", WORLD_FIGURES),
         ("place", PLACES),
         ("place", GAZETTEER),
         ("place", SOVIET_PLACES),
         ("place", EAST_BLOC_PLACES),
+        ("place", WORLD_PLACES),
         ("place", COUNTRIES),
         ("word", TELEGRAM_WORDS),
     ):

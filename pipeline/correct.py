@@ -400,6 +400,7 @@ COLUMN_GAP = 3  # blanks between two words of a line that stand in different col
 NAME_GUARD_LENGTH = 8
 # A surname's neighbours: initials (А. / П.Д.) or a title (тов., тт.) before it, initials after it.
 INITIALS = re.compile(r"^[А-ЯЁ]\.(?:[А-ЯЁ]\.)?[,;:]?$")
+INITIALS_ONLY = re.compile(r"^[А-ЯЁ]\.(?:[А-ЯЁ]\.)?$")
 # The cases each one-letter preposition governs (pymorphy3's names; loc2 and gen2 are the
 # locative and genitive in -у: в лесу, с полу).
 PREPOSITION_CASES = {
@@ -842,6 +843,8 @@ class Corrector:
                 previous_text = previous_out = placed[0]
                 continue
             initial = not previous_text or previous_text[-1] in SENTENCE_END_MARKS
+            if initial and previous_text and _name_follows(previous_text, _token_at(tokens, order, k - 2)):
+                initial = False  # т. Минца: a title's or an initial's stop ends no sentence
             next_lower = fix_punct and token[-1:] in ".:" and self._next_word_small(token, following, tokens, li, ti)
             conf = confidences.get((li + 1, ti)) if confidences else None
             key = _token_key(token, initial, conf, next_lower)
@@ -4470,6 +4473,26 @@ def _opener(token: str, following: str | None) -> bool:
     if word == "кроме":
         return following is not None and _core(following)[1].lower() == "того"
     return word in SENTENCE_OPENERS
+
+
+def _token_at(tokens: list[list[tuple[int, int, str]]], order: list[tuple[int, int]], k: int) -> str:
+    """The ``k``-th token of the page as read, or "" before its start."""
+    if k < 0:
+        return ""
+    li, ti = order[k]
+    return tokens[li][ti][2]
+
+
+def _name_follows(previous: str, before: str) -> bool:
+    """Whether the word after ``previous`` is a name's, not a sentence's first: after a title
+    (тов. Минца, т. Берут) or an initial (Г. Минц), not after the unit т. (420 тыс. т.)."""
+    if previous.lower() in NAME_TITLES:
+        return True
+    if INITIALS_ONLY.match(previous):
+        # В. after a stop may be the preposition with a speck (партии. В. Словакии).
+        opening = not before or before[-1] in SENTENCE_END_MARKS
+        return len(previous) > 2 or previous[0].lower() not in ONE_LETTER_WORDS or not opening
+    return previous == "т." and not (before in THOUSANDS or DIGIT.search(before))
 
 
 def _core(token: str) -> tuple[str, str, str]:
