@@ -798,6 +798,8 @@ class Corrector:
         edits += self._join_hyphen_gaps(tokens, consumed)
         edits += self._join_dates(tokens, consumed)
         edits += self._fix_record_fields(lines, tokens, consumed)
+        if self.settings.fix_numbers:
+            edits += _fix_list_labels(tokens, consumed)
         word_parts: list[tuple[int, int]] = []
         edits += self._join_split_words(tokens, consumed, listed, word_parts)
         edits += self._join_word_parts(tokens, consumed, word_parts)
@@ -4473,6 +4475,27 @@ def _opener(token: str, following: str | None) -> bool:
     if word == "кроме":
         return following is not None and _core(following)[1].lower() == "того"
     return word in SENTENCE_OPENERS
+
+
+def _fix_list_labels(tokens: list[list[tuple[int, int, str]]], consumed: set[tuple[int, int]]) -> list[Correction]:
+    """``а) ... 6) ... в)`` -> ``б)``: a list's letter б read as the digit of its shape, where the
+    page's label before it is ``а)`` or the one after it ``в)`` (a numbered list's ``5) 6) 7)``
+    stays). A digit is changed only so, as a letter/digit confusion the layout settles."""
+    labels = [
+        (li, ti, text)
+        for li, line in enumerate(tokens)
+        for ti, (_start, _end, text) in enumerate(line)
+        if LIST_LABEL.match(text) and (li, ti) not in consumed
+    ]
+    edits: list[Correction] = []
+    for k, (li, ti, text) in enumerate(labels):
+        before = labels[k - 1][2] if k else ""
+        after = labels[k + 1][2] if k + 1 < len(labels) else ""
+        if text == "6)" and (before == "а)" or after == "в)"):
+            start, end, _text = tokens[li][ti]
+            edits.append(_edit(li, start, end, "б)", "list-label", 0.0, []))
+            consumed.add((li, ti))
+    return edits
 
 
 def _token_at(tokens: list[list[tuple[int, int, str]]], order: list[tuple[int, int]], k: int) -> str:
