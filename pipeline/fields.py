@@ -416,14 +416,15 @@ def addressee_line(texts: list[str]) -> dict[int, str]:
 
 def footer_field(texts: list[str], ti: int) -> str | None:
     """What follows the listed footer label at ``ti``, in whatever case: ``surname`` (then a clock
-    time: ``Расш. Елезов 12.00``), ``copies`` (their number: ``Отп. 3 экз.``); None for no label."""
+    time, perhaps misread: ``Расш. Елезов 12.00``), ``copies`` (their number: ``Отп. 3 экз.``);
+    None for no label."""
     if ti + 2 >= len(texts) or not FOOTER_LABEL_ANY_CASE.match(texts[ti]):
         return None
     if texts[ti][:-1].lower() + "." not in FOOTER_LABELS:
         return None
     following = texts[ti + 1]
-    if footer_surname(following).isalpha() and CLOCK_TIME.match(texts[ti + 2]):
-        return "surname"
+    if footer_surname(following).isalpha() and texts[ti + 2][:1].isdigit():
+        return "surname"  # a clock time, perhaps misread (Корнюшина 1.160): the label is listed
     if PLAIN_NUMBER.match(following) and texts[ti + 2][:3].lower() == "экз":
         return "copies"
     return None

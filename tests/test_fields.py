@@ -179,7 +179,8 @@ def test_no_footer_layout(texts: list[str]) -> None:
         (["Расш.", "Елезов", "23.20"], False, {}),  # read right
         (["тов.", "сталин", "12.00"], False, {}),  # no footer label
         (["Отп.", "И.", "Смирнова", "17.30"], False, {}),  # an initial: no surname where it should be
-        (["расш.", "агафонов", "14.7", "Отп."], False, {}),  # a date, not a clock time
+        (["отп.", "Корнюшина", "1.160", "8.5"], False, {0: "Отп."}),  # a clock time misread
+        (["расш.", "агафонов", "сообщил"], False, {}),  # no clock time after the surname
         (["отп.", "3", "дня"], False, {}),  # a count of something else
     ],
 )
