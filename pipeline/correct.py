@@ -249,6 +249,8 @@ LIST_LABEL = re.compile(r"^(?:[а-яё]|\d{1,2})\)$")
 STRAY_TRAIL = re.compile(r"(?<=[а-яёА-ЯЁ])(\.\.|[.:])$")
 # A lower-case word without punctuation (a comma may be a misread stop): the next word is inside its sentence.
 MID_SENTENCE_BEFORE = re.compile(r"^[а-яё]+(?:-[а-яё]+)*$")
+# One-letter words read capitalised that a sentence's inside writes small: the prepositions and и.
+LONE_CAPITAL_SMALL = frozenset("ВСКОУИ")
 # The polite pronoun of letters, capitalised inside sentences (Прошу Вас срочно сообщить).
 POLITE_FORMS = frozenset(
     {"Вы", "Вас", "Вам", "Вами", "Ваш", "Ваша", "Ваше", "Вашу", "Вашего", "Вашей", "Ваши", "Ваших"}
@@ -500,6 +502,8 @@ PHRASE_KINDS = frozenset({"phrase", "expression"})
 SELDOM_BEFORE_STOP = frozenset({"ADJF", "INFN"})
 # pymorphy3 grammemes of proper names: personal names, surnames, patronymics, places, organisations.
 NAME_TAGS = frozenset({"Name", "Surn", "Patr", "Geox", "Orgn", "Trad"})
+# A person's names among them: what may follow an initial (a place's may not).
+PERSON_TAGS = frozenset({"Name", "Surn", "Patr"})
 # pymorphy3's grammemes of the relative pronoun (который) and of question words (где, когда): they
 # open a clause after a comma, not a sentence, so a comma before one is no misread stop (станки,
 # Которые; реки Чхончхон, Где).
@@ -1619,6 +1623,17 @@ class Corrector:
                 or self._formula_after_stop(token, previous_out)
             )
         )
+        if (
+            token in LONE_CAPITAL_SMALL
+            and ti
+            and neighbours[1]
+            and MID_SENTENCE_BEFORE.match(previous_out)
+            and self._inside_after_lone_letter(neighbours[1])
+        ):
+            # станций В полном, направить В КНДР, кредитам И за: a one-letter preposition or и
+            # between a small word with no stop and a word that is no surname is inside the
+            # sentence (дел В Каземи: an initial whose stop OCR lost).
+            return token.lower(), "case", 0.0, []
         beyond = line_tokens[ti + 2][2] if neighbours[1] is not None and ti + 2 < len(line_tokens) else None
         edit = self._sentence_case(token, previous_out, neighbours, opens_text, beyond)
         if edit is None and "-" in token and token[:1].islower():
@@ -1629,6 +1644,19 @@ class Corrector:
             if small_in_capitals[li] == ti:
                 edit = self._capitals_word(token)
         return edit
+
+    def _inside_after_lone_letter(self, after: str) -> bool:
+        """Whether ``after``, the word after a capital one-letter word inside a sentence, shows that
+        letter to be no initial: a word in small letters or a number, an initialism in capitals
+        (КНДР), or a known word no person's name is (Щецинском, Англии)."""
+        core = _core(after)[1]
+        if not core or not core[:1].isupper() or core.isupper():
+            return True
+        word = core.lower()
+        if self.lexicon.domain_kind.get(word) not in (None, "person"):
+            return True
+        parses = self.lexicon.morph.parse(word)[:2] if self._dictionary_word(word) else []
+        return bool(parses) and not any(PERSON_TAGS & p.tag.grammemes for p in parses)
 
     def _hyphened_case(self, token: str, after: str | None) -> tuple[str, str, float, list[dict[str, Any]]] | None:
         """``северо-Восточного Китая`` -> ``Северо-Восточного``: a hyphened word whose first part is
