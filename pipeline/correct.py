@@ -464,6 +464,8 @@ DIGIT_PREPOSITIONS = {"0": "о", "06": "об", "0б": "об"}
 PREPOSITION_VOWELS = frozenset("аоуэиы")
 # Words after which a noun is in the genitive plural (тыс. тонн, млн. рублей).
 THOUSANDS = frozenset({"тыс.", "млн.", "млрд."})
+# The abbreviations of what a count in millions counts: tonnes, roubles, dollars.
+COUNTED_BY_MILLIONS = frozenset({"т", "руб", "долл"})
 # An amount with a decimal comma or point (11,2 тыс. т), which a count's word may follow too.
 DECIMAL_NUMBER = re.compile(r"^\d+[.,]\d+$")
 # A number of one or two digits, perhaps with a brace or bracket read for its parenthesis: a list's
@@ -1757,6 +1759,8 @@ class Corrector:
         month = self._misread_month(token, previous_text) if after_number else None
         if month is not None:
             return month, "date"
+        if token == "мин." and ti > 0 and following and self._millions_misread(previous_text, following):
+            return "млн.", "abbreviation"  # 30 мин. рублей: л read и in the count's word
         if (
             token[:1].isupper()
             and token.lower() in THOUSANDS
@@ -3076,6 +3080,20 @@ class Corrector:
         abbreviation: it ends in a vowel, as a word cut short to an abbreviation does not
         (``быйо.``, ``икня.``; ``тов.``, ``расш.``), in small letters or with a capital only."""
         return core[-1:] in VOWELS and core[1:].islower() and "." not in lead
+
+    def _millions_misread(self, number: str, following: str) -> bool:
+        """Whether ``мин.`` between ``number`` and ``following`` is ``млн.`` misread: after a count
+        (12, 38,5), before what millions count and minutes never do, a currency or a mass (рублей,
+        шиллингов, т, руб.) or any noun only in the genitive plural."""
+        if not (PLAIN_NUMBER.match(number) or DECIMAL_NUMBER.match(number)):
+            return False
+        word = _core(following)[1].lower()
+        if word in COUNTED_BY_MILLIONS:
+            return True
+        parses = self.lexicon.morph.parse(word) if PLAIN_WORD.fullmatch(word) and self._dictionary_word(word) else []
+        return bool(parses) and all(
+            p.tag.POS == "NOUN" and p.tag.case == "gent" and p.tag.number == "plur" for p in parses
+        )
 
     def _misread_month(self, token: str, number: str) -> str | None:
         """``23 икня.`` -> ``23 июня.``: after a day's number, a token that is no word and one
