@@ -3768,7 +3768,14 @@ class Corrector:
                 and self._name_within_two_edits(word, best[0], core[1:].islower())
             )
         )
-        if name_risk and self._maybe_name(word):
+        if name_risk and not inside_sentence and core.islower() and self._maybe_name(word):
+            # сдяако -> однако: a word in small letters two edits from a common one, which the
+            # guesser would also take for a name (a transcription's small-letter ваморов), changes
+            # only on a noisy page, which misreads far more words than it holds small-letter names;
+            # any other page vetoes it in the page loop, as for a long word (this result serves
+            # every page).
+            self._last_long_guess = True
+        elif name_risk and self._maybe_name(word):
             # Asked only now, for a word that would change: pymorphy3's guesser is slow. A
             # lower-case word two edits from its best candidate is asked too: transcriptions
             # lower-case names (ваморов), and two edits can reach a common word from most names,
@@ -4531,7 +4538,7 @@ def _fix_list_labels(tokens: list[list[tuple[int, int, str]]], consumed: set[tup
         (li, ti, text)
         for li, line in enumerate(tokens)
         for ti, (_start, _end, text) in enumerate(line)
-        if LIST_LABEL.match(text) and (li, ti) not in consumed
+        if text[-1:] == ")" and LIST_LABEL.match(text) and (li, ti) not in consumed  # the cheap test first
     ]
     edits: list[Correction] = []
     for k, (li, ti, text) in enumerate(labels):

@@ -185,6 +185,17 @@ def test_word_three_edits_away_is_corrected_on_a_noisy_page_only(corrector: Corr
     assert "прозивовоздукиой" in near_only.correct_page(noisy)[0]
 
 
+def test_small_word_two_edits_away_that_may_be_a_name_changes_on_a_noisy_page_only(corrector: Corrector) -> None:
+    # The guesser takes сдяако (-ко) for a surname as well: a transcription may write one small.
+    assert corrector._maybe_name("сдяако")
+    noisy = NOISY_PAGE + "\nПереговоры идут трудно, сдяако стороны согласились продолжить их."
+    corrected, changes = corrector.correct_page(noisy)
+    assert "трудно, однако стороны" in corrected
+    assert {c.original: c.replacement for c in changes}["сдяако"] == "однако"
+    clean = "Переговоры идут трудно, сдяако стороны согласились продолжить их в понедельник утром."
+    assert corrector.correct_page(clean) == (clean, [])
+
+
 def test_no_grammar_change_builds_on_a_word_three_edits_away(corrector: Corrector) -> None:
     # The second pass reads решающего, the first pass's guess, as written: its ending is no
     # ground to change the noun after it (the scan has разрешающего выход).
