@@ -855,6 +855,8 @@ class Corrector:
                 initial = False  # т. Минца: a title's or an initial's stop ends no sentence
             next_lower = fix_punct and token[-1:] in ".:" and self._next_word_small(token, following, tokens, li, ti)
             conf = confidences.get((li + 1, ti)) if confidences else None
+            if conf is not None:
+                conf = float(round(conf))  # judged as the token cache knows it (_token_key)
             key = _token_key(token, initial, conf, next_lower)
             edit = self._correct_token(key, token, initial, conf, next_lower)
             if edit is None and (token in PREPOSITION_CASES or token in LONE_NON_WORDS) and following is not None:
@@ -4500,8 +4502,10 @@ def _name_shaped(core: str) -> bool:
 
 def _token_key(token: str, initial: bool, conf: float | None, next_lower: bool) -> TokenKey:
     """What a token's correction depends on besides the models and the page: the token cache's
-    key (the confidence in tens)."""
-    return token, initial, -1 if conf is None else int(conf // 10), next_lower
+    key. The confidence is the whole number the token is judged by: in tens, as it was, the first page
+    to read a token decided it for every later one in its ten (at 87 перазозками changes, at 88
+    not), and a page came out otherwise after another page than alone."""
+    return token, initial, -1 if conf is None or conf < 0 else round(conf), next_lower
 
 
 def _tokens(line: str) -> list[tuple[int, int, str]]:

@@ -196,6 +196,17 @@ def test_small_word_two_edits_away_that_may_be_a_name_changes_on_a_noisy_page_on
     assert corrector.correct_page(clean) == (clean, [])
 
 
+def test_a_page_is_corrected_alike_whatever_page_came_before(corrector: Corrector) -> None:
+    # Tesseract's confidence moves the keep prior: перазозками changes at 87 and stays at 88.
+    # The token cache must not hand the second page the first one's answer for the same ten.
+    page = NOISY_PAGE + "\nОпять задержка с перазозками угля."
+    lone = Corrector(CorrectSettings(), corrector.lexicon)
+    after = Corrector(CorrectSettings(), corrector.lexicon)
+    assert "с перевозками угля" in after.correct_page(page, 1, {(4, 3): 87.0})[0]
+    assert after.correct_page(page, 1, {(4, 3): 88.0}) == lone.correct_page(page, 1, {(4, 3): 88.0})
+    assert "с перазозками угля" in lone.correct_page(page, 1, {(4, 3): 88.0})[0]
+
+
 def test_no_grammar_change_builds_on_a_word_three_edits_away(corrector: Corrector) -> None:
     # The second pass reads решающего, the first pass's guess, as written: its ending is no
     # ground to change the noun after it (the scan has разрешающего выход).
