@@ -402,6 +402,7 @@ COLUMN_GAP = 3  # blanks between two words of a line that stand in different col
 NAME_GUARD_LENGTH = 8
 # A surname's neighbours: initials (А. / П.Д.) or a title (тов., тт.) before it, initials after it.
 INITIALS = re.compile(r"^[А-ЯЁ]\.(?:[А-ЯЁ]\.)?[,;:]?$")
+# ... with no mark after them: a title's or an initial's stop before a name (т. / Минца, Г. Минц).
 INITIALS_ONLY = re.compile(r"^[А-ЯЁ]\.(?:[А-ЯЁ]\.)?$")
 # The cases each one-letter preposition governs (pymorphy3's names; loc2 and gen2 are the
 # locative and genitive in -у: в лесу, с полу).
@@ -504,6 +505,8 @@ PHRASE_KINDS = frozenset({"phrase", "expression"})
 SELDOM_BEFORE_STOP = frozenset({"ADJF", "INFN"})
 # pymorphy3 grammemes of proper names: personal names, surnames, patronymics, places, organisations.
 NAME_TAGS = frozenset({"Name", "Surn", "Patr", "Geox", "Orgn", "Trad"})
+# The endings of Russian surnames in -ов, -ев, -ин, -ын, in any singular case (ваморов, Гуляева).
+SURNAME_ENDING = re.compile(r"(?:ов|ев|ёв|ин|ын)(?:а|у|ым|е|ой)?$")
 # A person's names among them: what may follow an initial (a place's may not).
 PERSON_TAGS = frozenset({"Name", "Surn", "Patr"})
 # pymorphy3's grammemes of the relative pronoun (который) and of question words (где, когда): they
@@ -3770,12 +3773,19 @@ class Corrector:
                 and self._name_within_two_edits(word, best[0], core[1:].islower())
             )
         )
-        if name_risk and not inside_sentence and core.islower() and self._maybe_name(word):
+        if (
+            name_risk
+            and not inside_sentence
+            and core.islower()
+            and not SURNAME_ENDING.search(word)
+            and self._maybe_name(word)
+        ):
             # сдяако -> однако: a word in small letters two edits from a common one, which the
-            # guesser would also take for a name (a transcription's small-letter ваморов), changes
-            # only on a noisy page, which misreads far more words than it holds small-letter names;
-            # any other page vetoes it in the page loop, as for a long word (this result serves
-            # every page).
+            # guesser would also take for a name, changes only on a noisy page, which misreads far
+            # more words than it holds small-letter names; any other page vetoes it in the page
+            # loop, as for a long word (this result serves every page). A word with a Russian
+            # surname's ending keeps the guard on every page: a transcription writes surnames small
+            # (начальник отделения ваморов, on the archive's noisy transcription of 21336).
             self._last_long_guess = True
         elif name_risk and self._maybe_name(word):
             # Asked only now, for a word that would change: pymorphy3's guesser is slow. A
@@ -4502,9 +4512,9 @@ def _name_shaped(core: str) -> bool:
 
 def _token_key(token: str, initial: bool, conf: float | None, next_lower: bool) -> TokenKey:
     """What a token's correction depends on besides the models and the page: the token cache's
-    key. The confidence is the whole number the token is judged by: in tens, as it was, the first page
-    to read a token decided it for every later one in its ten (at 87 перазозками changes, at 88
-    not), and a page came out otherwise after another page than alone."""
+    key. The confidence is the whole number the page loop judges the token by: keyed in tens, as
+    it once was, the first page to read a token decided it for every later one in that ten (at 87
+    перазозками changes, at 88 not), and a page came out otherwise after another page than alone."""
     return token, initial, -1 if conf is None or conf < 0 else round(conf), next_lower
 
 

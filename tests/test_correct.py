@@ -196,6 +196,23 @@ def test_small_word_two_edits_away_that_may_be_a_name_changes_on_a_noisy_page_on
     assert corrector.correct_page(clean) == (clean, [])
 
 
+def test_archive_transcription_of_21336_gets_its_errors_fixed_and_nothing_else(corrector: Corrector) -> None:
+    # The seed: a noisy page, on which a guess may go further than on a clean one, but
+    # the transcription's small-letter surname ваморов (twice, in the footer) is no misreading.
+    seed = Path(__file__).resolve().parents[2] / "shared" / "seeds" / "telegram-21336.txt"
+    text = seed.read_text(encoding="utf-8")
+    _corrected, changes = corrector.correct_text(text)
+    assert {(c.original, c.replacement) for c in changes} == {
+        ("Изе-дун!", "Цзе-дун!"),
+        ("Онайтед", "Юнайтед"),
+        ("Прощу", "Прошу"),
+        ("326I", "3261"),
+        ("проверия:", "проверил:"),
+        ("мао", "Мао"),
+        ("цзе-дун", "Цзе-дун"),
+    }
+
+
 def test_a_page_is_corrected_alike_whatever_page_came_before(corrector: Corrector) -> None:
     # Tesseract's confidence moves the keep prior: перазозками changes at 87 and stays at 88.
     # The token cache must not hand the second page the first one's answer for the same ten.
