@@ -1631,7 +1631,7 @@ class Corrector:
             )
         )
         if (
-            token in LONE_CAPITAL_SMALL
+            (token in LONE_CAPITAL_SMALL or token == "Не" and LOWER_START.match(neighbours[1] or ""))
             and ti
             and neighbours[1]
             and MID_SENTENCE_BEFORE.match(previous_out)
@@ -1639,7 +1639,8 @@ class Corrector:
         ):
             # станций В полном, направить В КНДР, кредитам И за: a one-letter preposition or и
             # between a small word with no stop and a word that is no surname is inside the
-            # sentence (дел В Каземи: an initial whose stop OCR lost).
+            # sentence (дел В Каземи: an initial whose stop OCR lost); so is не before a small word
+            # (силами Не в; маршалом Не Жун-чжэнем, a Chinese surname, stays).
             return token.lower(), "case", 0.0, []
         beyond = line_tokens[ti + 2][2] if neighbours[1] is not None and ti + 2 < len(line_tokens) else None
         edit = self._sentence_case(token, previous_out, neighbours, opens_text, beyond)
