@@ -1663,8 +1663,8 @@ class Corrector:
         word = core.lower()
         if self.lexicon.domain_kind.get(word) not in (None, "person"):
             return True
-        parses = self.lexicon.morph.parse(word)[:2] if self._dictionary_word(word) else []
-        return bool(parses) and not any(PERSON_TAGS & p.tag.grammemes for p in parses)
+        tags = self._tags(word)[:2] if self._dictionary_word(word) else ()
+        return bool(tags) and not any(PERSON_TAGS & tag.grammemes for tag in tags)
 
     def _hyphened_case(self, token: str, after: str | None) -> tuple[str, str, float, list[dict[str, Any]]] | None:
         """``северо-Восточного Китая`` -> ``Северо-Восточного``: a hyphened word whose first part is
@@ -3096,10 +3096,8 @@ class Corrector:
         word = _core(following)[1].lower()
         if word in COUNTED_BY_MILLIONS:
             return True
-        parses = self.lexicon.morph.parse(word) if PLAIN_WORD.fullmatch(word) and self._dictionary_word(word) else []
-        return bool(parses) and all(
-            p.tag.POS == "NOUN" and p.tag.case == "gent" and p.tag.number == "plur" for p in parses
-        )
+        tags = self._tags(word) if PLAIN_WORD.fullmatch(word) and self._dictionary_word(word) else ()
+        return bool(tags) and all(tag.POS == "NOUN" and tag.case == "gent" and tag.number == "plur" for tag in tags)
 
     def _misread_month(self, token: str, number: str) -> str | None:
         """``23 икня.`` -> ``23 июня.``: after a day's number, a token that is no word and one
