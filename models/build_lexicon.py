@@ -958,6 +958,14 @@ PHRASES = [
     # The Committee of Information, whose telegrams head their text with its name (round 16).
     "Комитет информации при МИД СССР",
 ]
+# The state's bodies, named in nearly every telegram, whose first word is declined:
+# (declined first word, its paradigm, fixed rest). Председателя Сорета Министров -> Совета.
+# Their plural forms are listed too: министров иностранных дел is no misread министр.
+INSTITUTIONS = [
+    ("Совет", "m-plural", "Министров"),
+    ("Министерство", "o-plural", "иностранных дел"),
+    ("Министр", "m-plural", "иностранных дел"),
+]
 # Fixed expressions of Russian prose (kind ``expression``): one word misread into another is
 # told by the rest (вряд пи -> вряд ли, тах как -> так как, йо мнению -> по мнению). Unlike a
 # name's, a mark between their words is the writer's (так, как; так. Как), never a speck.
@@ -980,18 +988,21 @@ ENDINGS = {
     "soft-either": ["ь", "я", "ю", "ем", "е", "и", "ью"],
     "sky": ["ий", "ого", "ому", "им", "ом"],
     "a": ["а", "ы", "е", "у", "ой"],
+    "m-plural": ["", "а", "у", "ом", "е", "ы", "ов", "ам", "ами", "ах"],
+    "o-plural": ["о", "а", "у", "ом", "е", "", "ам", "ами", "ах"],
     "ja": ["я", "и", "е", "ю", "ей"],
     "-": [""],
 }
 
 
 def inflect(lemma: str, paradigm: str) -> list[str]:
-    """Singular case forms of a name by its paradigm (enough for names in telegrams)."""
+    """Case forms of a name by its paradigm: singular (enough for names in telegrams), and for
+    a state body's declined word (``m-plural``, ``o-plural``) plural too."""
     stem = (
         lemma[:-2]
         if paradigm == "sky"
         else lemma[:-1]
-        if paradigm in {"j", "soft", "fsoft", "soft-either", "a", "ja"}
+        if paradigm in {"j", "soft", "fsoft", "soft-either", "a", "ja", "o-plural"}
         else lemma
     )
     forms = [stem + ending for ending in ENDINGS[paradigm]]
@@ -1024,6 +1035,8 @@ def build() -> list[tuple[str, str, str]]:
     for head, last, paradigm in FULL_NAMES:
         rows += [(f"{head} {form}", "phrase", f"{head} {last}") for form in inflect(last, paradigm)]
     rows += [(phrase, "phrase", phrase) for phrase in PHRASES]
+    for first, paradigm, rest in INSTITUTIONS:
+        rows += [(f"{form} {rest}", "phrase", f"{first} {rest}") for form in inflect(first, paradigm)]
     rows += [(expression, "expression", expression) for expression in EXPRESSIONS]
     seen: set[str] = set()
     unique = []

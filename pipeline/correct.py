@@ -191,7 +191,8 @@ LATIN = re.compile(r"[a-zA-Z]")
 DIGIT = re.compile(r"\d")
 TOKEN = re.compile(r"\S+")
 # Leading/trailing punctuation kept as it is around the word core.
-LEAD = re.compile(r"^[\"'«(\[“„‚‘`|_*/]+")
+# An opening quote may be typed or read as a closing one (”постепечно, »Правда»).
+LEAD = re.compile(r"^[\"'«»(\[“”„‚‘`|_*/]+")
 TRAIL_CHARS = "\"'»)].,;:!?…“”’`|_*/"
 TRAIL = re.compile("[" + re.escape(TRAIL_CHARS) + "]+$")
 WORD_CORE = re.compile(r"^[а-яёА-ЯЁ]+(?:-[а-яёА-ЯЁ]+)*-?$")
@@ -331,7 +332,8 @@ LOWER_START = re.compile(r"^[^\w]*[а-яё]")
 # sentence's stop: степь. /монгольская пословица/.
 BRACKETS_OPENING = "(/["
 PLAIN_WORD = re.compile(r"[а-яёА-ЯЁ]+")
-LEAD_CHARS = "\"'«([“„‚‘`|_*/"
+CYRILLIC_SMALL = "абвгдежзийклмнопрстуфхцчшщъыьэюя"
+LEAD_CHARS = "\"'«»([“”„‚‘`|_*/"
 # A line-end hyphen, perhaps with a speck read after it (коммунис-.).
 HYPHEN_END = re.compile(r"[а-яёА-ЯЁ]-[.,:;'`]?$")
 # A date with "с.г." (this year) whose closing stop OCR lost, doubled or blurred: 23.6.с.г / 12.3.с.г.. / 28.6.с.г-.
@@ -888,9 +890,11 @@ class Corrector:
                 edit is not None
                 and edit[1].startswith("short-word")
                 and following is None
-                and self._pronoun_guess(edit[0])
+                and (self._pronoun_guess(edit[0]) or not self._listed_confusion(token, edit[0]))
             ):
-                edit = None  # носим выс: a line's last scrap may be a word cut short; a pronoun is a weak guess
+                # носим выс, отставки вые: a line's last scrap may be a word cut short; a pronoun, or
+                # a word no listed confusion reaches, is a weak guess
+                edit = None
             if edit is not None and edit[1].startswith("short-word") and _unit_after_count(previous_text, following):
                 edit = None  # 3 иад ВВС: a unit's abbreviation after its count, no misread над
             if edit is not None and edit[1].startswith("short-word") and _before_given_name(token, following):
@@ -1963,6 +1967,15 @@ class Corrector:
         word = _core(replacement)[1].lower()
         return len(word) == SHORT_COMMON_LENGTH and self._pronoun(word)
 
+    def _listed_confusion(self, token: str, replacement: str) -> bool:
+        """Whether the word guessed differs from the word read by one substitution the confusion
+        table lists (дпя: для), not by any letter (вые: все)."""
+        read, meant = _core(token)[1].lower(), _core(replacement)[1].lower()
+        if len(read) != len(meant):
+            return True  # a join or a cut is no single substitution; other guards judge it
+        diff = [(a, b) for a, b in zip(read, meant, strict=True) if a != b]
+        return len(diff) == 1 and diff[0][1] in self._meant_for.get(diff[0][0], ())
+
     def _short_word_alone(self, token: str) -> bool:
         """Whether ``token`` is a short non-word in small letters that the short-word rule reads
         as a word of its own (бып: был)."""
@@ -2501,7 +2514,11 @@ class Corrector:
         """The listed phrases with the word at ``i``, those read right there first: ``Ли Сын Мана``
         is that phrase read right, not ``Ли Сын Ман`` with its last word misread."""
         exact = [o for o in options if i - o[2] >= 0 and list(o[0]) == lowered[i - o[2] : i - o[2] + len(o[0])]]
-        return exact + [o for o in options if o not in exact]
+        if len(options) - len(exact) < 2:
+            return exact + [o for o in options if o not in exact]
+        # Of a phrase's case forms, the nearest to what was read first: манистра иностранных дел is
+        # министра, not министр. Of two as near (министрг), the lexicon's order decides.
+        return exact + sorted((o for o in options if o not in exact), key=lambda o: _phrase_distance(o, lowered, i))
 
     def _phrase_read_right(
         self,
@@ -4064,6 +4081,17 @@ class Corrector:
                 self._common_word(meant) and (self._function(meant) or lower and len(meant) == SHORT_COMMON_LENGTH)
             ),
         )
+        if not found and len(word) == 3:
+            # дла, дря, чть: a letter the table lacks for it, read for the second or third letter of a
+            # common function word. Not the first: гли may be the scrap of Жгли as well as или.
+            found = {
+                meant_word
+                for i in (1, 2)
+                for ch in CYRILLIC_SMALL
+                if ch != word[i]
+                and self._common_word(meant_word := word[:i] + ch + word[i + 1 :])
+                and self._function(meant_word)
+            }
         if not found:
             return None
         functions = {m for m in found if self._function(m)}
@@ -4615,6 +4643,12 @@ def _phrase_table(lexicon: Lexicon) -> dict[str, tuple[tuple[tuple[str, ...], tu
         for k in anchors or range(len(words)):
             table.setdefault(words[k], []).append((words, written, k))
     return {k: tuple(v) for k, v in table.items()}
+
+
+def _phrase_distance(option: tuple[tuple[str, ...], tuple[str, ...], int], lowered: list[str], i: int) -> int:
+    """Edits from the words read around ``i`` to a listed phrase's words."""
+    read = lowered[max(0, i - option[2]) : i - option[2] + len(option[0])]
+    return sum(Levenshtein.distance(w, r) for w, r in zip(option[0], read, strict=False))
 
 
 def _small_letters(line_tokens: list[tuple[int, int, str]]) -> bool:
