@@ -256,6 +256,8 @@ LONE_CAPITAL_SMALL = frozenset("ВСКОУИ")
 POLITE_FORMS = frozenset(
     {"Вы", "Вас", "Вам", "Вами", "Ваш", "Ваша", "Ваше", "Вашу", "Вашего", "Вашей", "Ваши", "Ваших"}
 )
+# The request formula, whose polite pronoun read small gets its capital back.
+REQUEST_FORMULA = ("прошу", "вас")
 # Its possessive's forms, after which a capitalised common noun is the one it goes with.
 POLITE_POSSESSIVES = frozenset(form for form in POLITE_FORMS if form.startswith("Ваш"))
 # All its forms in small letters.
@@ -2539,7 +2541,10 @@ class Corrector:
             k
             for k in _phrase_recased(written, span)
             if self.lexicon.domain_kind.get(phrase[k]) == "person"  # not пресс of Юнайтед пресс
-            or written[k] in POLITE_FORMS  # Прошу Вас: the formula writes its addressee so
+            # Прошу Вас: the formula writes its addressee so. Not Прошу ваших указаний, which
+            # telegrams write either way.
+            or phrase == REQUEST_FORMULA
+            and written[k] in POLITE_FORMS
         ]
         stops = [k for k in range(len(phrase) - 1) if cores[start + k][2] in INNER_STOPS]
         edits: list[Correction] = []
@@ -2561,10 +2566,13 @@ class Corrector:
         drop_stop: bool = False,
     ) -> Correction:
         """Token ``t`` of a listed phrase written as ``word``, its punctuation kept, except a stop
-        inside the phrase with ``drop_stop`` (``ГЛАВНОЕ. УПРАВЛЕНИЕ``: no phrase has one)."""
+        inside the phrase with ``drop_stop`` (``ГЛАВНОЕ. УПРАВЛЕНИЕ``: no phrase has one), and
+        a doubled stop after it, one of them a speck, as the token pass has it (``указани..``)."""
         lead, core, trail = cores[t]
         if drop_stop:
             trail = ""
+        elif trail == "..":
+            trail = "."
         s0, e0, _token = line_tokens[t]
         candidates = [{"word": word.lower(), "phrase": " ".join(written)}, {"word": core.lower(), "keep": True}]
         return _edit(li, s0, e0, lead + word + trail, "phrase", 0.0, candidates)
@@ -2574,11 +2582,15 @@ class Corrector:
         """Positions of ``read`` that are misreadings of ``phrase``'s words; [] if it does not match."""
         misread: list[int] = []
         anchored = 0
+        # A word between two others of the phrase read exactly may be further off (Прошу Разих
+        # указаний): two edits from four letters on, as from six letters alone.
+        exact = sum(want == got for want, got in zip(phrase, read, strict=True))
+        long_enough = 4 if exact >= 2 else 6
         for k, (want, got) in enumerate(zip(phrase, read, strict=True)):
             if want == got:
                 anchored += len(want)
                 continue
-            limit = 2 if len(want) >= 6 else 1
+            limit = 2 if len(want) >= long_enough else 1
             if Levenshtein.distance(want, got, score_cutoff=limit) > limit or not got:
                 return []
             misread.append(k)
