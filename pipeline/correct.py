@@ -366,6 +366,9 @@ WORD_PART = object()
 NEVER_ALONE = frozenset("йьъы")
 # Lexicon kinds that are proper names, written with their capitals.
 NAME_KINDS = frozenset({"person", "place", "organisation"})
+# Kinds whose names the lexicon cannot list all of: one a letter from a listed one may be another.
+# An agency of the era (Политбюро, Совинформбюро) a letter off is a misreading.
+PERSON_OR_PLACE = frozenset({"person", "place"})
 VERB_POS = frozenset({"VERB", "INFN", "GRND"})  # none of them follows a preposition
 # The second pass takes no stop or colon away: a neighbour the first pass mended into small letters
 # would make a real stop look like a speck (горючего. а с, its А read small).
@@ -3833,7 +3836,7 @@ class Corrector:
         if (
             (
                 best[2] == "lexicon"
-                and lex.domain_kind.get(best[0]) in NAME_KINDS
+                and lex.domain_kind.get(best[0]) in PERSON_OR_PLACE
                 or inside_sentence
                 and (self._names(best[0]) or len(best[0]) != len(word))
                 or self._two_edits(word, best[0])
