@@ -184,6 +184,7 @@ NUMBER_CONFUSIONS = {
     "o": "0",
     "З": "3",
     "б": "6",
+    "@": "0",  # 4@, 34@: the zero of a worn typeface
 }
 LATIN_TO_CYRILLIC = str.maketrans("aeopcxyAEOPCXBKMHTy", "аеорсхуАЕОРСХВКМНТу")
 CYRILLIC = re.compile(r"[а-яёА-ЯЁ]")
@@ -196,7 +197,7 @@ LEAD = re.compile(r"^[\"'«»(\[“”„‚‘`|_*/]+")
 TRAIL_CHARS = "\"'»)].,;:!?…“”’`|_*/"
 TRAIL = re.compile("[" + re.escape(TRAIL_CHARS) + "]+$")
 WORD_CORE = re.compile(r"^[а-яёА-ЯЁ]+(?:-[а-яёА-ЯЁ]+)*-?$")
-NUMBER_CORE = re.compile(r"^[0-9IlО Oоo|Зб.,:/-]+$")
+NUMBER_CORE = re.compile(r"^[0-9IlО Oоo|Зб@.,:/-]+$")
 NUMBER_SUFFIX = re.compile(r"^(.*?\d.*?)(-[а-яё]{1,3})?$")
 SENTENCE_END = re.compile(r"[.!?:\"»]$")
 # Its marks, for the page loop's test on tokens (which hold no line break, so ``$`` is the last character).
@@ -474,6 +475,9 @@ PREPOSITION_VOWELS = frozenset("аоуэиы")
 THOUSANDS = frozenset({"тыс.", "млн.", "млрд."})
 # The abbreviations of what a count in millions counts: tonnes, roubles, dollars.
 COUNTED_BY_MILLIONS = frozenset({"т", "руб", "долл"})
+# The count's words themselves, without their stop, and the marks OCR reads for that stop.
+COUNT_WORDS = ("тыс", "млн", "млрд")
+COUNT_WORD_MARKS = frozenset({"", ".", ",", ";", ":"})
 # An amount with a decimal comma or point (11,2 тыс. т), which a count's word may follow too.
 DECIMAL_NUMBER = re.compile(r"^\d+[.,]\d+$")
 # A number of one or two digits, perhaps with a brace or bracket read for its parenthesis: a list's
@@ -1774,8 +1778,9 @@ class Corrector:
         month = self._misread_month(token, previous_text) if after_number else None
         if month is not None:
             return month, "date"
-        if token == "мин." and ti > 0 and following and self._millions_misread(previous_text, following):
-            return "млн.", "abbreviation"  # 30 мин. рублей: л read и in the count's word
+        count_word = self._count_word_misread(token, previous_text, following) if ti > 0 and following else None
+        if count_word is not None:
+            return count_word, "abbreviation"  # 30 мин. рублей, 14 ты, тонн: the count's word misread
         if (
             token[:1].isupper()
             and token.lower() in THOUSANDS
@@ -3119,10 +3124,26 @@ class Corrector:
         (``быйо.``, ``икня.``; ``тов.``, ``расш.``), in small letters or with a capital only."""
         return core[-1:] in VOWELS and core[1:].islower() and "." not in lead
 
+    def _count_word_misread(self, token: str, number: str, following: str) -> str | None:
+        """``30 мин. рублей`` -> ``млн.``, ``14 ты, тонн`` -> ``тыс.``: between a count and what
+        thousands or millions count (``_millions_misread``), a short token no unit that is two
+        edits or fewer from one of ``тыс.``, ``млн.``, ``млрд.`` and nearer to it than to the
+        others is that word misread, its stop restored."""
+        lead, core, trail = _core(token)
+        low = core.lower()
+        if lead or not (2 <= len(low) <= 4 and low.isalpha()) or low in self._units or trail not in COUNT_WORD_MARKS:
+            return None
+        if low in COUNT_WORDS and (trail == "." or not trail and low != "тыс"):
+            return None  # read right: 5 млн. т, and 5 млн т as prose writes it now (but тыс. has its stop)
+        near = sorted((Levenshtein.distance(low, word), word) for word in COUNT_WORDS)
+        if near[0][0] > 2 or near[0][0] == near[1][0] or not self._millions_misread(number, following):
+            return None
+        return near[0][1] + "."
+
     def _millions_misread(self, number: str, following: str) -> bool:
-        """Whether ``мин.`` between ``number`` and ``following`` is ``млн.`` misread: after a count
-        (12, 38,5), before what millions count and minutes never do, a currency or a mass (рублей,
-        шиллингов, т, руб.) or any noun only in the genitive plural."""
+        """Whether a count's word between ``number`` and ``following`` counts in thousands or
+        millions: after a count (12, 38,5), before what they count and minutes never do, a
+        currency or a mass (рублей, шиллингов, т, руб.) or any noun only in the genitive plural."""
         if not (PLAIN_NUMBER.match(number) or DECIMAL_NUMBER.match(number)):
             return False
         word = _core(following)[1].lower()
@@ -4385,9 +4406,17 @@ class Corrector:
             return None
         letters = [c for c in number if c in NUMBER_CONFUSIONS]
         digits = [c for c in number if c.isdigit()]
-        if not letters or len(digits) < len(letters) or len(digits) < 2:
+        if not letters or not digits:
             return None
-        if number[0] in NUMBER_CONFUSIONS and number[-1] in NUMBER_CONFUSIONS and len(number) < 3:
+        # An @ is no letter of any word, so beside one digit it is a zero (4@); a letter may be a
+        # word's, and needs digits around it (326I, not З or Об).
+        if set(letters) != {"@"} and (
+            len(digits) < len(letters)
+            or len(digits) < 2
+            or number[0] in NUMBER_CONFUSIONS
+            and number[-1] in NUMBER_CONFUSIONS
+            and len(number) < 3
+        ):
             return None
         fixed = "".join(NUMBER_CONFUSIONS.get(c, c) for c in number)
         return fixed + suffix, "number", 0.0, []
