@@ -919,6 +919,15 @@ COMMON_ABBREVIATIONS = [
     "вв.",
     "пр.",
     "ок.",
+    # the months as dates shorten them (8 апр. с.г.), never split into a letter and пр.
+    "янв.",
+    "февр.",
+    "апр.",
+    "авг.",
+    "сент.",
+    "окт.",
+    "нояб.",
+    "дек.",
     # shortened with a hyphen, declined after it: в р-не Сегеда (районе), о-в (остров), з-д (завод)
     "р-н",
     "р-на",

@@ -467,9 +467,14 @@ LOST_ADJECTIVE_LETTERS = "йеяюмх"
 # one-letter preposition (з for в, х for к or с): one alone before a word in a case is that
 # preposition misread (х затягиванию -> к). Others alone (ы, ь) are specks as often.
 LONE_NON_WORDS = frozenset("зх")
+# How much cheaper in the channel one preposition's misreading must be to take it over another
+# that fits as well (х before боевой: к costs 4.2, с 6.5).
+PREPOSITION_LEAD = 1.5
 # The prepositions о and об as OCR reads them in digits (О as 0, б as 6), and the letters об
 # takes before (об авиации, об итогах).
 DIGIT_PREPOSITIONS = {"0": "о", "06": "об", "0б": "об"}
+# The preposition в as some typefaces' worn в reads: 8.
+EIGHT_FOR_V = "8"
 PREPOSITION_VOWELS = frozenset("аоуэиы")
 # Words after which a noun is in the genitive plural (тыс. тонн, млн. рублей).
 THOUSANDS = frozenset({"тыс.", "млн.", "млрд."})
@@ -881,6 +886,8 @@ class Corrector:
                 edit = None if small is None else (small[0].capitalize(), small[1], small[2], small[3])
             elif edit is None and token in DIGIT_PREPOSITIONS and following is not None:
                 edit = self._preposition_read_as_digits(token, following, initial)
+            elif edit is None and token == EIGHT_FOR_V and following is not None and not initial:
+                edit = self._v_read_as_eight(previous_text, following)
             elif edit is None and following is not None and len(token) == 2 and token.islower():
                 edit = self._preposition_for_case(token, following)
                 if edit is None and ti:
@@ -1998,25 +2005,36 @@ class Corrector:
         """``вопрос с поставке`` -> ``о поставке``: a one-letter preposition before a noun or
         adjective in none of the cases it governs, where the one preposition a listed confusion
         makes of it governs one of them (memoised by the pair). A letter that is no word alone
-        governs no case (``приведет х затягиванию`` -> ``к``; ``х боевой``: к and с both fit, so
-        it stays; ``3 х 4``: no word follows)."""
+        governs no case (``приведет х затягиванию`` -> ``к``; ``3 х 4``: no word follows); as it
+        cannot be right, a word that may also be in no case (``х себе``) does not keep it, and of
+        two prepositions that fit (``х боевой``: к and с) the one OCR misreads it for far oftener
+        is taken."""
         key = (token, following)
         if key in self._governing_cache:
             return self._governing_cache[key]
         result: tuple[str, str, float, list[dict[str, Any]]] | None = None
         word = _core(following)[1].lower()
+        lone = token in LONE_NON_WORDS
         if PLAIN_WORD.fullmatch(word) and self._dictionary_word(word):
             cases = self._cases(word)
-            if None not in cases and not cases & PREPOSITION_CASES.get(token, frozenset()):
+            if (lone or None not in cases) and not cases & PREPOSITION_CASES.get(token, frozenset()):
                 fits = self._one_confusion_away(
                     token, lambda m: m in PREPOSITION_CASES and bool(cases & PREPOSITION_CASES[m])
                 )
-                if len(fits) == 1:
-                    meant = fits.pop()
+                meant = fits.pop() if len(fits) == 1 else self._likeliest_misreading(token, fits) if lone else None
+                if meant is not None:
                     options: list[dict[str, Any]] = [{"word": meant}, {"word": token, "keep": True}]
                     result = (meant, "grammar", 0.0, options)
         self._governing_cache[key] = result
         return result
+
+    def _likeliest_misreading(self, token: str, meant: set[str]) -> str | None:
+        """Of the words ``token`` may be misread for, the one the channel makes likelier than the
+        next by ``PREPOSITION_LEAD`` (х: к far oftener than с), or None."""
+        costs = sorted((self.channel.cost(token, m), m) for m in meant)
+        if len(costs) < 2 or costs[1][0] - costs[0][0] < PREPOSITION_LEAD:
+            return None
+        return costs[0][1]
 
     def _numbered_noun(self, token: str) -> bool:
         """Whether ``token`` is a form of a noun Roman numerals number (квартал, съезд, век)."""
@@ -2082,6 +2100,25 @@ class Corrector:
             return None
         replacement = meant.capitalize() if initial else meant
         return replacement, "letters-for-digits", 0.0, [{"word": replacement}, {"word": token, "keep": True}]
+
+    def _v_read_as_eight(self, previous: str, following: str) -> tuple[str, str, float, list[dict[str, Any]]] | None:
+        """``находиться 8 Китае`` -> ``в Китае``: the preposition в read as 8 inside a sentence,
+        before a word in the prepositional case that no count of eight takes (восемь takes the
+        genitive plural: ``8 рабочих`` stays), after a word that is no preposition or number
+        (``на 8 заседании`` is the eighth), in small letters or with a capital only."""
+        lead, word, _trail = _core(following)
+        if lead or not word.isalpha() or len(word) < 4 or not word[1:].islower():
+            return None  # 8 апр: an abbreviation, here a month's
+        low = word.lower()
+        before = _core(previous)[1].lower()
+        pos = self.lexicon.listed_pos(before)
+        if not before.isalpha() or before in PREPOSITION_CASES or pos is not None and pos[0] == "PREP":
+            return None
+        if not self._dictionary_word(low) or "loct" not in self._cases(low):
+            return None
+        if any(t.case == "gent" and t.number == "plur" for t in self._tags(low)):
+            return None
+        return "в", "letters-for-digits", 0.0, [{"word": "в"}, {"word": EIGHT_FOR_V, "keep": True}]
 
     def _question_particle(self, token: str, previous: str) -> tuple[str, str, float, list[dict[str, Any]]] | None:
         """``сможет пи он`` -> ``ли``: a two-letter word one listed confusion from the particle
