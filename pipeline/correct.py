@@ -91,6 +91,10 @@ class CorrectSettings:
     short_function_gain: float = 5.0
     # ... and by this much over any other function word within one confusion (ло: по, not до).
     short_function_lead: float = 2.0
+    # The same lead for a two-letter non-word before a word in a case: the case has already
+    # ruled out the prepositions that govern none (ча складах: на alone), so less is asked of
+    # the frequencies (иа участки: на before за).
+    preposition_case_lead: float = 1.25
     # A capitalised unknown word may be a name we do not know: keeping it is this much likelier
     # (log), except against a listed name.
     capital_keep_bonus: float = 2.0
@@ -284,6 +288,8 @@ SINGLE_LETTER_DOT = re.compile(r"^[а-яёА-ЯЁ]\.[,;:]?$")
 # Verbs and participles, which no surname after a person's noun is (солдата Сокращена); a short
 # adjective may be one (сержант Сомов: сомов reads as one).
 PREDICATE_POS = frozenset({"VERB", "INFN", "PRTS", "GRND"})
+# A predicative or a short adjective, which a question's ли may follow (можно ли, готово ли).
+PREDICATIVE_POS = frozenset({"PRED", "ADJS"})
 NEVER_CAPITAL_POS = frozenset({"VERB", "INFN", "ADVB", "PREP", "PRCL", "ADJS", "PRTS", "GRND", "PRED", "COMP"})
 # Nouns Russian writes in small letters inside a sentence: months and weekdays (конца сентября).
 # A holiday after its day's number keeps its capital (1 Мая): that capital follows a digit, and
@@ -2123,12 +2129,18 @@ class Corrector:
     def _question_particle(self, token: str, previous: str) -> tuple[str, str, float, list[dict[str, Any]]] | None:
         """``сможет пи он`` -> ``ли``: a two-letter word one listed confusion from the particle
         ``ли`` right after a verb, which the particle follows when it asks a question (число пи
-        follows no verb)."""
+        follows no verb), or after a predicative or a short adjective (готово пи, возможно пи,
+        нужно пи), or in вряд ли."""
         if token not in self._particle_misreadings:
             return None  # the cheap test first: most two-letter words are no such misreading
         if previous[-1:] in ",.;:" or not PLAIN_WORD.fullmatch(previous):
             return None
-        if self._likeliest_pos(previous.lower()) not in PREDICATE_POS:
+        low = previous.lower()
+        if (
+            self._likeliest_pos(low) not in PREDICATE_POS
+            and not any(tag.POS in PREDICATIVE_POS for tag in self._tags(low))
+            and low != "вряд"
+        ):
             return None
         return QUESTION_PARTICLE, "short-word", 0.0, [{"word": QUESTION_PARTICLE}, {"word": token, "keep": True}]
 
@@ -2156,7 +2168,7 @@ class Corrector:
 
     def _likeliest_preposition(self, token: str, cases: frozenset[str | None]) -> str | None:
         """The two-letter preposition one substitution from ``token`` that governs one of
-        ``cases``, common, and ``short_function_lead`` likelier than any other that does."""
+        ``cases``, common, and ``preposition_case_lead`` likelier than any other that does."""
         lex, s = self.lexicon, self.settings
         family = {CASE_FAMILY.get(c, c) for c in cases if c is not None}
         fits = sorted(
@@ -2166,7 +2178,7 @@ class Corrector:
         )
         if not fits or fits[-1][0] < s.short_function_log_prob:
             return None
-        if len(fits) > 1 and fits[-1][0] - fits[-2][0] < s.short_function_lead:
+        if len(fits) > 1 and fits[-1][0] - fits[-2][0] < s.preposition_case_lead:
             return None
         return fits[-1][1]
 
