@@ -255,6 +255,8 @@ LIST_LABEL = re.compile(r"^(?:[а-яё]|\d{1,2})\)$")
 STRAY_TRAIL = re.compile(r"(?<=[а-яёА-ЯЁ])(\.\.|[.:])$")
 # A lower-case word without punctuation (a comma may be a misread stop): the next word is inside its sentence.
 MID_SENTENCE_BEFORE = re.compile(r"^[а-яё]+(?:-[а-яё]+)*$")
+# A capitalised word or an initialism without punctuation (КНА, Цеденбал).
+CAPITALISED_BEFORE = re.compile(r"^[А-ЯЁ][а-яёА-ЯЁ]*(?:-[а-яёА-ЯЁ]+)*$")
 # One-letter words read capitalised that a sentence's inside writes small: the prepositions and и.
 LONE_CAPITAL_SMALL = frozenset("ВСКОУИ")
 # The polite pronoun of letters, capitalised inside sentences (Прошу Вас срочно сообщить).
@@ -1660,13 +1662,18 @@ class Corrector:
             (token in LONE_CAPITAL_SMALL or token == "Не" and LOWER_START.match(neighbours[1] or ""))
             and ti
             and neighbours[1]
-            and MID_SENTENCE_BEFORE.match(previous_out)
-            and self._inside_after_lone_letter(neighbours[1])
+            and (
+                MID_SENTENCE_BEFORE.match(previous_out)
+                and self._inside_after_lone_letter(neighbours[1])
+                or CAPITALISED_BEFORE.match(previous_out)
+                and neighbours[1][:1].islower()
+            )
         ):
             # станций В полном, направить В КНДР, кредитам И за: a one-letter preposition or и
             # between a small word with no stop and a word that is no surname is inside the
             # sentence (дел В Каземи: an initial whose stop OCR lost); so is не before a small word
-            # (силами Не в; маршалом Не Жун-чжэнем, a Chinese surname, stays).
+            # (силами Не в; маршалом Не Жун-чжэнем, a Chinese surname, stays). So is one between a
+            # capitalised word with no stop and a small word (войск КНА И добровольцев).
             return token.lower(), "case", 0.0, []
         beyond = line_tokens[ti + 2][2] if neighbours[1] is not None and ti + 2 < len(line_tokens) else None
         edit = self._sentence_case(token, previous_out, neighbours, opens_text, beyond)
