@@ -1675,6 +1675,10 @@ class Corrector:
             # (силами Не в; маршалом Не Жун-чжэнем, a Chinese surname, stays). So is one between a
             # capitalised word with no stop and a small word (войск КНА И добровольцев).
             return token.lower(), "case", 0.0, []
+        if token == "Тов." and ti and MID_SENTENCE_BEFORE.match(previous_out) and previous_out not in self._units:
+            # армии Тов. Нам Ир, с Тов. Вэй Го-цином: the title inside a sentence is small (after a
+            # unit, км Тов., the unit's stop may be the sentence's, lost)
+            return "тов.", "case", 0.0, []
         beyond = line_tokens[ti + 2][2] if neighbours[1] is not None and ti + 2 < len(line_tokens) else None
         edit = self._sentence_case(token, previous_out, neighbours, opens_text, beyond)
         if edit is None and "-" in token and token[:1].islower():
