@@ -491,6 +491,7 @@ COUNTED_BY_MILLIONS = frozenset({"т", "руб", "долл"})
 # The count's words themselves, without their stop, and the marks OCR reads for that stop.
 COUNT_WORDS = ("тыс", "млн", "млрд")
 COUNT_WORD_MARKS = frozenset({"", ".", ",", ";", ":"})
+COUNT_WORD_LONGEST = 5  # four letters and a mark
 # An amount with a decimal comma or point (11,2 тыс. т), which a count's word may follow too.
 DECIMAL_NUMBER = re.compile(r"^\d+[.,]\d+$")
 # A number of one or two digits, perhaps with a brace or bracket read for its parenthesis: a list's
@@ -1802,7 +1803,11 @@ class Corrector:
         month = self._misread_month(token, previous_text) if after_number else None
         if month is not None:
             return month, "date"
-        count_word = self._count_word_misread(token, previous_text, following) if ti > 0 and following else None
+        count_word = (
+            self._count_word_misread(token, previous_text, following)
+            if ti > 0 and following and len(token) <= COUNT_WORD_LONGEST and previous_text[-1:].isdigit()
+            else None
+        )
         if count_word is not None:
             return count_word, "abbreviation"  # 30 мин. рублей, 14 ты, тонн: the count's word misread
         if (
