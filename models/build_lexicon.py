@@ -713,6 +713,20 @@ ORGANISATIONS = [
     "КНА",
     "Юнайтед-пресс",
     "ГДР",
+    # Added in round 21: the interior and security ministries (Soviet, Bulgarian), the Soviet
+    # property administration and the Danube shipping company in Austria, Comecon, VOKS.
+    "МВД",
+    "КГБ",
+    "МВР",
+    "УСИА",
+    "ДДСГ",
+    "СЭВ",
+    "ВОКС",
+    # and the older names of the security and foreign-affairs bodies, which papers still cite
+    "ГПУ",
+    "ОГПУ",
+    "НКВД",
+    "НКИД",
     "ФРГ",
     "СЕПГ",
     "ССНМ",

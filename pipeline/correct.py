@@ -488,6 +488,10 @@ PREPOSITION_VOWELS = frozenset("аоуэиы")
 THOUSANDS = frozenset({"тыс.", "млн.", "млрд."})
 # The abbreviations of what a count in millions counts: tonnes, roubles, dollars.
 COUNTED_BY_MILLIONS = frozenset({"т", "руб", "долл"})
+# Words in capitals of these lengths may be a misread organisation's initialism (МИЦ: МИД), unless
+# a word at least this likely (log P).
+INITIALISM_LENGTHS = (3, 5)
+INITIALISM_WORD_LOG_PROB = -11.0
 # The count's words themselves, without their stop, and the marks OCR reads for that stop.
 COUNT_WORDS = ("тыс", "млн", "млрд")
 COUNT_WORD_MARKS = frozenset({"", ".", ",", ";", ":"})
@@ -682,6 +686,11 @@ class Corrector:
         self._units = frozenset(
             w for w, kind in lexicon.domain_kind.items() if kind == "abbreviation" and "." not in w and w.isalpha()
         )
+        # Organisations' initialisms (мид, кндр), by length: what a word in capitals may be misread from.
+        self._initialisms: dict[int, tuple[str, ...]] = {}
+        for form, kind in lexicon.domain_kind.items():
+            if kind == "organisation" and form.isalpha() and lexicon.domain[form].isupper():
+                self._initialisms[len(form)] = (*self._initialisms.get(len(form), ()), form)
         # Abbreviations in small letters with a stop inside (т.е., т.к., с.г.): small after a comma.
         self._inner_dot_abbreviations = frozenset(
             k for k, kind in lexicon.domain_kind.items() if "." in k[:-1] and " " not in k and k.islower()
@@ -3361,6 +3370,17 @@ class Corrector:
             return None  # Чэнь Шао-мин.: a Chinese given name's syllables, not a run-in мин.
         return f"{first} {second}"
 
+    def _misread_initialism(self, word: str) -> str | None:
+        """``МИЦ`` -> ``МИД``, ``КИДР`` -> ``КНДР``: a word in capitals of three to five letters that
+        no common word is, one letter from exactly one listed organisation's initialism of its
+        length, is that initialism misread (written as listed)."""
+        if not word.isalpha() or self.lexicon.log_prob(word) > INITIALISM_WORD_LOG_PROB:
+            return None  # ТОМ, МИР: words, which a header in capitals writes so
+        if any("Abbr" in tag for tag in self._tags(word)):
+            return None  # АССР, УССР, ПТУ, ТЧК: initialisms OpenCorpora has, of bodies the lexicon lacks
+        found = [o for o in self._initialisms.get(len(word), ()) if _one_substitution(word, o)]
+        return self.lexicon.domain[found[0]] if len(found) == 1 else None
+
     def _fix_abbreviation(self, core: str) -> tuple[str, str, float, list[dict[str, Any]]] | None:
         """``тп.`` -> ``Отп.``, ``Эз.`` -> ``Экз.``: a rare dotted token one edit from one listed abbreviation.
 
@@ -3799,6 +3819,10 @@ class Corrector:
                 return None
         hyphen_end = core.endswith("-")
         word = core.lower().rstrip("-")
+        if core.isupper() and INITIALISM_LENGTHS[0] <= len(core) <= INITIALISM_LENGTHS[1] and word not in lex.domain:
+            initialism = self._misread_initialism(word)
+            if initialism is not None:
+                return initialism, "lexicon", 0.0, [{"word": initialism.lower()}, {"word": word, "keep": True}]
         if s.fix_case and not hyphen_end and core != core.upper():
             named = self._name_case(core, word)
             if named is not None:
