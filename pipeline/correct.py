@@ -505,6 +505,8 @@ LIST_POINT = re.compile(r"^(\d{1,2})[}\]]?$")
 # semicolon or at a line's start.
 LETTER_POINT = re.compile(r"^[а-ж][}\]]$")
 # Conjunctions a comma may stand before, after an abbreviation as after any word.
+# Titles before a name (т. Берут, тов. Ракоши).
+TITLES_BEFORE_NAMES = frozenset({"тов.", "т.", "тт."})
 CLAUSE_CONJUNCTIONS = frozenset({"и", "а", "но", "или", "что", "чтобы", "как", "если", "когда", "где", "который"})
 # The unit of the genre's supply counts, in the genitive plural a count takes (_misread_tonnes).
 TONNES = "тонн"
@@ -2218,11 +2220,26 @@ class Corrector:
     def _abbreviation_comma(self, token: str, previous: str, following: str) -> bool:
         """Whether ``token`` is ``тыс.`` after a count, or a dotted abbreviation (``т.е.``), with its
         stop read as a comma before a word in small letters that no comma would part from it (a
-        counted noun, the rest of the clause); before a conjunction the comma may be the writer's."""
+        counted noun, the rest of the clause) or, after a count, before a number (2 тыс, 950);
+        before a conjunction the comma may be the writer's. And whether it is a title (``тов,``, ``т,``) before a capitalised name, which
+        its stop, never a comma, parts from it."""
         abbreviation = token[:-1].lower() + "."
+        if abbreviation in TITLES_BEFORE_NAMES:
+            name = _core(following)[1]
+            if not token[:1].islower() or not _name_shaped(name):
+                return False
+            # т, is also tonnes and a comma (млн. т, В Швецию): only after a word, before a surname
+            return (
+                abbreviation != "т."
+                or _core(previous)[1].isalpha()
+                and previous.lower() not in THOUSANDS
+                and len(name) > 2
+            )
         if abbreviation in THOUSANDS:
             if not DIGIT.search(previous):
                 return False
+            if following[:1].isdigit():
+                return True
         elif abbreviation not in self._inner_dot_abbreviations:
             return False
         word = _core(following)[1]
