@@ -2221,8 +2221,8 @@ class Corrector:
         """Whether ``token`` is ``тыс.`` after a count, or a dotted abbreviation (``т.е.``), with its
         stop read as a comma before a word in small letters that no comma would part from it (a
         counted noun, the rest of the clause) or, after a count, before a number (2 тыс, 950);
-        before a conjunction the comma may be the writer's. And whether it is a title (``тов,``, ``т,``) before a capitalised name, which
-        its stop, never a comma, parts from it."""
+        before a conjunction the comma may be the writer's. And whether it is a title (``тов,``,
+        ``т,``) before a capitalised name, which its stop, never a comma, parts from it."""
         abbreviation = token[:-1].lower() + "."
         if abbreviation in TITLES_BEFORE_NAMES:
             name = _core(following)[1]
