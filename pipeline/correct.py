@@ -4237,7 +4237,7 @@ class Corrector:
         if not found:
             return None
         functions = {m for m in found if self._function(m)}
-        found = functions or found  # дия: для within reach, so not дня
+        found = functions or found  # a function word within reach goes before another short word
         # A token no dictionary has is kept at the unknown-word prior, whatever web text counts
         # it at (ие, нс, ло, Кы: wordfreq has them from typos and transliteration); in capitals it
         # may be an initialism (ЖА).
