@@ -496,6 +496,9 @@ INITIALISM_WORD_LOG_PROB = -11.0
 COUNT_WORDS = ("тыс", "млн", "млрд")
 COUNT_WORD_MARKS = frozenset({"", ".", ",", ";", ":"})
 COUNT_WORD_LONGEST = 5  # four letters and a mark
+# What a short word two listed confusions from a listed one must beat keeping it by, beyond the
+# margin: two misread letters in a word of four or five are far rarer than one.
+SECOND_CONFUSION_MARGIN = 3.0
 # An amount with a decimal comma or point (11,2 тыс. т), which a count's word may follow too.
 DECIMAL_NUMBER = re.compile(r"^\d+[.,]\d+$")
 # A number of one or two digits, perhaps with a brace or bracket read for its parenthesis: a list's
@@ -3917,6 +3920,24 @@ class Corrector:
             if best is not None:
                 scored, keep = noisy_scored, noisy_keep
                 self._last_long_guess = True
+        if (
+            best is None
+            and len(word) == s.min_length_distance2 - 1
+            and PLAIN_WORD.fullmatch(word)
+            and not any(" " not in t[0] for t in scored)
+        ):
+            # охопо -> около: a word of five letters two listed confusions from a listed word, and
+            # none one edit from it, which the search at one edit cannot reach; a noisy page's
+            # guess only, as for a long word. (A word of four is two confusions from too many.)
+            paired = [
+                t
+                for t in self._scored(word, self._two_confusions_away(word), keep + s.margin - s.ambiguity)
+                if t[2] != "lexicon"
+            ]
+            best = self._confident_best(paired, keep + SECOND_CONFUSION_MARGIN, extra, name_bonus)
+            if best is not None:
+                scored = paired
+                self._last_long_guess = True
         if best is None and s.min_length_distant and len(word) >= s.min_length_distant:
             distant = self._distant_best(word, keep, extra, name_bonus)
             if distant is not None:
@@ -4011,6 +4032,26 @@ class Corrector:
         scored.sort(key=lambda t: -t[1])
         best = self._confident_best(scored, noisy_keep, extra, name_bonus)
         return None if best is None else (best, scored, noisy_keep)
+
+    def _two_confusions_away(self, word: str) -> list[tuple[float, str, int]]:
+        """The listed words two substitutions of the confusion table from ``word`` (log P, word,
+        distance 2), likeliest first; memoised with the other candidate lists."""
+        key = (word, -2, False)
+        hit = self._candidate_cache.get(key)
+        if hit is None:
+            lex, meant_for = self.lexicon, self._meant_for
+            found = {
+                meant
+                for i in range(len(word) - 1)
+                for a in meant_for.get(word[i], ())
+                for j in range(i + 1, len(word))
+                for b in meant_for.get(word[j], ())
+                if (meant := word[:i] + a + word[i + 1 : j] + b + word[j + 1 :]) in lex.counts
+            }
+            hit = sorted(((lex.log_prob(w), w, 2) for w in found), reverse=True)
+            if len(self._candidate_cache) < 100_000:
+                self._candidate_cache[key] = hit
+        return hit
 
     def _noisy_keep(self, word: str, keep: float) -> float:
         """``keep`` lowered for a long word as a noisy page lowers it (``noisy_long_word_keep_drop``

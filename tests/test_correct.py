@@ -196,6 +196,17 @@ def test_small_word_two_edits_away_that_may_be_a_name_changes_on_a_noisy_page_on
     assert corrector.correct_page(clean) == (clean, [])
 
 
+def test_five_letter_word_two_confusions_away_changes_on_a_noisy_page_only(corrector: Corrector) -> None:
+    # охопо: х read for к and п for л; no listed word is one edit from it, and the search at
+    # one edit is all a word of five letters gets.
+    line = "Беседа продолжалась охопо пяти часов с перерывом на ужин."
+    corrected, changes = corrector.correct_page(NOISY_PAGE + "\n" + line)
+    assert "продолжалась около пяти часов" in corrected
+    assert {c.original: c.replacement for c in changes}["охопо"] == "около"
+    clean = "Беседа продолжалась охопо пяти часов с перерывом на ужин, после чего стороны разошлись."
+    assert corrector.correct_page(clean) == (clean, [])
+
+
 def test_a_page_is_corrected_alike_whatever_page_came_before(corrector: Corrector) -> None:
     # Tesseract's confidence moves the keep prior: перазозками changes at 87 and stays at 88.
     # The token cache must not hand the second page the first one's answer for the same ten.
