@@ -708,6 +708,7 @@ class Corrector:
         self._dictionary_cache: dict[str, bool] = {}
         self._cases_cache: dict[str, frozenset[str | None]] = {}
         self._governing_cache: dict[tuple[str, str], tuple[str, str, float, list[dict[str, Any]]] | None] = {}
+        self._short_function_cache: dict[tuple[str, bool, bool], str | None] = {}
         self._dative_cache: dict[str, str] = {}  # "" where a name has no one dative form
         self._noiseless_cache: dict[str, str] = {}
         self._common_word_cache: dict[str, bool | None] = {}
@@ -4247,6 +4248,17 @@ class Corrector:
         }
 
     def _short_function_word(self, word: str, small: bool = True, lower: bool = False) -> str | None:
+        """``_short_function_word_uncached`` memoised: the join rules ask it of a page's short
+        non-words as well as the token pass."""
+        key = (word, small, lower)
+        if key in self._short_function_cache:
+            return self._short_function_cache[key]
+        hit = self._short_function_word_uncached(word, small, lower)
+        if len(self._short_function_cache) < 100_000:
+            self._short_function_cache[key] = hit
+        return hit
+
+    def _short_function_word_uncached(self, word: str, small: bool, lower: bool) -> str | None:
         """``дпя`` -> ``для``, ``чуо`` -> ``что``: a rare token of up to three letters one listed
         confusion from a common preposition, conjunction or particle, far likelier.
 
