@@ -1811,20 +1811,18 @@ class Corrector:
         spaced = self._space_number(token, following) if fix_punct and DIGIT.search(token) else None
         if spaced is not None:
             return spaced, "spacing"
-        after_number = ti > 0 and bool(PLAIN_NUMBER.match(previous_text))
+        after_number_end = ti > 0 and previous_text[-1:].isdigit()  # the cheap test first
+        after_number = after_number_end and bool(PLAIN_NUMBER.match(previous_text))
         unit = self._misread_unit(token, previous_text) if after_number else None
         if unit is not None:
             return unit, "unit"
         month = self._misread_month(token, previous_text) if after_number else None
         if month is not None:
             return month, "date"
-        count_word = (
-            self._count_word_misread(token, previous_text, following)
-            if ti > 0 and following and len(token) <= COUNT_WORD_LONGEST and previous_text[-1:].isdigit()
-            else None
-        )
-        if count_word is not None:
-            return count_word, "abbreviation"  # 30 мин. рублей, 14 ты, тонн: the count's word misread
+        if after_number_end and following and len(token) <= COUNT_WORD_LONGEST:
+            count_word = self._count_word_misread(token, previous_text, following)
+            if count_word is not None:
+                return count_word, "abbreviation"  # 30 мин. рублей, 14 ты, тонн: the count's word misread
         if (
             token[:1].isupper()
             and token.lower() in THOUSANDS
@@ -2541,7 +2539,17 @@ class Corrector:
                             edits += self._phrase_read_right(li, line_tokens, cores, start, phrase, written, consumed)
                         listed.update((li, t) for t in span)
                         continue
-                    misread = [start + m for m in self._phrase_misreads(phrase, lowered[start : start + len(phrase)])]
+                    if all((li, t) in listed for t in span):
+                        continue  # another form of a phrase read right there (министров ... дел)
+                    misread_at = self._phrase_misreads(phrase, lowered[start : start + len(phrase)])
+                    if misread_at:
+                        options = by_word.get(lowered[i], ())
+                        phrase, written, misread_at = self._nearest_form(
+                            options, (phrase, written, misread_at), start, lowered, i
+                        )
+                        tried.add((start, phrase))
+                        span = range(start, start + len(phrase))
+                    misread = [start + m for m in misread_at]
                     if expression and any(self._common_word(lowered[t]) for t in misread):
                         continue  # и течение, там как: a common word read right says its own
                     if self._small_words_no_name(phrase, cores, span, misread, lowered):
@@ -2619,11 +2627,29 @@ class Corrector:
         """The listed phrases with the word at ``i``, those read right there first: ``Ли Сын Мана``
         is that phrase read right, not ``Ли Сын Ман`` with its last word misread."""
         exact = [o for o in options if i - o[2] >= 0 and list(o[0]) == lowered[i - o[2] : i - o[2] + len(o[0])]]
-        if len(options) - len(exact) < 2:
-            return exact + [o for o in options if o not in exact]
-        # Of a phrase's case forms, the nearest to what was read first: манистра иностранных дел is
-        # министра, not министр. Of two as near (министрг), the lexicon's order decides.
-        return exact + sorted((o for o in options if o not in exact), key=lambda o: _phrase_distance(o, lowered, i))
+        return exact + [o for o in options if o not in exact]
+
+    def _nearest_form(
+        self,
+        options: tuple[tuple[tuple[str, ...], tuple[str, ...], int], ...],
+        found: tuple[tuple[str, ...], tuple[str, ...], list[int]],
+        start: int,
+        lowered: list[str],
+        i: int,
+    ) -> tuple[tuple[str, ...], tuple[str, ...], list[int]]:
+        """Of the listed phrases at ``i`` that the words read from ``start`` misread, the nearest
+        to them (phrase, written, misread positions), ``found`` first: of a phrase's case forms,
+        ``манистра иностранных дел`` is ``министра``, not ``министр``. Of two as near (``министрг``),
+        the lexicon's order decides. Asked only when a phrase matched, so costs a page nothing."""
+        best, best_distance = found, _phrase_distance(found[0], lowered, start)
+        for phrase, written, k in options:
+            if i - k != start or phrase == found[0] or len(phrase) != len(found[0]):
+                continue
+            misread = self._phrase_misreads(phrase, lowered[start : start + len(phrase)])
+            distance = _phrase_distance(phrase, lowered, start) if misread else best_distance
+            if distance < best_distance:
+                best, best_distance = (phrase, written, misread), distance
+        return best
 
     def _phrase_read_right(
         self,
@@ -4848,10 +4874,9 @@ def _phrase_table(lexicon: Lexicon) -> dict[str, tuple[tuple[tuple[str, ...], tu
     return {k: tuple(v) for k, v in table.items()}
 
 
-def _phrase_distance(option: tuple[tuple[str, ...], tuple[str, ...], int], lowered: list[str], i: int) -> int:
-    """Edits from the words read around ``i`` to a listed phrase's words."""
-    read = lowered[max(0, i - option[2]) : i - option[2] + len(option[0])]
-    return sum(Levenshtein.distance(w, r) for w, r in zip(option[0], read, strict=False))
+def _phrase_distance(phrase: tuple[str, ...], lowered: list[str], start: int) -> int:
+    """Edits from the words read from ``start`` to a listed phrase's words."""
+    return sum(Levenshtein.distance(w, r) for w, r in zip(phrase, lowered[start : start + len(phrase)], strict=False))
 
 
 def _small_letters(line_tokens: list[tuple[int, int, str]]) -> bool:
