@@ -1683,13 +1683,15 @@ class Corrector:
                 and self._inside_after_lone_letter(neighbours[1])
                 or CAPITALISED_BEFORE.match(previous_out)
                 and neighbours[1][:1].islower()
+                and not self._function(previous_out.lower())
             )
         ):
             # станций В полном, направить В КНДР, кредитам И за: a one-letter preposition or и
             # between a small word with no stop and a word that is no surname is inside the
             # sentence (дел В Каземи: an initial whose stop OCR lost); so is не before a small word
             # (силами Не в; маршалом Не Жун-чжэнем, a Chinese surname, stays). So is one between a
-            # capitalised word with no stop and a small word (войск КНА И добровольцев).
+            # capitalised word with no stop and a small word (войск КНА И добровольцев), unless that
+            # word is a conjunction or particle, which may open the sentence (Но Не следует).
             return token.lower(), "case", 0.0, []
         if token == "Тов." and ti and MID_SENTENCE_BEFORE.match(previous_out) and previous_out not in self._units:
             # армии Тов. Нам Ир, с Тов. Вэй Го-цином: the title inside a sentence is small (after a
