@@ -995,8 +995,7 @@ PHRASES = [
     "китайских добровольцев",
     "Народно-освободительной армии",
     # The genre's request formulas (Прозу Вас -> Прошу Вас, Прошу Гаших указаний -> Ваших);
-    # pronoun phrases such as Ваше мнение
-    # are left out, since Наше мнение is as right.
+    # pronoun phrases such as Ваше мнение are left out, since Наше мнение is as right.
     "Прошу Вас",
     "Прошу Ваших указаний",
     # The Committee of Information, whose telegrams head their text with its name (round 16).

@@ -343,6 +343,7 @@ LOWER_START = re.compile(r"^[^\w]*[а-яё]")
 # sentence's stop: степь. /монгольская пословица/.
 BRACKETS_OPENING = "(/["
 PLAIN_WORD = re.compile(r"[а-яёА-ЯЁ]+")
+# The small letters, each a letter OCR may have read another as (_short_function_word).
 CYRILLIC_SMALL = "абвгдежзийклмнопрстуфхцчшщъыьэюя"
 LEAD_CHARS = "\"'«»([“”„‚‘`|_*/"
 # A line-end hyphen, perhaps with a speck read after it (коммунис-.).
@@ -507,9 +508,9 @@ LIST_POINT = re.compile(r"^(\d{1,2})[}\]]?$")
 # A list's letter with a brace or bracket read for its parenthesis (а}, б]), after a colon or a
 # semicolon or at a line's start.
 LETTER_POINT = re.compile(r"^[а-ж][}\]]$")
-# Conjunctions a comma may stand before, after an abbreviation as after any word.
 # Titles before a name (т. Берут, тов. Ракоши).
 TITLES_BEFORE_NAMES = frozenset({"тов.", "т.", "тт."})
+# Conjunctions a comma may stand before, after an abbreviation as after any word.
 CLAUSE_CONJUNCTIONS = frozenset({"и", "а", "но", "или", "что", "чтобы", "как", "если", "когда", "где", "который"})
 # The unit of the genre's supply counts, in the genitive plural a count takes (_misread_tonnes).
 TONNES = "тонн"
@@ -2549,8 +2550,7 @@ class Corrector:
                         phrase, written, misread_at = self._nearest_form(
                             options, (phrase, written, misread_at), start, lowered, i
                         )
-                        tried.add((start, phrase))
-                        span = range(start, start + len(phrase))
+                        tried.add((start, phrase))  # a form of the same length: ``span`` stands
                     misread = [start + m for m in misread_at]
                     if expression and any(self._common_word(lowered[t]) for t in misread):
                         continue  # и течение, там как: a common word read right says its own
