@@ -2028,8 +2028,7 @@ class Corrector:
         read, meant = _core(token)[1].lower(), _core(replacement)[1].lower()
         if len(read) != len(meant):
             return True  # a join or a cut is no single substitution; other guards judge it
-        diff = [(a, b) for a, b in zip(read, meant, strict=True) if a != b]
-        return len(diff) == 1 and diff[0][1] in self._meant_for.get(diff[0][0], ())
+        return bool(self._one_confusion_away(read, meant.__eq__))
 
     def _short_word_alone(self, token: str) -> bool:
         """Whether ``token`` is a short non-word in small letters that the short-word rule reads
@@ -3249,7 +3248,7 @@ class Corrector:
 
     def _count_word_misread(self, token: str, number: str, following: str) -> str | None:
         """``30 мин. рублей`` -> ``млн.``, ``14 ты, тонн`` -> ``тыс.``: between a count and what
-        thousands or millions count (``_millions_misread``), a short token no unit that is two
+        thousands or millions count (``_thousands_counted``), a short token no unit that is two
         edits or fewer from one of ``тыс.``, ``млн.``, ``млрд.`` and nearer to it than to the
         others is that word misread, its stop restored."""
         lead, core, trail = _core(token)
@@ -3259,11 +3258,11 @@ class Corrector:
         if low in COUNT_WORDS and (trail == "." or not trail and low != "тыс"):
             return None  # read right: 5 млн. т, and 5 млн т as prose writes it now (but тыс. has its stop)
         near = sorted((Levenshtein.distance(low, word), word) for word in COUNT_WORDS)
-        if near[0][0] > 2 or near[0][0] == near[1][0] or not self._millions_misread(number, following):
+        if near[0][0] > 2 or near[0][0] == near[1][0] or not self._thousands_counted(number, following):
             return None
         return near[0][1] + "."
 
-    def _millions_misread(self, number: str, following: str) -> bool:
+    def _thousands_counted(self, number: str, following: str) -> bool:
         """Whether a count's word between ``number`` and ``following`` counts in thousands or
         millions: after a count (12, 38,5), before what they count and minutes never do, a
         currency or a mass (рублей, шиллингов, т, руб.) or any noun only in the genitive plural."""
